@@ -1,0 +1,220 @@
+import { alloc, type Arr, type DType } from '../core/dtype';
+import { addRowSums, gemmNN, gemmNT, gemmTN } from '../core/gemm';
+import { makeParam, type Param } from '../core/param';
+import type { Rng } from '../core/rng';
+import type { Seq } from '../core/seq';
+import type { Cell, GradRefs, StepRefs } from './cells';
+
+/** Final (or initial) state of one direction: h and, for LSTM, c; each [batch, hidden]. */
+export interface DirectionState {
+  h: Arr;
+  c?: Arr;
+}
+
+/**
+ * Runs one cell over a batch of sequences in one direction, with masking:
+ * a sequence whose step t is at or past its length keeps its state unchanged and
+ * outputs zeros there. The input projection for every step is one GEMM; the time
+ * loop does one GEMM with W_hh per step, and buffers are reused across calls.
+ */
+export class RecurrentDirection {
+  readonly wIh: Param;
+  readonly wHh: Param;
+  readonly bIh: Param;
+  readonly bHh: Param;
+  /** ||dL/dh_t|| over the batch for each time step t, filled by the last backward. */
+  gradNorms: Float64Array = new Float64Array(0);
+
+  // forward cache
+  private x: Seq | null = null;
+  private lengths: Int32Array = new Int32Array(0);
+  private xg: Arr;
+  private hs: Arr;
+  private cs: Arr;
+  private cache: Arr;
+  private hg: Arr;
+
+  constructor(
+    readonly cell: Cell,
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    readonly reverse: boolean,
+    readonly dtype: DType,
+    suffix: string,
+  ) {
+    const GH = cell.gates * hiddenSize;
+    this.wIh = makeParam(`weight_ih${suffix}`, [GH, inputSize], dtype);
+    this.wHh = makeParam(`weight_hh${suffix}`, [GH, hiddenSize], dtype);
+    this.bIh = makeParam(`bias_ih${suffix}`, [GH], dtype);
+    this.bHh = makeParam(`bias_hh${suffix}`, [GH], dtype);
+    this.xg = alloc(dtype, 0);
+    this.hs = alloc(dtype, 0);
+    this.cs = alloc(dtype, 0);
+    this.cache = alloc(dtype, 0);
+    this.hg = alloc(dtype, 0);
+  }
+
+  params(): Param[] {
+    return [this.wIh, this.wHh, this.bIh, this.bHh];
+  }
+
+  /** PyTorch's default: every weight and bias uniform in ±1/sqrt(hidden). */
+  init(rng: Rng, unitForgetBias: boolean): void {
+    const k = 1 / Math.sqrt(this.hiddenSize);
+    for (const p of this.params()) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
+    if (unitForgetBias && this.cell.type === 'lstm') {
+      // Forget-gate bias of 1 (split over the two biases) keeps memory open early in training.
+      const H = this.hiddenSize;
+      for (let j = H; j < 2 * H; j++) {
+        this.bIh.value[j] = 0.5;
+        this.bHh.value[j] = 0.5;
+      }
+    }
+  }
+
+  private ensure(name: 'xg' | 'hs' | 'cs' | 'cache' | 'hg', n: number): Arr {
+    if (this[name].length < n) this[name] = alloc(this.dtype, n);
+    return this[name];
+  }
+
+  /** Output is [batch, time, hidden]; returns the final state too. */
+  forward(x: Seq, lengths: Int32Array, initial?: DirectionState): { y: Seq; final: DirectionState } {
+    const { batch: B, time: T } = x;
+    const H = this.hiddenSize;
+    const I = this.inputSize;
+    const cell = this.cell;
+    const GH = cell.gates * H;
+    const BH = B * H;
+    const CW = cell.cacheBlocks * H;
+    this.x = x;
+    this.lengths = lengths;
+
+    const xg = this.ensure('xg', B * T * GH);
+    const hs = this.ensure('hs', (T + 1) * BH);
+    const cs = cell.hasCellState ? this.ensure('cs', (T + 1) * BH) : this.cs;
+    const cache = this.ensure('cache', T * B * CW);
+    const hg = this.ensure('hg', B * GH);
+
+    // xg[b,t,:] = W_ih x[b,t] + b_ih, for all steps in one product.
+    for (let r = 0; r < B * T; r++) xg.set(this.bIh.value, r * GH);
+    gemmNT(B * T, GH, I, x.data, 0, this.wIh.value, 0, xg, 0);
+
+    hs.fill(0, 0, BH);
+    if (initial) hs.set(initial.h.subarray(0, BH), 0);
+    if (cell.hasCellState) {
+      cs.fill(0, 0, BH);
+      if (initial?.c) cs.set(initial.c.subarray(0, BH), 0);
+    }
+
+    const y = alloc(this.dtype, B * T * H);
+    const refs: StepRefs = {
+      xg, xgOff: 0, hg, hgOff: 0, hPrev: hs, hPrevOff: 0, cPrev: cs, cPrevOff: 0,
+      h: hs, hOff: 0, c: cs, cOff: 0, cache, cacheOff: 0,
+    };
+    for (let s = 0; s < T; s++) {
+      const t = this.reverse ? T - 1 - s : s;
+      const prev = s * BH;
+      const next = (s + 1) * BH;
+      for (let b = 0; b < B; b++) hg.set(this.bHh.value, b * GH);
+      gemmNT(B, GH, H, hs, prev, this.wHh.value, 0, hg, 0);
+      for (let b = 0; b < B; b++) {
+        if (t >= lengths[b]) {
+          // Padded step: the state passes through untouched, output stays zero.
+          hs.copyWithin(next + b * H, prev + b * H, prev + (b + 1) * H);
+          if (cell.hasCellState) cs.copyWithin(next + b * H, prev + b * H, prev + (b + 1) * H);
+          continue;
+        }
+        refs.xgOff = (b * T + t) * GH;
+        refs.hgOff = b * GH;
+        refs.hPrevOff = refs.cPrevOff = prev + b * H;
+        refs.hOff = refs.cOff = next + b * H;
+        refs.cacheOff = (s * B + b) * CW;
+        cell.forward(H, refs);
+        y.set(hs.subarray(next + b * H, next + (b + 1) * H), (b * T + t) * H);
+      }
+    }
+    const final: DirectionState = { h: hs.slice(T * BH, (T + 1) * BH) };
+    if (cell.hasCellState) final.c = cs.slice(T * BH, (T + 1) * BH);
+    return { y: { data: y, batch: B, time: T, features: H }, final };
+  }
+
+  /**
+   * Backpropagates dL/dy (may be null) and dL/d(final state); accumulates parameter
+   * gradients and returns dL/dx and dL/d(initial state).
+   */
+  backward(dy: Arr | null, dFinal?: Partial<DirectionState>): { dx: Seq; dInitial: DirectionState } {
+    const x = this.x;
+    if (!x) throw new Error('backward called before forward');
+    const { batch: B, time: T } = x;
+    const H = this.hiddenSize;
+    const I = this.inputSize;
+    const cell = this.cell;
+    const GH = cell.gates * H;
+    const BH = B * H;
+    const CW = cell.cacheBlocks * H;
+    const lengths = this.lengths;
+    const { hs, cs, cache } = this;
+
+    let dh = alloc(this.dtype, BH);
+    let dhPrev = alloc(this.dtype, BH);
+    const dc = alloc(this.dtype, BH);
+    if (dFinal?.h) dh.set(dFinal.h.subarray(0, BH));
+    if (dFinal?.c) dc.set(dFinal.c.subarray(0, BH));
+    const dxg = alloc(this.dtype, B * T * GH);
+    const dhg = alloc(this.dtype, B * GH);
+    const norms = new Float64Array(T);
+
+    const refs: StepRefs = {
+      xg: this.xg, xgOff: 0, hg: this.hg, hgOff: 0, hPrev: hs, hPrevOff: 0, cPrev: cs, cPrevOff: 0,
+      h: hs, hOff: 0, c: cs, cOff: 0, cache, cacheOff: 0,
+    };
+    const g: GradRefs = {
+      dh, dhOff: 0, dc, dcOff: 0, dxg, dxgOff: 0, dhg, dhgOff: 0, dhPrev, dhPrevOff: 0,
+    };
+    for (let s = T - 1; s >= 0; s--) {
+      const t = this.reverse ? T - 1 - s : s;
+      const prev = s * BH;
+      const next = (s + 1) * BH;
+      dhg.fill(0);
+      g.dh = dh;
+      g.dhPrev = dhPrev;
+      let sq = 0;
+      for (let b = 0; b < B; b++) {
+        const o = b * H;
+        if (t >= lengths[b]) {
+          dhPrev.set(dh.subarray(o, o + H), o);
+          continue;
+        }
+        if (dy) {
+          const yo = (b * T + t) * H;
+          for (let j = 0; j < H; j++) dh[o + j] += dy[yo + j];
+        }
+        for (let j = 0; j < H; j++) sq += dh[o + j] * dh[o + j];
+        refs.hPrevOff = refs.cPrevOff = prev + o;
+        refs.hOff = refs.cOff = next + o;
+        refs.cacheOff = (s * B + b) * CW;
+        g.dhOff = g.dcOff = g.dhPrevOff = o;
+        g.dxgOff = (b * T + t) * GH;
+        g.dhgOff = b * GH;
+        cell.backward(H, refs, g);
+      }
+      norms[t] = Math.sqrt(sq);
+      gemmTN(GH, H, B, dhg, 0, hs, prev, this.wHh.grad, 0);
+      addRowSums(B, GH, dhg, 0, this.bHh.grad);
+      gemmNN(B, H, GH, dhg, 0, this.wHh.value, 0, dhPrev, 0);
+      const swap = dh;
+      dh = dhPrev;
+      dhPrev = swap;
+    }
+    this.gradNorms = norms;
+
+    gemmTN(GH, I, B * T, dxg, 0, x.data, 0, this.wIh.grad, 0);
+    addRowSums(B * T, GH, dxg, 0, this.bIh.grad);
+    const dx = alloc(this.dtype, B * T * I);
+    gemmNN(B * T, I, GH, dxg, 0, this.wIh.value, 0, dx, 0);
+
+    const dInitial: DirectionState = { h: dh };
+    if (cell.hasCellState) dInitial.c = dc;
+    return { dx: { data: dx, batch: B, time: T, features: I }, dInitial };
+  }
+}
