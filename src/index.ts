@@ -1,0 +1,26 @@
+/** rnnkit: recurrent neural networks in TypeScript. */
+export { type DType, type Arr, alloc, fromArray } from './core/dtype';
+export { Rng } from './core/rng';
+export { type Seq, ShapeError, zerosSeq } from './core/seq';
+export type { Param } from './core/param';
+export { Sequential, type ModelConfig, type LayerSpec, type RunOptions } from './model';
+export { Recurrent, type RecurrentSpec } from './layers/recurrent';
+export type { DirectionState } from './layers/recurrent-direction';
+export { Dense, type DenseSpec } from './layers/dense';
+export { Embedding, type EmbeddingSpec } from './layers/embedding';
+export { Dropout, type DropoutSpec } from './layers/dropout';
+export type { CellType, RnnActivation } from './layers/cells';
+export type { Loss, LossResult, Target } from './losses/loss';
+export { crossEntropy, SoftmaxCrossEntropy, IGNORE_LABEL } from './losses/cross-entropy';
+export { mse, MeanSquaredError } from './losses/mse';
+export type { Optimizer, OptimizerState } from './optim/optimizer';
+export { sgd, adam, rmsprop, SGD, Adam, RMSProp } from './optim/optimizers';
+export { clipGradNorm, clipGradValue, gradNorm } from './optim/clip';
+export { constantLR, stepLR, exponentialLR, cosineLR, warmup, type Schedule } from './optim/schedules';
+export { fit, evaluate, trainStep, type FitOptions, type History, type EarlyStopping } from './train/fit';
+export { type Dataset, type Batch, DataError, takeBatch, validateDataset } from './train/dataset';
+export { NonFiniteError } from './train/errors';
+export { saveModel, loadModel, modelToJSON, modelFromJSON, ModelFileError, MODEL_FORMAT_VERSION } from './io/model-file';
+export { writeFileAtomic } from './io/atomic-write';
+export { gradientNormsPerStep, type GradientNormReport } from './diagnostics';
+export { addingProblem } from './data/adding-problem';
