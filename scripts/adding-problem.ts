@@ -16,7 +16,7 @@ for (const type of cells) {
     seed: 7,
     layers: [{ type, hiddenSize: 64, returnSequences: false, unitForgetBias: true }, { type: 'dense', units: 1 }],
   });
-  const optimizer = adam({ lr: 1e-3 });
+  const optimizer = adam({ lr: 1e-2 });
   const loss = mse();
   const t0 = Date.now();
   let reached = -1;
