@@ -90,7 +90,7 @@ describe('fit', () => {
     const before = trainStep(model, batch, { loss: crossEntropy(), optimizer });
     expect(before.gradNorm).toBeGreaterThan(0.05);
     trainStep(model, batch, { loss: crossEntropy(), optimizer, clipNorm: 0.01 });
-    const clippedNorm = Math.sqrt(model.params().reduce((s, p) => s + p.grad.reduce((a, g) => a + g * g, 0), 0));
+    const clippedNorm = Math.sqrt(model.params().reduce((s, p) => s + Array.from(p.grad).reduce((a, g) => a + g * g, 0), 0));
     expect(clippedNorm).toBeCloseTo(0.01, 4);
     trainStep(model, batch, { loss: crossEntropy(), optimizer, clipValue: 1e-3 });
     expect(Math.max(...model.params().map((p) => Math.max(...Array.from(p.grad, Math.abs))))).toBeLessThanOrEqual(1e-3 + 1e-9);
