@@ -1,0 +1,109 @@
+import { Sequential, type LayerSpec } from '../src';
+import type { CellType } from '../src/layers/cells';
+import type { Recurrent } from '../src/layers/recurrent';
+import { exportOnnx } from '../src/onnx/export';
+import { OnnxModel } from '../src/onnx/onnx-model';
+import { randomLabels, randomSeq } from './helpers/data';
+
+const TOL = 1e-5;
+const T = 9;
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+const grid: [CellType, boolean, number][] = [];
+for (const type of ['rnn', 'lstm', 'gru'] as CellType[]) for (const bi of [false, true]) for (const layers of [1, 2]) grid.push([type, bi, layers]);
+
+describe.each(grid)('ONNX parity with onnxruntime: %s bidirectional=%s layers=%i', (type, bidirectional, numLayers) => {
+  const layers: LayerSpec[] = [];
+  for (let i = 0; i < numLayers; i++) {
+    layers.push({ type, hiddenSize: 6, bidirectional, activation: type === 'rnn' && i === 1 ? 'relu' : 'tanh' } as LayerSpec);
+    if (i === 0 && numLayers > 1) layers.push({ type: 'dropout', rate: 0.3 });
+  }
+  layers.push({ type: 'dense', units: 3 });
+  const model = new Sequential({ inputFeatures: 4, layers, seed: 21 });
+  let onnx: OnnxModel;
+  beforeAll(async () => {
+    onnx = await OnnxModel.load(exportOnnx(model));
+  });
+  afterAll(() => onnx.release());
+
+  it.each([
+    [1, [5]],
+    [7, [9, 1, 4, 9, 2, 7, 3]],
+  ])('batch %i, ragged lengths: outputs and final states', async (B, lengths) => {
+    const x = randomSeq('float32', B, T, 4, B);
+    const expected = model.predict(x, lengths);
+    const got = await onnx.run(x, { lengths });
+    expect(maxAbsDiff(got.output.data, expected.data)).toBeLessThan(TOL);
+    model.layers.forEach((l, k) => {
+      if (!('directions' in l)) return;
+      const rec = l as Recurrent;
+      const h = rec.finalState.flatMap((s) => Array.from(s.h));
+      expect(maxAbsDiff(got.states[`h_n_l${k}`], h)).toBeLessThan(TOL);
+      if (type === 'lstm') expect(maxAbsDiff(got.states[`c_n_l${k}`], rec.finalState.flatMap((s) => Array.from(s.c!)))).toBeLessThan(TOL);
+    });
+  });
+
+  it('with given initial states', async () => {
+    const B = 3;
+    const x = randomSeq('float32', B, T, 4, 8);
+    const recs = model.layers.map((l, k) => [l, k] as const).filter(([l]) => 'directions' in l) as [Recurrent, number][];
+    const D = bidirectional ? 2 : 1;
+    const states: Record<string, Float32Array> = {};
+    recs.forEach(([rec, k], i) => {
+      const h = randomSeq('float32', 1, D * B, 6, 30 + i).data as Float32Array;
+      const c = randomSeq('float32', 1, D * B, 6, 40 + i).data as Float32Array;
+      states[`initial_h_l${k}`] = h;
+      if (type === 'lstm') states[`initial_c_l${k}`] = c;
+      rec.initialState = Array.from({ length: D }, (_, d) => ({
+        h: h.slice(d * B * 6, (d + 1) * B * 6),
+        c: type === 'lstm' ? c.slice(d * B * 6, (d + 1) * B * 6) : undefined,
+      }));
+    });
+    const expected = model.predict(x, [9, 6, 2]);
+    recs.forEach(([rec]) => (rec.initialState = null));
+    const got = await onnx.run(x, { lengths: [9, 6, 2], initialStates: states });
+    expect(maxAbsDiff(got.output.data, expected.data)).toBeLessThan(TOL);
+  });
+});
+
+describe('ONNX export of other model shapes', () => {
+  it('embedding + last-step GRU + dense with softmax', async () => {
+    const model = new Sequential({
+      inputFeatures: 1, seed: 3,
+      layers: [
+        { type: 'embedding', vocabSize: 12, embeddingDim: 5 },
+        { type: 'gru', hiddenSize: 7, bidirectional: true, returnSequences: false },
+        { type: 'dense', units: 4 },
+      ],
+    });
+    const onnx = await OnnxModel.load(exportOnnx(model, { outputActivation: 'softmax' }));
+    const B = 5;
+    const x = { data: Float32Array.from(randomLabels(B * T, 12, 7)), batch: B, time: T, features: 1 };
+    const lengths = [9, 3, 1, 8, 5];
+    const logits = model.predict(x, lengths);
+    const got = await onnx.run(x, { lengths });
+    expect([got.output.batch, got.output.time, got.output.features]).toEqual([B, 1, 4]);
+    const probs = Array.from({ length: B }, (_, b) => {
+      const row = Array.from(logits.data.subarray(b * 4, b * 4 + 4));
+      const z = row.reduce((s, v) => s + Math.exp(v), 0);
+      return row.map((v) => Math.exp(v) / z);
+    }).flat();
+    expect(maxAbsDiff(got.output.data, probs)).toBeLessThan(TOL);
+    await onnx.release();
+  });
+
+  it('without initial-state inputs', async () => {
+    const model = new Sequential({ inputFeatures: 2, seed: 3, layers: [{ type: 'lstm', hiddenSize: 3 }] });
+    const onnx = await OnnxModel.load(exportOnnx(model, { initialStateInputs: false }));
+    expect(onnx.inputNames.filter((n) => n.startsWith('initial_'))).toEqual([]);
+    const x = randomSeq('float32', 2, 4, 2, 1);
+    expect(maxAbsDiff((await onnx.run(x)).output.data, model.predict(x).data)).toBeLessThan(TOL);
+    await onnx.release();
+  });
+});
