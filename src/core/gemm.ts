@@ -72,3 +72,10 @@ export function addRowSums(rows: number, N: number, A: Arr, aOff: number, out: A
     for (let j = 0; j < N; j++) out[j] += A[o + j];
   }
 }
+
+/** A [cols, rows] float32 copy of the row-major [rows, cols] matrix a. */
+export function transposed(a: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
+  return out;
+}

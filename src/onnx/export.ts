@@ -4,6 +4,7 @@ import { Embedding } from '../layers/embedding';
 import { Recurrent } from '../layers/recurrent';
 import type { Sequential } from '../model';
 import { writeFileAtomic } from '../io/atomic-write';
+import { transposed } from '../core/gemm';
 import { GraphBuilder, type Dim } from './graph-builder';
 import { ONNX_FROM_RNNKIT, ONNX_OP, permuteBlocks } from './gate-order';
 
@@ -28,8 +29,10 @@ export function exportOnnx(model: Sequential, opts: OnnxExportOptions = {}): Uin
   const g = new GraphBuilder();
   const withStates = opts.initialStateInputs ?? true;
   const seqLens = g.input('sequence_lens', 'int32', ['batch']);
+  // The main output is declared first; a layer returning only its final state makes time 1.
+  const timeDim: Dim = model.recurrentLayers().some((l) => !l.returnSequences) ? 1 : 'time';
+  g.output('output', 'float', ['batch', timeDim, model.outputFeatures]);
   let x: string;
-  let timeDim: Dim = 'time';
   const first = model.layers[0];
   if (first instanceof Embedding) {
     const ids = g.input('input', 'int64', ['batch', 'time']);
@@ -45,7 +48,7 @@ export function exportOnnx(model: Sequential, opts: OnnxExportOptions = {}): Uin
     if (layer instanceof Embedding && k === 0) return;
     if (layer instanceof Dropout) return; // identity at inference
     if (layer instanceof Dense) {
-      const wt = transpose(layer.weight.value, layer.outputFeatures, layer.inputFeatures);
+      const wt = transposed(layer.weight.value, layer.outputFeatures, layer.inputFeatures);
       const w = g.floatTensor(`l${k}.weight_t`, [layer.inputFeatures, layer.outputFeatures], wt);
       const b = g.floatTensor(`l${k}.bias`, [layer.outputFeatures], layer.bias.value);
       const [mm] = g.node('MatMul', [x, w], 1);
@@ -54,7 +57,6 @@ export function exportOnnx(model: Sequential, opts: OnnxExportOptions = {}): Uin
     }
     if (layer instanceof Recurrent) {
       x = recurrentNode(g, layer, k, x, seqLens, withStates);
-      if (!layer.returnSequences) timeDim = 1;
       return;
     }
     throw new Error(`ONNX export: layer ${k} of type '${layer.type}' has no ONNX translation`);
@@ -63,7 +65,6 @@ export function exportOnnx(model: Sequential, opts: OnnxExportOptions = {}): Uin
   const act = opts.outputActivation ?? 'none';
   if (act !== 'none') [x] = g.node(act === 'softmax' ? 'Softmax' : 'LogSoftmax', [x], 1, { axis: -1 });
   g.node('Transpose', [x], 1, { perm: [1, 0, 2] }, ['output']);
-  g.output('output', 'float', ['batch', timeDim, model.outputFeatures]);
   return g.model('rnnkit', ONNX_OPSET, ONNX_IR_VERSION, model.summary());
 }
 
@@ -115,12 +116,6 @@ function recurrentNode(g: GraphBuilder, layer: Recurrent, k: number, x: string, 
   // Final state Y_h [D, batch, H] -> [1, batch, D*H] (a one-step sequence)
   const [t] = g.node('Transpose', [`h_n_l${k}`], 1, { perm: [1, 0, 2] });
   return g.node('Reshape', [t, g.int64Tensor(g.fresh('shape'), [1, -1, D * H])], 1)[0];
-}
-
-function transpose(a: ArrayLike<number>, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
-  return out;
 }
 
 /** Writes the ONNX file atomically. */

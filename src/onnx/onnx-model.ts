@@ -22,6 +22,7 @@ export class OnnxModel {
   private constructor(private readonly session: ort.InferenceSession) {}
 
   static async load(source: string | Uint8Array, options: ort.InferenceSession.SessionOptions = {}): Promise<OnnxModel> {
+    // Two calls because the overloads differ in the type of the first argument.
     const session = typeof source === 'string'
       ? await ort.InferenceSession.create(source, options)
       : await ort.InferenceSession.create(source, options);

@@ -1,0 +1,51 @@
+#!/usr/bin/python3
+"""Regenerates test/fixtures/torch-onnx/: ONNX files exported by PyTorch plus reference outputs.
+
+Run with Debian's interpreter (python3-torch): /usr/bin/python3 scripts/make-torch-onnx-fixtures.py
+The tests import each .onnx into rnnkit and compare with the outputs PyTorch computed.
+"""
+import json
+import os
+
+import torch
+
+OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'torch-onnx')
+os.makedirs(OUT, exist_ok=True)
+torch.manual_seed(7)
+
+
+class Tagger(torch.nn.Module):
+    """Recurrent stack + per-step linear head, batch-first, as users typically write it."""
+
+    def __init__(self, kind, input_size, hidden, layers, bidirectional, classes):
+        super().__init__()
+        cls = {'lstm': torch.nn.LSTM, 'gru': torch.nn.GRU, 'rnn': torch.nn.RNN}[kind]
+        self.rnn = cls(input_size, hidden, num_layers=layers, batch_first=True, bidirectional=bidirectional)
+        self.head = torch.nn.Linear(hidden * (2 if bidirectional else 1), classes)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.head(y)
+
+
+CASES = [
+    ('lstm-bi-2layer', dict(kind='lstm', input_size=5, hidden=8, layers=2, bidirectional=True, classes=4)),
+    ('gru-uni-2layer', dict(kind='gru', input_size=5, hidden=8, layers=2, bidirectional=False, classes=4)),
+    ('rnn-bi-1layer', dict(kind='rnn', input_size=5, hidden=8, layers=1, bidirectional=True, classes=3)),
+]
+
+for name, kw in CASES:
+    net = Tagger(**kw).eval()
+    trace_x = torch.randn(2, 6, kw['input_size'])
+    path = os.path.join(OUT, name + '.onnx')
+    torch.onnx.export(net, trace_x, path + '.tmp', input_names=['x'], output_names=['y'], opset_version=17,
+                      dynamic_axes={'x': {0: 'batch', 1: 'time'}, 'y': {0: 'batch', 1: 'time'}})
+    os.replace(path + '.tmp', path)
+    # Reference at a batch size and length different from the traced ones.
+    x = torch.randn(3, 11, kw['input_size'])
+    with torch.no_grad():
+        y = net(x)
+    with open(os.path.join(OUT, name + '.json'), 'w') as f:
+        json.dump({'case': kw, 'input': x.reshape(-1).tolist(), 'shape': list(x.shape),
+                   'output': y.reshape(-1).tolist(), 'outputShape': list(y.shape)}, f)
+    print('wrote', path)

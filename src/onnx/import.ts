@@ -1,0 +1,238 @@
+import * as fs from 'fs';
+import { onnx } from 'onnx-proto';
+import type { CellType } from '../layers/cells';
+import { Sequential, type LayerSpec } from '../model';
+import { transposed } from '../core/gemm';
+import { permuteBlocks, RNNKIT_FROM_ONNX } from './gate-order';
+
+export class OnnxImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OnnxImportError';
+  }
+}
+
+export class UnsupportedOnnxOpError extends OnnxImportError {
+  constructor(readonly op: string, readonly node: string, detail = '') {
+    super(`unsupported ONNX op '${op}' (node '${node}')${detail ? `: ${detail}` : ''}`);
+    this.name = 'UnsupportedOnnxOpError';
+  }
+}
+
+export interface ImportedModel {
+  model: Sequential;
+  /** Activation the graph applies after the last layer, which the Sequential does not. */
+  outputActivation: 'none' | 'softmax' | 'log_softmax';
+}
+
+/** Ops that only move data between layouts (batch/time-major, direction axes): skipped. */
+const LAYOUT_OPS = new Set(['Transpose', 'Reshape', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Flatten']);
+/** Ops that compute shapes or zero initial states off the data path. */
+const SHAPE_OPS = new Set(['Shape', 'Constant', 'ConstantOfShape', 'Slice', 'Concat', 'Gather', 'Unsqueeze', 'Squeeze', 'Expand', 'Cast', 'Identity']);
+const RECURRENT_OPS: Record<string, CellType> = { LSTM: 'lstm', GRU: 'gru', RNN: 'rnn' };
+const DATA_OPS = new Set([...LAYOUT_OPS, ...Object.keys(RECURRENT_OPS), 'MatMul', 'Add', 'Gemm', 'Gather', 'Softmax', 'LogSoftmax']);
+
+interface Tensor {
+  dims: number[];
+  values: Float32Array;
+}
+
+type LayerWithWeights = { spec: LayerSpec; weights: Float32Array[] };
+
+/**
+ * Imports an ONNX graph made of LSTM/GRU/RNN nodes with MatMul+Add, Gemm or Gather (embedding)
+ * stages, as exported by rnnkit or by torch.onnx.export, into a Sequential. The data path is
+ * followed back from the first graph output; layout ops on it are skipped.
+ */
+export function importOnnx(bytes: Uint8Array, file = '<onnx>'): ImportedModel {
+  let proto: onnx.ModelProto;
+  try {
+    proto = onnx.ModelProto.decode(bytes);
+  } catch (err) {
+    throw new OnnxImportError(`${file}: not a valid ONNX protobuf (${(err as Error).message})`);
+  }
+  const graph = proto.graph;
+  if (!graph?.node?.length || !graph.output?.length) throw new OnnxImportError(`${file}: the ONNX model has no graph, nodes or outputs`);
+  const nodes = graph.node;
+  for (const n of nodes) {
+    if ((n.domain ?? '') !== '' && n.domain !== 'ai.onnx') throw new UnsupportedOnnxOpError(`${n.domain}.${n.opType}`, n.name ?? '?');
+    if (!DATA_OPS.has(n.opType ?? '') && !SHAPE_OPS.has(n.opType ?? '')) throw new UnsupportedOnnxOpError(n.opType ?? '?', n.name ?? '?');
+  }
+  const constants = collectConstants(graph);
+  const producer = new Map<string, onnx.INodeProto>();
+  for (const n of nodes) for (const o of n.output ?? []) producer.set(o, n);
+  const graphInputs = new Set((graph.input ?? []).map((i) => i.name).filter((n) => !constants.has(n!)));
+
+  const stages: LayerWithWeights[] = [];
+  let outputActivation: ImportedModel['outputActivation'] = 'none';
+  // rnnkit names its main output 'output' (the others are final states); else take the first.
+  let name = (graph.output.find((o) => o.name === 'output') ?? graph.output[0]).name!;
+  let inputFeatures = 0;
+  let pendingBias: Tensor | null = null;
+  while (!graphInputs.has(name)) {
+    const node = producer.get(name);
+    if (!node) throw new OnnxImportError(`${file}: tensor '${name}' is neither produced by a node nor a graph input`);
+    const op = node.opType!;
+    const nodeName = node.name || op;
+    const inputs = node.input ?? [];
+    if (op === 'Softmax' || op === 'LogSoftmax') {
+      if (stages.length > 0 || pendingBias) throw new UnsupportedOnnxOpError(op, nodeName, 'only supported as the last op');
+      outputActivation = op === 'Softmax' ? 'softmax' : 'log_softmax';
+      name = inputs[0];
+    } else if (LAYOUT_OPS.has(op)) {
+      name = inputs[0];
+    } else if (op === 'Add') {
+      const bias = inputs.map((x) => constants.get(x)).find((t) => t);
+      const data = inputs.find((x) => !constants.has(x));
+      if (!bias || !data || pendingBias) throw new UnsupportedOnnxOpError(op, nodeName, 'only a bias add after MatMul is supported');
+      pendingBias = bias;
+      name = data;
+    } else if (op === 'MatMul' || op === 'Gemm') {
+      const w = constants.get(inputs[1]);
+      if (!w || w.dims.length !== 2 || constants.has(inputs[0])) throw new UnsupportedOnnxOpError(op, nodeName, 'the second operand must be a constant matrix');
+      const transB = op === 'Gemm' && attrInt(node, 'transB', 0) === 1;
+      const [inF, outF] = transB ? [w.dims[1], w.dims[0]] : w.dims;
+      const weight = transB ? w.values : transposed(w.values, w.dims[0], w.dims[1]);
+      let bias: Tensor | null | undefined = op === 'Gemm' && inputs[2] ? constants.get(inputs[2]) : pendingBias;
+      if (op === 'Gemm' && (attrFloat(node, 'alpha', 1) !== 1 || attrFloat(node, 'beta', 1) !== 1 || attrInt(node, 'transA', 0) !== 0)) {
+        throw new UnsupportedOnnxOpError(op, nodeName, 'only alpha=1, beta=1, transA=0 is supported');
+      }
+      if (op === 'Gemm' && pendingBias) throw new UnsupportedOnnxOpError('Add', nodeName, 'a second bias after Gemm');
+      bias ??= { dims: [outF], values: new Float32Array(outF) };
+      if (bias.values.length !== outF) throw new OnnxImportError(`${file}: node '${nodeName}': bias has ${bias.values.length} values for ${outF} outputs`);
+      stages.push({ spec: { type: 'dense', units: outF }, weights: [weight, bias.values] });
+      pendingBias = null;
+      inputFeatures = inF;
+      name = inputs[0];
+    } else if (op === 'Gather') {
+      const table = constants.get(inputs[0]);
+      if (!table || table.dims.length !== 2) throw new UnsupportedOnnxOpError(op, nodeName, 'only an embedding lookup in a constant table is supported');
+      stages.push({ spec: { type: 'embedding', vocabSize: table.dims[0], embeddingDim: table.dims[1] }, weights: [table.values] });
+      inputFeatures = 1;
+      name = inputs[1];
+    } else if (op in RECURRENT_OPS) {
+      if (pendingBias) throw new UnsupportedOnnxOpError('Add', nodeName, 'a bias add directly on recurrent outputs');
+      const stage = recurrentStage(node, RECURRENT_OPS[op], constants, file);
+      stages.push(stage.layer);
+      inputFeatures = stage.inputSize;
+      name = inputs[0];
+    } else {
+      throw new UnsupportedOnnxOpError(op, nodeName, 'not supported on the data path');
+    }
+    if (!name) throw new OnnxImportError(`${file}: node '${nodeName}' has no data input`);
+  }
+  if (pendingBias) throw new UnsupportedOnnxOpError('Add', '?', 'a bias add directly on the graph input');
+  if (stages.length === 0) throw new OnnxImportError(`${file}: no LSTM, GRU, RNN, MatMul/Gemm or Gather layers found`);
+  stages.reverse();
+  const model = new Sequential({ inputFeatures, layers: stages.map((s) => s.spec) });
+  model.setWeights(stages.flatMap((s) => s.weights));
+  return { model, outputActivation };
+}
+
+export function importOnnxFile(file: string): ImportedModel {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new OnnxImportError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return importOnnx(bytes, file);
+}
+
+function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<string, Tensor>, file: string): { layer: LayerWithWeights; inputSize: number } {
+  const nodeName = node.name || node.opType!;
+  const inputs = node.input ?? [];
+  const W = constants.get(inputs[1]);
+  const R = constants.get(inputs[2]);
+  const Bt = inputs[3] ? constants.get(inputs[3]) : undefined;
+  if (!W || !R || W.dims.length !== 3) throw new UnsupportedOnnxOpError(node.opType!, nodeName, 'W and R must be constant tensors');
+  if (inputs[3] && !Bt) throw new UnsupportedOnnxOpError(node.opType!, nodeName, 'B must be a constant tensor');
+  if (type === 'lstm' && inputs[7] && constants.get(inputs[7])?.values.some((v) => v !== 0)) {
+    throw new UnsupportedOnnxOpError(node.opType!, nodeName, 'peephole connections (input P) are not supported');
+  }
+  const direction = attrString(node, 'direction', 'forward');
+  if (direction === 'reverse') throw new UnsupportedOnnxOpError(node.opType!, nodeName, "direction='reverse' alone is not supported");
+  if (attrFloat(node, 'clip', 0) !== 0) throw new UnsupportedOnnxOpError(node.opType!, nodeName, 'cell clipping is not supported');
+  if (type === 'lstm' && attrInt(node, 'input_forget', 0) !== 0) throw new UnsupportedOnnxOpError(node.opType!, nodeName, 'input_forget=1 is not supported');
+  if (type === 'gru' && attrInt(node, 'linear_before_reset', 0) !== 1) {
+    throw new UnsupportedOnnxOpError(node.opType!, nodeName, 'GRU with linear_before_reset=0 is not supported (rnnkit implements the PyTorch/cuDNN form)');
+  }
+  const acts = attrStrings(node, 'activations');
+  let activation: 'tanh' | 'relu' = 'tanh';
+  if (type === 'rnn' && acts.length > 0) {
+    if (acts.every((a) => a.toLowerCase() === 'relu')) activation = 'relu';
+    else if (!acts.every((a) => a.toLowerCase() === 'tanh')) throw new UnsupportedOnnxOpError(node.opType!, nodeName, `activations ${acts.join(',')}`);
+  } else if (acts.length > 0) {
+    const standard = type === 'lstm' ? ['sigmoid', 'tanh', 'tanh'] : ['sigmoid', 'tanh'];
+    if (!acts.every((a, i) => a.toLowerCase() === standard[i % standard.length])) {
+      throw new UnsupportedOnnxOpError(node.opType!, nodeName, `non-standard activations ${acts.join(',')}`);
+    }
+  }
+  const [D, GH, I] = W.dims;
+  const H = attrInt(node, 'hidden_size', R.dims[2]);
+  const G = GH / H;
+  const order = RNNKIT_FROM_ONNX[type];
+  const weights: Float32Array[] = [];
+  for (let d = 0; d < D; d++) {
+    const b = Bt ? Bt.values.subarray(d * 2 * GH, (d + 1) * 2 * GH) : new Float32Array(2 * GH);
+    weights.push(
+      permuteBlocks(W.values.subarray(d * GH * I, (d + 1) * GH * I), H, I, order),
+      permuteBlocks(R.values.subarray(d * GH * H, (d + 1) * GH * H), H, H, order),
+      permuteBlocks(b.subarray(0, GH), H, 1, order),
+      permuteBlocks(b.subarray(GH), H, 1, order),
+    );
+  }
+  if (!Number.isInteger(G) || G !== { rnn: 1, lstm: 4, gru: 3 }[type]) {
+    throw new OnnxImportError(`${file}: node '${nodeName}': W has ${GH} rows, not a multiple of hidden_size ${H} for ${type}`);
+  }
+  const spec: LayerSpec = { type, hiddenSize: H, bidirectional: D === 2, ...(type === 'rnn' ? { activation } : {}) };
+  return { layer: { spec, weights }, inputSize: I };
+}
+
+function collectConstants(graph: onnx.IGraphProto): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  for (const t of graph.initializer ?? []) out.set(t.name!, decodeTensor(t));
+  for (const n of graph.node ?? []) {
+    if (n.opType !== 'Constant') continue;
+    const value = n.attribute?.find((a) => a.name === 'value')?.t;
+    if (value) out.set(n.output![0], decodeTensor(value));
+  }
+  return out;
+}
+
+/** Float tensors become Float32Array; integer tensors too (only used for shapes and biases here). */
+function decodeTensor(t: onnx.ITensorProto): Tensor {
+  const dims = (t.dims ?? []).map(Number);
+  const n = dims.reduce((a, b) => a * b, 1);
+  const DT = onnx.TensorProto.DataType;
+  let values: Float32Array;
+  const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
+  if (t.dataType === DT.FLOAT) {
+    values = raw ? new Float32Array(Uint8Array.from(raw).buffer) : Float32Array.from(t.floatData ?? []);
+  } else if (t.dataType === DT.DOUBLE) {
+    values = Float32Array.from(raw ? new Float64Array(Uint8Array.from(raw).buffer) : t.doubleData ?? []);
+  } else if (t.dataType === DT.INT64) {
+    values = raw ? Float32Array.from(new BigInt64Array(Uint8Array.from(raw).buffer), Number) : Float32Array.from((t.int64Data ?? []).map(Number));
+  } else if (t.dataType === DT.INT32) {
+    values = raw ? Float32Array.from(new Int32Array(Uint8Array.from(raw).buffer)) : Float32Array.from(t.int32Data ?? []);
+  } else {
+    values = new Float32Array(0);
+  }
+  if (values.length !== n && t.dataType === DT.FLOAT) {
+    throw new OnnxImportError(`tensor '${t.name}' has ${values.length} values for dims ${dims.join('x')}`);
+  }
+  return { dims, values };
+}
+
+const getAttr = (node: onnx.INodeProto, name: string) => node.attribute?.find((a) => a.name === name);
+const attrInt = (node: onnx.INodeProto, name: string, dflt: number): number => {
+  const a = getAttr(node, name);
+  return a ? Number(a.i) : dflt;
+};
+const attrFloat = (node: onnx.INodeProto, name: string, dflt: number): number => getAttr(node, name)?.f ?? dflt;
+const attrString = (node: onnx.INodeProto, name: string, dflt: string): string => {
+  const a = getAttr(node, name);
+  return a?.s ? new TextDecoder().decode(a.s) : dflt;
+};
+const attrStrings = (node: onnx.INodeProto, name: string): string[] =>
+  (getAttr(node, name)?.strings ?? []).map((s) => new TextDecoder().decode(s));

@@ -1,0 +1,90 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { onnx } from 'onnx-proto';
+import { Sequential } from '../src';
+import { exportOnnx } from '../src/onnx/export';
+import { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError } from '../src/onnx/import';
+import { randomSeq } from './helpers/data';
+
+const DIR = path.join(__dirname, 'fixtures', 'torch-onnx');
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+// Exported by torch.onnx.export (scripts/make-torch-onnx-fixtures.py); reference outputs from PyTorch.
+const fixtures = fs.readdirSync(DIR).filter((f) => f.endsWith('.onnx')).map((f) => f.replace('.onnx', ''));
+
+describe.each(fixtures)('import of a PyTorch-exported model: %s', (name) => {
+  it('matches PyTorch outputs to 1e-5 at a batch size and length other than the traced ones', () => {
+    const fx = JSON.parse(fs.readFileSync(path.join(DIR, `${name}.json`), 'utf8'));
+    const { model, outputActivation } = importOnnxFile(path.join(DIR, `${name}.onnx`));
+    expect(outputActivation).toBe('none');
+    expect(model.recurrentLayers()[0].type).toBe(fx.case.kind);
+    expect(model.recurrentLayers()).toHaveLength(fx.case.layers);
+    const [B, T, F] = fx.shape;
+    const y = model.predict({ data: Float32Array.from(fx.input), batch: B, time: T, features: F });
+    expect([y.batch, y.time, y.features]).toEqual(fx.outputShape);
+    expect(maxAbsDiff(y.data, fx.output)).toBeLessThan(1e-5);
+  });
+});
+
+describe('import of rnnkit exports', () => {
+  it('round-trips weights and outputs, including embedding and last-step layers', () => {
+    const model = new Sequential({
+      inputFeatures: 1, seed: 5,
+      layers: [
+        { type: 'embedding', vocabSize: 9, embeddingDim: 4 },
+        { type: 'lstm', hiddenSize: 5, bidirectional: true },
+        { type: 'rnn', hiddenSize: 3, activation: 'relu', returnSequences: false },
+        { type: 'dense', units: 2 },
+      ],
+    });
+    const { model: back, outputActivation } = importOnnx(exportOnnx(model, { outputActivation: 'log_softmax' }));
+    expect(outputActivation).toBe('log_softmax');
+    expect(back.config.layers).toEqual([
+      { type: 'embedding', vocabSize: 9, embeddingDim: 4 },
+      { type: 'lstm', hiddenSize: 5, bidirectional: true },
+      { type: 'rnn', hiddenSize: 3, bidirectional: false, activation: 'relu' },
+      { type: 'dense', units: 2 },
+    ]);
+    // The ONNX graph does not say whether the last-step layer returned sequences; weights do match.
+    expect(back.getWeights()).toEqual(model.getWeights());
+  });
+
+  it('round-trips a GRU stack and gives the same outputs', () => {
+    const model = new Sequential({ inputFeatures: 3, seed: 6, layers: [{ type: 'gru', hiddenSize: 4 }, { type: 'gru', hiddenSize: 4, bidirectional: true }, { type: 'dense', units: 2 }] });
+    const { model: back } = importOnnx(exportOnnx(model));
+    const x = randomSeq('float32', 4, 7, 3);
+    expect(maxAbsDiff(back.predict(x, [7, 2, 5, 1]).data, model.predict(x, [7, 2, 5, 1]).data)).toBe(0);
+  });
+});
+
+describe('import errors', () => {
+  it('names an unsupported op and its node', () => {
+    const bytes = exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'lstm', hiddenSize: 3 }] }));
+    const proto = onnx.ModelProto.decode(bytes);
+    proto.graph!.node!.push(onnx.NodeProto.create({ name: 'my_conv', opType: 'Conv', input: ['input'], output: ['unused'] }));
+    const withConv = onnx.ModelProto.encode(proto).finish();
+    expect(() => importOnnx(withConv)).toThrow(UnsupportedOnnxOpError);
+    expect(() => importOnnx(withConv)).toThrow("unsupported ONNX op 'Conv' (node 'my_conv')");
+  });
+
+  it('rejects GRUs without linear_before_reset', () => {
+    const bytes = exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'gru', hiddenSize: 3 }] }));
+    const proto = onnx.ModelProto.decode(bytes);
+    const gru = proto.graph!.node!.find((n) => n.opType === 'GRU')!;
+    gru.attribute = gru.attribute!.filter((a) => a.name !== 'linear_before_reset');
+    expect(() => importOnnx(onnx.ModelProto.encode(proto).finish())).toThrow(/linear_before_reset=0 is not supported/);
+  });
+
+  it('rejects bytes that are not ONNX, and missing files', () => {
+    expect(() => importOnnx(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]), 'junk.onnx')).toThrow(OnnxImportError);
+    expect(() => importOnnx(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]), 'junk.onnx')).toThrow(/junk\.onnx: /);
+    expect(() => importOnnx(new Uint8Array(0), 'empty.onnx')).toThrow(/empty\.onnx: the ONNX model has no graph/);
+    expect(() => importOnnxFile('/nonexistent/m.onnx')).toThrow(/m\.onnx: cannot read: ENOENT/);
+  });
+});
