@@ -1,0 +1,64 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../src/cli';
+import { loadModel, saveModel, Sequential } from '../src';
+import { OnnxModel } from '../src/onnx/onnx-model';
+import { randomSeq } from './helpers/data';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function run(...argv: string[]): { code: number; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+describe('rnnkit CLI', () => {
+  const modelFile = path.join(tmp, 'model.json');
+  const model = new Sequential({ inputFeatures: 3, seed: 2, layers: [{ type: 'gru', hiddenSize: 5, bidirectional: true }, { type: 'dense', units: 2 }] });
+  saveModel(model, modelFile);
+
+  it('export-onnx writes a file that onnxruntime runs like the engine', async () => {
+    const onnxFile = path.join(tmp, 'model.onnx');
+    const r = run('export-onnx', modelFile, onnxFile);
+    expect(r).toEqual({ code: 0, out: [`wrote ${onnxFile}`], err: [] });
+    const session = await OnnxModel.load(onnxFile);
+    const x = randomSeq('float32', 2, 6, 3);
+    const got = await session.run(x, { lengths: [6, 4] });
+    const want = model.predict(x, [6, 4]).data;
+    expect(Math.max(...Array.from(got.output.data, (v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-5);
+    await session.release();
+  });
+
+  it('import-onnx turns an ONNX file back into the same model', () => {
+    const onnxFile = path.join(tmp, 'model2.onnx');
+    const back = path.join(tmp, 'back.json');
+    expect(run('export-onnx', modelFile, onnxFile, '--softmax').code).toBe(0);
+    const r = run('import-onnx', onnxFile, back);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toMatch(/ends in softmax/);
+    expect(loadModel(back).getWeights()).toEqual(model.getWeights());
+  });
+
+  it('summary prints layers and parameter counts', () => {
+    const r = run('summary', modelFile);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toMatch(/0 +gru \(bidirectional\) +3 -> 10 +300 params/);
+    expect(r.out[0]).toMatch(/total 322 params, float32/);
+  });
+
+  it('reports problems in one line with the file name, and leaves no output behind', () => {
+    const missing = path.join(tmp, 'nope.json');
+    const target = path.join(tmp, 'never.onnx');
+    const r = run('export-onnx', missing, target);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([`rnnkit: ${missing}: cannot read: ENOENT`]);
+    expect(fs.existsSync(target)).toBe(false);
+    expect(run('frobnicate').code).toBe(2);
+    expect(run('export-onnx', modelFile).err[0]).toMatch(/takes a model file and an output file/);
+    expect(run('export-onnx', modelFile, target, '--fast').err[0]).toMatch(/unknown option --fast/);
+  });
+});
