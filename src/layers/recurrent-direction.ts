@@ -1,9 +1,10 @@
 import { alloc, type Arr, type DType } from '../core/dtype';
-import { addRowSums, gemmNN, gemmNT, gemmTN } from '../core/gemm';
+import { addRowSums, gemmNN, gemmNT, gemmTN, rightOperand } from '../core/gemm';
 import { makeParam, type Param } from '../core/param';
 import type { Rng } from '../core/rng';
 import type { Seq } from '../core/seq';
 import type { Cell, GradRefs, StepRefs } from './cells';
+import type { RightOperand } from '../core/gemm';
 
 /** Final (or initial) state of one direction: h and, for LSTM, c; each [batch, hidden]. */
 export interface DirectionState {
@@ -107,6 +108,25 @@ export class RecurrentDirection {
     }
 
     const y = alloc(this.dtype, B * T * H);
+    // W_hh is used at every step: prepared once (copied into wasm memory on that backend).
+    const recurrent = rightOperand(this.wHh.value, 0, H, GH, true);
+    try {
+      this.runSteps(B, T, lengths, recurrent, y);
+    } finally {
+      recurrent.release();
+    }
+    const final: DirectionState = { h: hs.slice(T * BH, (T + 1) * BH) };
+    if (cell.hasCellState) final.c = cs.slice(T * BH, (T + 1) * BH);
+    return { y: { data: y, batch: B, time: T, features: H }, final };
+  }
+
+  private runSteps(B: number, T: number, lengths: Int32Array, recurrent: RightOperand, y: Arr): void {
+    const H = this.hiddenSize;
+    const cell = this.cell;
+    const GH = cell.gates * H;
+    const BH = B * H;
+    const CW = cell.cacheBlocks * H;
+    const { xg, hs, cs, cache, hg } = this;
     const refs: StepRefs = {
       xg, xgOff: 0, hg, hgOff: 0, hPrev: hs, hPrevOff: 0, cPrev: cs, cPrevOff: 0,
       h: hs, hOff: 0, c: cs, cOff: 0, cache, cacheOff: 0,
@@ -116,7 +136,7 @@ export class RecurrentDirection {
       const prev = s * BH;
       const next = (s + 1) * BH;
       for (let b = 0; b < B; b++) hg.set(this.bHh.value, b * GH);
-      gemmNT(B, GH, H, hs, prev, this.wHh.value, 0, hg, 0);
+      recurrent.mulAdd(B, hs, prev, hg, 0);
       for (let b = 0; b < B; b++) {
         if (t >= lengths[b]) {
           // Padded step: the state passes through untouched, output stays zero.
@@ -133,9 +153,6 @@ export class RecurrentDirection {
         y.set(hs.subarray(next + b * H, next + (b + 1) * H), (b * T + t) * H);
       }
     }
-    const final: DirectionState = { h: hs.slice(T * BH, (T + 1) * BH) };
-    if (cell.hasCellState) final.c = cs.slice(T * BH, (T + 1) * BH);
-    return { y: { data: y, batch: B, time: T, features: H }, final };
   }
 
   /**
@@ -148,40 +165,64 @@ export class RecurrentDirection {
     const { batch: B, time: T } = x;
     const H = this.hiddenSize;
     const I = this.inputSize;
-    const cell = this.cell;
-    const GH = cell.gates * H;
+    const GH = this.cell.gates * H;
     const BH = B * H;
-    const CW = cell.cacheBlocks * H;
-    const lengths = this.lengths;
-    const { hs, cs, cache } = this;
 
-    let dh = alloc(this.dtype, BH);
-    let dhPrev = alloc(this.dtype, BH);
+    const dh = alloc(this.dtype, BH);
     const dc = alloc(this.dtype, BH);
     if (dFinal?.h) dh.set(dFinal.h.subarray(0, BH));
     if (dFinal?.c) dc.set(dFinal.c.subarray(0, BH));
     const dxg = alloc(this.dtype, B * T * GH);
-    const dhg = alloc(this.dtype, B * GH);
-    const norms = new Float64Array(T);
+    // Gradients of the recurrent pre-activations for every step, [T, B, GH] in processing
+    // order, so that dW_hh is one product after the loop instead of one per step.
+    const dhg = alloc(this.dtype, T * B * GH);
+    const recurrent = rightOperand(this.wHh.value, 0, GH, H, false);
+    let dh0: Arr;
+    try {
+      dh0 = this.backSteps(B, T, dy, dh, dc, dxg, dhg, recurrent);
+    } finally {
+      recurrent.release();
+    }
+    // dW_hh += Σ_s dhg_sᵀ · h_{s-1}: the states before each step are hs rows 0 .. T*B-1.
+    gemmTN(GH, H, T * B, dhg, 0, this.hs, 0, this.wHh.grad, 0);
+    addRowSums(T * B, GH, dhg, 0, this.bHh.grad);
+    gemmTN(GH, I, B * T, dxg, 0, x.data, 0, this.wIh.grad, 0);
+    addRowSums(B * T, GH, dxg, 0, this.bIh.grad);
+    const dx = alloc(this.dtype, B * T * I);
+    gemmNN(B * T, I, GH, dxg, 0, this.wIh.value, 0, dx, 0);
 
+    const dInitial: DirectionState = { h: dh0 };
+    if (this.cell.hasCellState) dInitial.c = dc;
+    return { dx: { data: dx, batch: B, time: T, features: I }, dInitial };
+  }
+
+  /** The backward time loop; returns dL/dh_0 (dc is updated in place to dL/dc_0). */
+  private backSteps(B: number, T: number, dy: Arr | null, dhIn: Arr, dc: Arr, dxg: Arr, dhg: Arr, recurrent: RightOperand): Arr {
+    const H = this.hiddenSize;
+    const cell = this.cell;
+    const GH = cell.gates * H;
+    const BH = B * H;
+    const CW = cell.cacheBlocks * H;
+    const { hs, cs, cache, lengths } = this;
+    let dh = dhIn;
+    let dhPrev = alloc(this.dtype, BH);
+    const norms = new Float64Array(T);
     const refs: StepRefs = {
       xg: this.xg, xgOff: 0, hg: this.hg, hgOff: 0, hPrev: hs, hPrevOff: 0, cPrev: cs, cPrevOff: 0,
       h: hs, hOff: 0, c: cs, cOff: 0, cache, cacheOff: 0,
     };
-    const g: GradRefs = {
-      dh, dhOff: 0, dc, dcOff: 0, dxg, dxgOff: 0, dhg, dhgOff: 0, dhPrev, dhPrevOff: 0,
-    };
+    const g: GradRefs = { dh, dhOff: 0, dc, dcOff: 0, dxg, dxgOff: 0, dhg, dhgOff: 0, dhPrev, dhPrevOff: 0 };
     for (let s = T - 1; s >= 0; s--) {
       const t = this.reverse ? T - 1 - s : s;
       const prev = s * BH;
       const next = (s + 1) * BH;
-      dhg.fill(0);
       g.dh = dh;
       g.dhPrev = dhPrev;
       let sq = 0;
       for (let b = 0; b < B; b++) {
         const o = b * H;
         if (t >= lengths[b]) {
+          // Padded step: the state passed through, so its gradient does too (dhg row stays 0).
           dhPrev.set(dh.subarray(o, o + H), o);
           continue;
         }
@@ -195,26 +236,16 @@ export class RecurrentDirection {
         refs.cacheOff = (s * B + b) * CW;
         g.dhOff = g.dcOff = g.dhPrevOff = o;
         g.dxgOff = (b * T + t) * GH;
-        g.dhgOff = b * GH;
+        g.dhgOff = (s * B + b) * GH;
         cell.backward(H, refs, g);
       }
       norms[t] = Math.sqrt(sq);
-      gemmTN(GH, H, B, dhg, 0, hs, prev, this.wHh.grad, 0);
-      addRowSums(B, GH, dhg, 0, this.bHh.grad);
-      gemmNN(B, H, GH, dhg, 0, this.wHh.value, 0, dhPrev, 0);
+      recurrent.mulAdd(B, dhg, s * B * GH, dhPrev, 0);
       const swap = dh;
       dh = dhPrev;
       dhPrev = swap;
     }
     this.gradNorms = norms;
-
-    gemmTN(GH, I, B * T, dxg, 0, x.data, 0, this.wIh.grad, 0);
-    addRowSums(B * T, GH, dxg, 0, this.bIh.grad);
-    const dx = alloc(this.dtype, B * T * I);
-    gemmNN(B * T, I, GH, dxg, 0, this.wIh.value, 0, dx, 0);
-
-    const dInitial: DirectionState = { h: dh };
-    if (cell.hasCellState) dInitial.c = dc;
-    return { dx: { data: dx, batch: B, time: T, features: I }, dInitial };
+    return dh;
   }
 }

@@ -1,0 +1,100 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The WebAssembly SIMD GEMM kernel (assembly/gemm.ts, built into build/rnnkit-simd.wasm by
+ * `npm run build`). Operands are copied into the module's linear memory: a stack of regions
+ * where long-lived operands (a weight matrix reused at every time step) are pinned and
+ * per-call operands sit above them.
+ */
+interface Exports {
+  memory: WebAssembly.Memory;
+  gemm(M: number, N: number, K: number, a: number, rs: number, cs: number, b: number, c: number): void;
+}
+
+const WASM_FILE = path.join(__dirname, '..', '..', 'build', 'rnnkit-simd.wasm');
+const BASE = 65536; // leave the first page to the module's own data
+
+let exportsCache: Exports | null | undefined;
+let top = BASE;
+let heap = new Float32Array(0);
+
+/** The loaded kernel, or null when the file is missing or the runtime lacks SIMD. */
+export function wasmKernel(): Exports | null {
+  if (exportsCache !== undefined) return exportsCache;
+  try {
+    const module = new WebAssembly.Module(fs.readFileSync(WASM_FILE));
+    exportsCache = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    heap = new Float32Array(exportsCache.memory.buffer);
+  } catch {
+    exportsCache = null;
+  }
+  return exportsCache;
+}
+
+/** Reserves `floats` values on the region stack; returns the byte offset. */
+function reserve(k: Exports, floats: number): number {
+  const at = top;
+  const end = at + floats * 4;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) {
+    k.memory.grow(Math.ceil((end - have) / 65536));
+    heap = new Float32Array(k.memory.buffer); // growing detaches the old view
+  }
+  top = end;
+  return at;
+}
+
+/** Copies a [rows, cols] matrix (row stride `cols`) to `at`, transposed if asked. */
+function put(at: number, src: Float32Array, off: number, rows: number, cols: number, transpose: boolean): void {
+  const dst = at >> 2;
+  if (!transpose) {
+    heap.set(src.subarray(off, off + rows * cols), dst);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const s = off + r * cols;
+    for (let c = 0; c < cols; c++) heap[dst + c * rows + r] = src[s + c];
+  }
+}
+
+/**
+ * C[M,N] += op(A)·B with op(A)[i,k] = A[aOff + i*rs + k*cs]; B is [K,N] (or, with
+ * bTransposed, stored as [N,K]); bAt: an already pinned B.
+ */
+export function wasmGemm(
+  k: Exports, M: number, N: number, K: number,
+  A: Float32Array, aOff: number, rs: number, cs: number,
+  B: Float32Array | number, bOff: number, bTransposed: boolean,
+  C: Float32Array, cOff: number,
+): void {
+  const mark = top;
+  const aLen = M * K; // A is [M,K] (rs=K, cs=1) or [K,M] (rs=1, cs=M): one contiguous block either way
+  const a = reserve(k, aLen);
+  const b = typeof B === 'number' ? B : reserve(k, K * N);
+  const c = reserve(k, M * N);
+  heap.set(A.subarray(aOff, aOff + aLen), a >> 2);
+  if (typeof B !== 'number') {
+    if (bTransposed) put(b, B, bOff, N, K, true);
+    else put(b, B, bOff, K, N, false);
+  }
+  heap.set(C.subarray(cOff, cOff + M * N), c >> 2);
+  k.gemm(M, N, K, a, rs, cs, b, c);
+  C.set(heap.subarray(c >> 2, (c >> 2) + M * N), cOff);
+  top = mark;
+}
+
+/** Pins a [K,N] matrix (copied, optionally from its [N,K] transpose) until release(). */
+export function wasmPin(k: Exports, B: Float32Array, bOff: number, K: number, N: number, transposed: boolean): { at: number; release(): void } {
+  const mark = top;
+  const at = reserve(k, K * N);
+  if (transposed) put(at, B, bOff, N, K, true);
+  else put(at, B, bOff, K, N, false);
+  return {
+    at,
+    release: () => {
+      if (top !== at + K * N * 4) throw new Error('wasm regions released out of order');
+      top = mark;
+    },
+  };
+}

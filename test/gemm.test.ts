@@ -1,0 +1,48 @@
+import { gemmNN, gemmNT, gemmTN } from '../src/core/gemm';
+import { Rng } from '../src/core/rng';
+
+/** Naive reference: C += op(A) op(B) with explicit index functions. */
+function reference(M: number, N: number, K: number, a: (i: number, k: number) => number, b: (k: number, j: number) => number, C: Float64Array): void {
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) for (let k = 0; k < K; k++) C[i * N + j] += a(i, k) * b(k, j);
+}
+
+const rand = (n: number, rng: Rng) => Float64Array.from({ length: n }, () => rng.normal());
+
+// Sizes around the 4x4 tiles: multiples, remainders, and degenerate 1s.
+const sizes: [number, number, number][] = [[1, 1, 1], [4, 4, 4], [5, 7, 3], [8, 12, 9], [3, 2, 17], [13, 6, 4], [6, 1, 6]];
+
+describe.each(sizes)('GEMM kernels against a naive product, M=%i N=%i K=%i', (M, N, K) => {
+  const rng = new Rng(M * 100 + N * 10 + K);
+  const off = 3; // every operand starts at an offset, as time-step slices do
+  const C0 = rand(M * N + off, rng);
+
+  it('gemmNT: C += A·Bᵀ', () => {
+    const A = rand(M * K + off, rng);
+    const B = rand(N * K + off, rng);
+    const want = C0.slice(off);
+    reference(M, N, K, (i, k) => A[off + i * K + k], (k, j) => B[off + j * K + k], want);
+    const C = C0.slice();
+    gemmNT(M, N, K, A, off, B, off, C, off);
+    C.slice(off).forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
+  });
+
+  it('gemmNN: C += A·B', () => {
+    const A = rand(M * K + off, rng);
+    const B = rand(K * N + off, rng);
+    const want = C0.slice(off);
+    reference(M, N, K, (i, k) => A[off + i * K + k], (k, j) => B[off + k * N + j], want);
+    const C = C0.slice();
+    gemmNN(M, N, K, A, off, B, off, C, off);
+    C.slice(off).forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
+  });
+
+  it('gemmTN: C += Aᵀ·B', () => {
+    const A = rand(K * M + off, rng);
+    const B = rand(K * N + off, rng);
+    const want = C0.slice(off);
+    reference(M, N, K, (i, k) => A[off + k * M + i], (k, j) => B[off + k * N + j], want);
+    const C = C0.slice();
+    gemmTN(M, N, K, A, off, B, off, C, off);
+    C.slice(off).forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
+  });
+});
