@@ -98,3 +98,63 @@ export function wasmPin(k: Exports, B: Float32Array, bOff: number, K: number, N:
     },
   };
 }
+
+interface SequenceExports extends Exports {
+  forward_sequence(
+    cell: number, B: number, T: number, I: number, H: number, reverse: number,
+    x: number, wihT: number, bih: number, whhT: number, bhh: number, lengths: number,
+    xg: number, hg: number, hs: number, cs: number, cache: number, y: number,
+  ): void;
+}
+
+export const WASM_CELL = { rnnTanh: 0, rnnRelu: 1, lstm: 2, gru: 3 } as const;
+
+export interface SequenceBuffers {
+  x: Float32Array; wIh: Float32Array; bIh: Float32Array; wHh: Float32Array; bHh: Float32Array;
+  lengths: Int32Array;
+  /** In: hs[0] (and cs[0]) hold the initial state. Out: every state, the backward cache, outputs. */
+  hs: Float32Array; cs: Float32Array | null; cache: Float32Array; y: Float32Array;
+}
+
+/**
+ * Fused forward pass of one recurrent direction (assembly/recurrent.ts). H must be a
+ * multiple of 4 (the pointwise loops are 4 lanes wide).
+ */
+export function wasmForwardSequence(
+  cell: number, gates: number, cacheBlocks: number, B: number, T: number, I: number, H: number, reverse: boolean,
+  buf: SequenceBuffers,
+): void {
+  const k = wasmKernel() as SequenceExports;
+  const GH = gates * H;
+  const mark = top;
+  try {
+    const x = reserve(k, B * T * I);
+    const wihT = reserve(k, I * GH);
+    const bih = reserve(k, GH);
+    const whhT = reserve(k, H * GH);
+    const bhh = reserve(k, GH);
+    const lengths = reserve(k, B);
+    const xg = reserve(k, B * T * GH);
+    const hg = reserve(k, B * GH);
+    const hs = reserve(k, (T + 1) * B * H);
+    const cs = reserve(k, buf.cs ? (T + 1) * B * H : 0);
+    const cache = reserve(k, T * B * cacheBlocks * H);
+    const y = reserve(k, B * T * H);
+    heap.set(buf.x.subarray(0, B * T * I), x >> 2);
+    put(wihT, buf.wIh, 0, GH, I, true);
+    heap.set(buf.bIh, bih >> 2);
+    put(whhT, buf.wHh, 0, GH, H, true);
+    heap.set(buf.bHh, bhh >> 2);
+    new Int32Array(heap.buffer, lengths, B).set(buf.lengths.subarray(0, B));
+    heap.set(buf.hs.subarray(0, B * H), hs >> 2);
+    if (buf.cs) heap.set(buf.cs.subarray(0, B * H), cs >> 2);
+    heap.fill(0, y >> 2, (y >> 2) + B * T * H);
+    k.forward_sequence(cell, B, T, I, H, reverse ? 1 : 0, x, wihT, bih, whhT, bhh, lengths, xg, hg, hs, cs, cache, y);
+    buf.hs.set(heap.subarray(hs >> 2, (hs >> 2) + (T + 1) * B * H));
+    if (buf.cs) buf.cs.set(heap.subarray(cs >> 2, (cs >> 2) + (T + 1) * B * H));
+    buf.cache.set(heap.subarray(cache >> 2, (cache >> 2) + T * B * cacheBlocks * H));
+    buf.y.set(heap.subarray(y >> 2, (y >> 2) + B * T * H));
+  } finally {
+    top = mark;
+  }
+}

@@ -1,9 +1,10 @@
 import { alloc, type Arr, type DType } from '../core/dtype';
-import { addRowSums, gemmNN, gemmNT, gemmTN, rightOperand } from '../core/gemm';
+import { addRowSums, gemmNN, gemmNT, gemmTN, getBackend, rightOperand } from '../core/gemm';
+import { wasmForwardSequence, WASM_CELL } from '../core/wasm-simd';
 import { makeParam, type Param } from '../core/param';
 import type { Rng } from '../core/rng';
 import type { Seq } from '../core/seq';
-import type { Cell, GradRefs, StepRefs } from './cells';
+import type { Cell, GradRefs, RnnCell, StepRefs } from './cells';
 import type { RightOperand } from '../core/gemm';
 
 /** Final (or initial) state of one direction: h and, for LSTM, c; each [batch, hidden]. */
@@ -90,16 +91,9 @@ export class RecurrentDirection {
     this.x = x;
     this.lengths = lengths;
 
-    const xg = this.ensure('xg', B * T * GH);
     const hs = this.ensure('hs', (T + 1) * BH);
     const cs = cell.hasCellState ? this.ensure('cs', (T + 1) * BH) : this.cs;
     const cache = this.ensure('cache', T * B * CW);
-    const hg = this.ensure('hg', B * GH);
-
-    // xg[b,t,:] = W_ih x[b,t] + b_ih, for all steps in one product.
-    for (let r = 0; r < B * T; r++) xg.set(this.bIh.value, r * GH);
-    gemmNT(B * T, GH, I, x.data, 0, this.wIh.value, 0, xg, 0);
-
     hs.fill(0, 0, BH);
     if (initial) hs.set(initial.h.subarray(0, BH), 0);
     if (cell.hasCellState) {
@@ -108,16 +102,40 @@ export class RecurrentDirection {
     }
 
     const y = alloc(this.dtype, B * T * H);
-    // W_hh is used at every step: prepared once (copied into wasm memory on that backend).
-    const recurrent = rightOperand(this.wHh.value, 0, H, GH, true);
-    try {
-      this.runSteps(B, T, lengths, recurrent, y);
-    } finally {
-      recurrent.release();
+    if (this.fusedKernelApplies(x)) {
+      wasmForwardSequence(this.wasmCellCode(), cell.gates, cell.cacheBlocks, B, T, I, H, this.reverse, {
+        x: x.data as Float32Array, wIh: this.wIh.value as Float32Array, bIh: this.bIh.value as Float32Array,
+        wHh: this.wHh.value as Float32Array, bHh: this.bHh.value as Float32Array, lengths,
+        hs: hs as Float32Array, cs: cell.hasCellState ? (cs as Float32Array) : null, cache: cache as Float32Array, y: y as Float32Array,
+      });
+    } else {
+      // xg[b,t,:] = W_ih x[b,t] + b_ih, for all steps in one product.
+      const xg = this.ensure('xg', B * T * GH);
+      this.ensure('hg', B * GH);
+      for (let r = 0; r < B * T; r++) xg.set(this.bIh.value, r * GH);
+      gemmNT(B * T, GH, I, x.data, 0, this.wIh.value, 0, xg, 0);
+      // W_hh is used at every step: prepared once (copied into wasm memory on that backend).
+      const recurrent = rightOperand(this.wHh.value, 0, H, GH, true);
+      try {
+        this.runSteps(B, T, lengths, recurrent, y);
+      } finally {
+        recurrent.release();
+      }
     }
     const final: DirectionState = { h: hs.slice(T * BH, (T + 1) * BH) };
     if (cell.hasCellState) final.c = cs.slice(T * BH, (T + 1) * BH);
     return { y: { data: y, batch: B, time: T, features: H }, final };
+  }
+
+  /** The fused wasm forward needs float32 data and a hidden size the 4-lane loops cover. */
+  private fusedKernelApplies(x: Seq): boolean {
+    return getBackend() === 'wasm' && this.dtype === 'float32' && this.hiddenSize % 4 === 0 && x.data instanceof Float32Array;
+  }
+
+  private wasmCellCode(): number {
+    if (this.cell.type === 'lstm') return WASM_CELL.lstm;
+    if (this.cell.type === 'gru') return WASM_CELL.gru;
+    return (this.cell as RnnCell).activation === 'relu' ? WASM_CELL.rnnRelu : WASM_CELL.rnnTanh;
   }
 
   private runSteps(B: number, T: number, lengths: Int32Array, recurrent: RightOperand, y: Arr): void {

@@ -1,0 +1,3 @@
+// Entry point of the rnnkit WebAssembly SIMD module.
+export { gemm } from './gemm';
+export { forward_sequence } from './recurrent';

@@ -1,0 +1,100 @@
+// Fused forward pass of one recurrent direction over a whole batch of sequences:
+// the input projection for all steps, then per step the recurrent product and the cell's
+// pointwise math, with masking (a step at or past a sequence's length keeps its state and
+// outputs zeros). Layouts match src/layers/recurrent-direction.ts so the JS backward can
+// use what this leaves behind. Pointers are byte offsets; sizes are in f32 elements.
+import { gemm } from './gemm';
+import { sigmoid4, tanh4 } from './math';
+
+export const RNN_TANH = 0;
+export const RNN_RELU = 1;
+export const LSTM = 2;
+export const GRU = 3;
+
+// @ts-ignore: decorator
+@inline
+function at(base: usize, index: i32): usize {
+  return base + (<usize>index << 2);
+}
+
+export function forward_sequence(
+  cell: i32, B: i32, T: i32, I: i32, H: i32, reverse: i32,
+  x: usize, wihT: usize, bih: usize, whhT: usize, bhh: usize, lengths: usize,
+  xg: usize, hg: usize, hs: usize, cs: usize, cache: usize, y: usize,
+): void {
+  const G = cell == LSTM ? 4 : cell == GRU ? 3 : 1;
+  const GH = G * H;
+  const CW = cell == LSTM ? 5 * H : cell == GRU ? 4 * H : 0;
+  const BH = B * H;
+  // xg[b,t,:] = b_ih + W_ih x[b,t]
+  for (let r = 0; r < B * T; r++) memory.copy(at(xg, r * GH), bih, <usize>GH << 2);
+  gemm(B * T, GH, I, x, I, 1, wihT, xg);
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const prev = s * BH;
+    const next = (s + 1) * BH;
+    for (let b = 0; b < B; b++) memory.copy(at(hg, b * GH), bhh, <usize>GH << 2);
+    gemm(B, GH, H, at(hs, prev), H, 1, whhT, hg);
+    for (let b = 0; b < B; b++) {
+      const hp = at(hs, prev + b * H);
+      const hn = at(hs, next + b * H);
+      if (t >= load<i32>(lengths + (<usize>b << 2))) {
+        memory.copy(hn, hp, <usize>H << 2);
+        if (cell == LSTM) memory.copy(at(cs, next + b * H), at(cs, prev + b * H), <usize>H << 2);
+        continue;
+      }
+      const xr = at(xg, (b * T + t) * GH);
+      const hr = at(hg, b * GH);
+      const cr = at(cache, (s * B + b) * CW);
+      if (cell == LSTM) lstmPointwise(H, xr, hr, at(cs, prev + b * H), at(cs, next + b * H), hn, cr);
+      else if (cell == GRU) gruPointwise(H, xr, hr, hp, hn, cr);
+      else rnnPointwise(H, xr, hr, hn, cell == RNN_RELU);
+      memory.copy(at(y, (b * T + t) * H), hn, <usize>H << 2);
+    }
+  }
+}
+
+// Gate order i, f, g, o; cache i, f, g, o, tanh(c).
+function lstmPointwise(H: i32, xr: usize, hr: usize, cp: usize, cn: usize, hn: usize, cr: usize): void {
+  const HB = <usize>H << 2;
+  for (let j: usize = 0; j < HB; j += 16) {
+    const i = sigmoid4(f32x4.add(v128.load(xr + j), v128.load(hr + j)));
+    const f = sigmoid4(f32x4.add(v128.load(xr + HB + j), v128.load(hr + HB + j)));
+    const g = tanh4(f32x4.add(v128.load(xr + 2 * HB + j), v128.load(hr + 2 * HB + j)));
+    const o = sigmoid4(f32x4.add(v128.load(xr + 3 * HB + j), v128.load(hr + 3 * HB + j)));
+    const c = f32x4.add(f32x4.mul(f, v128.load(cp + j)), f32x4.mul(i, g));
+    const tc = tanh4(c);
+    v128.store(cn + j, c);
+    v128.store(hn + j, f32x4.mul(o, tc));
+    v128.store(cr + j, i);
+    v128.store(cr + HB + j, f);
+    v128.store(cr + 2 * HB + j, g);
+    v128.store(cr + 3 * HB + j, o);
+    v128.store(cr + 4 * HB + j, tc);
+  }
+}
+
+// Gate order r, z, n; the reset gate scales W_hn·h + b_hn. Cache r, z, n, (W_hn·h + b_hn).
+function gruPointwise(H: i32, xr: usize, hr: usize, hp: usize, hn: usize, cr: usize): void {
+  const HB = <usize>H << 2;
+  const one = f32x4.splat(1.0);
+  for (let j: usize = 0; j < HB; j += 16) {
+    const r = sigmoid4(f32x4.add(v128.load(xr + j), v128.load(hr + j)));
+    const z = sigmoid4(f32x4.add(v128.load(xr + HB + j), v128.load(hr + HB + j)));
+    const hnPre = v128.load(hr + 2 * HB + j);
+    const n = tanh4(f32x4.add(v128.load(xr + 2 * HB + j), f32x4.mul(r, hnPre)));
+    v128.store(hn + j, f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, v128.load(hp + j))));
+    v128.store(cr + j, r);
+    v128.store(cr + HB + j, z);
+    v128.store(cr + 2 * HB + j, n);
+    v128.store(cr + 3 * HB + j, hnPre);
+  }
+}
+
+function rnnPointwise(H: i32, xr: usize, hr: usize, hn: usize, relu: bool): void {
+  const HB = <usize>H << 2;
+  for (let j: usize = 0; j < HB; j += 16) {
+    const a = f32x4.add(v128.load(xr + j), v128.load(hr + j));
+    v128.store(hn + j, relu ? f32x4.max(a, f32x4.splat(0.0)) : tanh4(a));
+  }
+}
