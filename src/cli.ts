@@ -2,23 +2,41 @@
 import { loadModel, saveModel } from './io/model-file';
 import { saveOnnx, type OnnxExportOptions } from './onnx/export';
 import { importOnnxFile } from './onnx/import';
+import * as path from 'path';
+import { Sequential } from './model';
+import { loadCheckpoint } from './train/checkpoint';
+import { fitAsync } from './train/fit';
+import { loadData, lossOf, optimizerOf, readTrainSpec, scheduleOf } from './train/spec';
 
 const USAGE = `usage:
   rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]
   rnnkit import-onnx <in.onnx> <model.json>
-  rnnkit summary <model.json>`;
+  rnnkit summary <model.json>
+  rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]`;
 
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
-/** Runs one CLI command; returns the exit code (0 ok, 1 failure, 2 usage). Errors never show a stack trace. */
-export function main(argv: string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): number {
+/** Options that take a value (`--out file`). */
+const VALUE_OPTIONS = new Set(['--out', '--checkpoint']);
+
+/**
+ * Runs one CLI command; resolves to the exit code (0 ok, 1 failure, 2 usage, 130 interrupted).
+ * Errors are reported in one line naming the file or argument, never with a stack trace.
+ */
+export async function main(argv: string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }, signal?: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
-  const flags = new Set(rest.filter((a) => a.startsWith('--')));
-  const args = rest.filter((a) => !a.startsWith('--'));
-  const known = new Set(['--softmax', '--log-softmax', '--no-initial-states']);
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  const args: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (VALUE_OPTIONS.has(rest[i]) && i + 1 < rest.length) values.set(rest[i], rest[++i]);
+    else if (rest[i].startsWith('--')) flags.add(rest[i]);
+    else args.push(rest[i]);
+  }
+  const known = new Set(['--softmax', '--log-softmax', '--no-initial-states', '--resume']);
   const unknown = [...flags].filter((f) => !known.has(f));
   try {
     if (unknown.length > 0) return usage(io, `unknown option ${unknown[0]}`);
@@ -40,6 +58,10 @@ export function main(argv: string[], io: Io = { out: (l) => console.log(l), err:
         io.out(`wrote ${args[1]}${outputActivation !== 'none' ? ` (the ONNX graph ends in ${outputActivation}, which the model file leaves out)` : ''}`);
         return 0;
       }
+      case 'train': {
+        if (args.length !== 1 || !values.has('--out')) return usage(io, 'train takes a spec file and --out <model.json>');
+        return await train(args[0], values.get('--out')!, values.get('--checkpoint'), flags.has('--resume'), io, signal);
+      }
       case 'summary': {
         if (args.length !== 1) return usage(io, 'summary takes a model file');
         io.out(loadModel(args[0]).summary());
@@ -54,9 +76,38 @@ export function main(argv: string[], io: Io = { out: (l) => console.log(l), err:
   }
 }
 
+async function train(specFile: string, out: string, checkpoint: string | undefined, resume: boolean, io: Io, signal?: AbortSignal): Promise<number> {
+  const spec = readTrainSpec(specFile);
+  const dir = path.dirname(path.resolve(specFile));
+  if (resume && !checkpoint) throw new Error('--resume needs --checkpoint <file>');
+  const restored = resume ? loadCheckpoint(checkpoint!) : null;
+  const model = restored?.model ?? new Sequential(spec.model);
+  const optimizer = optimizerOf(spec);
+  const history = await fitAsync(model, loadData(spec.data, spec, dir), {
+    loss: lossOf(spec), optimizer, schedule: scheduleOf(spec, optimizer.lr), epochs: spec.epochs, batchSize: spec.batchSize,
+    clipNorm: spec.clipNorm, clipValue: spec.clipValue, tbptt: spec.tbptt, earlyStopping: spec.earlyStopping, seed: spec.seed,
+    validation: spec.validation ? loadData(spec.validation, spec, dir) : undefined,
+    checkpoint: checkpoint ? { path: checkpoint } : undefined, resumeFrom: restored?.state, log: io.out, signal,
+  });
+  if (history.interrupted) {
+    io.err(checkpoint ? `rnnkit: interrupted; continue with --resume --checkpoint ${checkpoint}` : 'rnnkit: interrupted (no --checkpoint given, progress not saved)');
+    return 130;
+  }
+  saveModel(model, out);
+  io.out(`wrote ${out}`);
+  return 0;
+}
+
 function usage(io: Io, problem: string): number {
   io.err(`rnnkit: ${problem}\n${USAGE}`);
   return 2;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  // Ctrl-C stops training at the next batch boundary, after writing the checkpoint.
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  main(process.argv.slice(2), undefined, controller.signal).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -4,10 +4,12 @@ import { ShapeError } from '../core/seq';
 import type { Loss } from '../losses/loss';
 import type { Sequential } from '../model';
 import { clipGradNorm, clipGradValue, gradNorm } from '../optim/clip';
-import type { Optimizer } from '../optim/optimizer';
+import type { Optimizer, OptimizerState } from '../optim/optimizer';
 import { adam } from '../optim/optimizers';
 import type { Schedule } from '../optim/schedules';
-import { takeBatch, timeWindow, validateDataset, type Batch, type Dataset } from './dataset';
+import { fromArray } from '../core/dtype';
+import { saveCheckpoint } from './checkpoint';
+import { DataError, takeBatch, timeWindow, validateDataset, type Batch, type Dataset } from './dataset';
 import { NonFiniteError } from './errors';
 import { formatEpoch, type EpochReport } from './progress';
 
@@ -41,6 +43,10 @@ export interface FitOptions extends Partial<TrainStepOptions> {
   /** Where progress lines go; false for silence. Default: console.log. */
   log?: ((line: string) => void) | false;
   onEpochEnd?: (report: EpochReport) => void | 'stop';
+  /** Write a checkpoint (atomically) every `everyEpochs` epochs (default 1) and when interrupted. */
+  checkpoint?: { path: string; everyEpochs?: number };
+  /** Continue a run from a checkpoint's state (see loadCheckpoint). */
+  resumeFrom?: FitState;
 }
 
 export interface History {
@@ -51,6 +57,8 @@ export interface History {
   gradNorm: number[];
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** True when fitAsync was stopped by its signal before the last epoch. */
+  interrupted: boolean;
 }
 
 /** Counters shared by the steps of one fit, so errors can say which step failed. */
@@ -133,67 +141,189 @@ export function evaluate(model: Sequential, ds: Dataset, loss: Loss, batchSize =
   return count > 0 ? sum / count : 0;
 }
 
-/** Mini-batch training with shuffling, validation, LR schedule, clipping and early stopping. */
-export function fit(model: Sequential, train: Dataset, opts: FitOptions): History {
+/** Everything a run needs to continue exactly where it stopped (saved in checkpoints). */
+export interface FitState {
+  /** Epoch in progress (0-based). */
+  epoch: number;
+  /** Start, within `order`, of the next batch of this epoch (0: the epoch has not started). */
+  batchStart: number;
+  order: number[];
+  shuffleRng: number[];
+  modelRng: number[];
+  optimizer: OptimizerState;
+  lr: number;
+  step: number;
+  epochLossSum: number;
+  epochCount: number;
+  epochNormSum: number;
+  epochBatches: number;
+  history: History;
+  best: number;
+  sinceBest: number;
+  /** Weights of the best epoch, for early stopping with restoreBest. */
+  bestWeights: number[][] | null;
+  elapsedSeconds: number;
+  finished: boolean;
+}
+
+interface Run {
+  model: Sequential;
+  train: Dataset;
+  opts: FitOptions;
+  optimizer: Optimizer;
+  state: FitState;
+  rng: Rng;
+  log: (line: string) => void;
+}
+
+function startRun(model: Sequential, train: Dataset, opts: FitOptions): Run {
   validateDataset(train, model.inputFeatures, 'training data');
   if (opts.validation) validateDataset(opts.validation, model.inputFeatures, 'validation data');
   if (!(Number.isInteger(opts.epochs) && opts.epochs > 0)) throw new RangeError(`epochs must be a positive integer, got ${opts.epochs}`);
   const optimizer = opts.optimizer ?? adam();
-  const batchSize = opts.batchSize ?? 32;
   const log = opts.log === false ? () => undefined : opts.log ?? ((line: string) => console.log(line));
   const rng = new Rng(opts.seed ?? model.config.seed);
   const N = train.x.batch;
-  const order = Int32Array.from({ length: N }, (_, i) => i);
-  const history: History = { loss: [], valLoss: [], lr: [], gradNorm: [], bestEpoch: 0, stoppedEarly: false };
-  const counter: StepCounter = { step: 0 };
-  const stepOpts: TrainStepOptions = { ...opts, optimizer };
-  let best = Infinity;
-  let bestWeights = opts.earlyStopping ? model.getWeights() : [];
-  let sinceBest = 0;
-  const t0 = Date.now();
-
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    if (opts.schedule) optimizer.lr = opts.schedule(epoch);
-    if (opts.shuffle ?? true) rng.shuffle(order);
-    let lossSum = 0;
-    let count = 0;
-    let normSum = 0;
-    let batches = 0;
-    for (let s = 0; s < N; s += batchSize) {
-      const r = trainStep(model, takeBatch(train, order.subarray(s, Math.min(N, s + batchSize))), stepOpts, counter);
-      lossSum += r.lossSum;
-      count += r.count;
-      normSum += r.gradNorm;
-      batches++;
-    }
-    const loss = count > 0 ? lossSum / count : 0;
-    const valLoss = opts.validation ? evaluate(model, opts.validation, opts.loss, batchSize) : undefined;
-    history.loss.push(loss);
-    history.gradNorm.push(normSum / batches);
-    history.lr.push(optimizer.lr);
-    if (valLoss !== undefined) history.valLoss.push(valLoss);
-    const elapsed = (Date.now() - t0) / 1000;
-    const report: EpochReport = {
-      epoch: epoch + 1, epochs: opts.epochs, loss, valLoss, lr: optimizer.lr,
-      seconds: elapsed, etaSeconds: (elapsed / (epoch + 1)) * (opts.epochs - epoch - 1),
+  let state: FitState;
+  if (opts.resumeFrom) {
+    state = opts.resumeFrom;
+    state.history.interrupted = false;
+    if (state.order.length !== N) throw new DataError(`the checkpoint was made with ${state.order.length} training sequences, this data has ${N}`);
+    rng.setState(state.shuffleRng);
+    model.rng.setState(state.modelRng);
+    optimizer.setState(state.optimizer);
+    optimizer.lr = state.lr;
+  } else {
+    state = {
+      epoch: 0, batchStart: 0, order: Array.from({ length: N }, (_, i) => i), shuffleRng: rng.getState(), modelRng: model.rng.getState(),
+      optimizer: optimizer.getState(), lr: optimizer.lr, step: 0, epochLossSum: 0, epochCount: 0, epochNormSum: 0, epochBatches: 0,
+      history: { loss: [], valLoss: [], lr: [], gradNorm: [], bestEpoch: 0, stoppedEarly: false, interrupted: false },
+      best: Infinity, sinceBest: 0, bestWeights: null, elapsedSeconds: 0, finished: false,
     };
-    log(formatEpoch(report));
-    const monitored = valLoss ?? loss;
-    if (monitored < best - (opts.earlyStopping?.minDelta ?? 0)) {
-      best = monitored;
-      history.bestEpoch = epoch;
-      sinceBest = 0;
-      if (opts.earlyStopping) bestWeights = model.getWeights();
-    } else {
-      sinceBest++;
+  }
+  return { model, train, opts, optimizer, state, rng, log };
+}
+
+/** Brings the serializable parts of the state up to date (RNGs, optimizer). */
+function snapshot(run: Run): FitState {
+  const { state } = run;
+  state.shuffleRng = run.rng.getState();
+  state.modelRng = run.model.rng.getState();
+  state.optimizer = run.optimizer.getState();
+  state.lr = run.optimizer.lr;
+  return state;
+}
+
+/**
+ * The training loop as a generator: it yields after every batch (a point where the state
+ * is consistent and can be checkpointed) and returns when training is over.
+ */
+function* trainingLoop(run: Run): Generator<'batch' | 'epoch', void> {
+  const { model, train, opts, optimizer, state, rng } = run;
+  const N = train.x.batch;
+  const batchSize = opts.batchSize ?? 32;
+  const stepOpts: TrainStepOptions = { ...opts, optimizer };
+  const counter: StepCounter = { step: state.step };
+  let t0 = Date.now() - state.elapsedSeconds * 1000;
+  const order = Int32Array.from(state.order);
+  while (!state.finished && state.epoch < opts.epochs) {
+    if (state.batchStart === 0) {
+      if (opts.schedule) optimizer.lr = opts.schedule(state.epoch);
+      if (opts.shuffle ?? true) rng.shuffle(order);
+      state.order = Array.from(order);
+      state.epochLossSum = state.epochCount = state.epochNormSum = state.epochBatches = 0;
     }
-    if (opts.onEpochEnd?.(report) === 'stop') break;
-    if (opts.earlyStopping && sinceBest >= opts.earlyStopping.patience) {
-      history.stoppedEarly = true;
-      if (opts.earlyStopping.restoreBest ?? true) model.setWeights(bestWeights);
-      log(`early stopping after epoch ${epoch + 1}: best ${valLoss !== undefined ? 'val_loss' : 'loss'} ${best.toPrecision(4)} at epoch ${history.bestEpoch + 1}`);
+    while (state.batchStart < N) {
+      const s = state.batchStart;
+      const r = trainStep(model, takeBatch(train, order.subarray(s, Math.min(N, s + batchSize))), stepOpts, counter);
+      state.epochLossSum += r.lossSum;
+      state.epochCount += r.count;
+      state.epochNormSum += r.gradNorm;
+      state.epochBatches++;
+      state.batchStart = Math.min(N, s + batchSize);
+      state.step = counter.step;
+      state.elapsedSeconds = (Date.now() - t0) / 1000;
+      if (state.batchStart < N) yield 'batch';
+    }
+    endEpoch(run, batchSize);
+    state.elapsedSeconds = (Date.now() - t0) / 1000;
+    t0 = Date.now() - state.elapsedSeconds * 1000;
+    yield 'epoch';
+  }
+  state.finished = true;
+}
+
+function endEpoch(run: Run, batchSize: number): void {
+  const { model, opts, optimizer, state, log } = run;
+  const { history } = state;
+  const loss = state.epochCount > 0 ? state.epochLossSum / state.epochCount : 0;
+  const valLoss = opts.validation ? evaluate(model, opts.validation, opts.loss, batchSize) : undefined;
+  history.loss.push(loss);
+  history.gradNorm.push(state.epochNormSum / Math.max(1, state.epochBatches));
+  history.lr.push(optimizer.lr);
+  if (valLoss !== undefined) history.valLoss.push(valLoss);
+  const epoch = state.epoch;
+  const elapsed = state.elapsedSeconds;
+  const report: EpochReport = {
+    epoch: epoch + 1, epochs: opts.epochs, loss, valLoss, lr: optimizer.lr,
+    seconds: elapsed, etaSeconds: (elapsed / (epoch + 1)) * (opts.epochs - epoch - 1),
+  };
+  log(formatEpoch(report));
+  state.epoch++;
+  state.batchStart = 0;
+  const monitored = valLoss ?? loss;
+  if (monitored < state.best - (opts.earlyStopping?.minDelta ?? 0)) {
+    state.best = monitored;
+    history.bestEpoch = epoch;
+    state.sinceBest = 0;
+    if (opts.earlyStopping) state.bestWeights = model.getWeights().map((w) => Array.from(w));
+  } else {
+    state.sinceBest++;
+  }
+  if (opts.onEpochEnd?.(report) === 'stop') state.finished = true;
+  if (opts.earlyStopping && state.sinceBest >= opts.earlyStopping.patience) {
+    history.stoppedEarly = true;
+    state.finished = true;
+    if ((opts.earlyStopping.restoreBest ?? true) && state.bestWeights) model.setWeights(state.bestWeights.map((w) => fromArray(model.dtype, w)));
+    log(`early stopping after epoch ${epoch + 1}: best ${valLoss !== undefined ? 'val_loss' : 'loss'} ${state.best.toPrecision(4)} at epoch ${history.bestEpoch + 1}`);
+  }
+}
+
+function maybeCheckpoint(run: Run, when: 'epoch' | 'interrupt'): void {
+  const cp = run.opts.checkpoint;
+  if (!cp) return;
+  const every = cp.everyEpochs ?? 1;
+  if (when === 'epoch' && run.state.epoch % every !== 0 && !run.state.finished) return;
+  saveCheckpoint(cp.path, run.model, snapshot(run));
+  if (when === 'interrupt') run.log(`interrupted: checkpoint written to ${cp.path} (epoch ${run.state.epoch + 1}, batch start ${run.state.batchStart})`);
+}
+
+/**
+ * Mini-batch training with shuffling, validation, LR schedule, clipping, early stopping,
+ * truncated BPTT and checkpoints. Synchronous; see fitAsync for interruptible training.
+ */
+export function fit(model: Sequential, train: Dataset, opts: FitOptions): History {
+  const run = startRun(model, train, opts);
+  for (const point of trainingLoop(run)) if (point === 'epoch') maybeCheckpoint(run, 'epoch');
+  return run.state.history;
+}
+
+/**
+ * Like fit, but yields to the event loop after every batch, so that `signal` (e.g. wired
+ * to SIGINT) can stop training at the next batch boundary. On abort it writes the
+ * checkpoint (when configured) and returns with history.interrupted = true; resuming from
+ * that checkpoint gives bit-identical results to an uninterrupted run.
+ */
+export async function fitAsync(model: Sequential, train: Dataset, opts: FitOptions & { signal?: AbortSignal }): Promise<History> {
+  const run = startRun(model, train, opts);
+  for (const point of trainingLoop(run)) {
+    if (point === 'epoch') maybeCheckpoint(run, 'epoch');
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (opts.signal?.aborted && !run.state.finished) {
+      run.state.history.interrupted = true;
+      maybeCheckpoint(run, 'interrupt');
       break;
     }
   }
-  return history;
+  return run.state.history;
 }

@@ -1,0 +1,47 @@
+import * as fs from 'fs';
+import { writeFileAtomic } from '../io/atomic-write';
+import { modelFromJSON, modelToJSON, type ModelFile } from '../io/model-file';
+import type { Sequential } from '../model';
+import type { FitState } from './fit';
+
+/**
+ * A training checkpoint: the model file plus the fit state (epoch, batch position,
+ * shuffle order, RNG and optimizer states, history). JSON, written atomically.
+ */
+export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export class CheckpointError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+interface CheckpointFile {
+  format: string;
+  version: number;
+  model: ModelFile;
+  state: FitState;
+}
+
+export function saveCheckpoint(file: string, model: Sequential, state: FitState): void {
+  const body: CheckpointFile = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, model: modelToJSON(model), state };
+  // Infinity (no best loss yet) is not JSON: store it as null.
+  writeFileAtomic(file, JSON.stringify(body, (_k, v) => (v === Infinity ? null : v)));
+}
+
+export function loadCheckpoint(file: string): { model: Sequential; state: FitState } {
+  let body: CheckpointFile;
+  try {
+    body = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new CheckpointError(file, e.code ? `cannot read: ${e.code}` : `not valid JSON (${e.message})`);
+  }
+  if (body?.format !== CHECKPOINT_FORMAT) throw new CheckpointError(file, 'not an rnnkit checkpoint');
+  if (!(body.version <= CHECKPOINT_VERSION)) throw new CheckpointError(file, `checkpoint version ${body.version} is newer than this rnnkit supports (${CHECKPOINT_VERSION})`);
+  const state = body.state;
+  if (state.best === null) state.best = Infinity;
+  return { model: modelFromJSON(body.model, file), state };
+}
