@@ -45,6 +45,16 @@ type LayerWithWeights = { spec: LayerSpec; weights: Float32Array[] };
  * followed back from the first graph output; layout ops on it are skipped.
  */
 export function importOnnx(bytes: Uint8Array, file = '<onnx>'): ImportedModel {
+  try {
+    return importGraph(bytes, file);
+  } catch (err) {
+    if (err instanceof OnnxImportError) throw err;
+    // A structurally valid protobuf can still hold an inconsistent graph; say so in the documented error type.
+    throw new OnnxImportError(`${file}: malformed ONNX model (${(err as Error).message})`);
+  }
+}
+
+function importGraph(bytes: Uint8Array, file: string): ImportedModel {
   let proto: onnx.ModelProto;
   try {
     proto = onnx.ModelProto.decode(bytes);
@@ -171,6 +181,13 @@ function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<st
   const [D, GH, I] = W.dims;
   const H = attrInt(node, 'hidden_size', R.dims[2]);
   const G = GH / H;
+  const bad = (what: string) => new OnnxImportError(`${file}: node '${nodeName}': ${what}`);
+  if (!Number.isInteger(G) || G !== { rnn: 1, lstm: 4, gru: 3 }[type]) {
+    throw bad(`W has ${GH} rows, not a multiple of hidden_size ${H} for ${type}`);
+  }
+  if (D !== (direction === 'bidirectional' ? 2 : 1)) throw bad(`W has ${D} directions but direction is '${direction}'`);
+  if (R.dims.join('x') !== [D, GH, H].join('x')) throw bad(`R has shape ${R.dims.join('x')}, expected ${D}x${GH}x${H}`);
+  if (Bt && Bt.values.length !== D * 2 * GH) throw bad(`B has ${Bt.values.length} values, expected ${D * 2 * GH}`);
   const order = RNNKIT_FROM_ONNX[type];
   const weights: Float32Array[] = [];
   for (let d = 0; d < D; d++) {
@@ -181,9 +198,6 @@ function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<st
       permuteBlocks(b.subarray(0, GH), H, 1, order),
       permuteBlocks(b.subarray(GH), H, 1, order),
     );
-  }
-  if (!Number.isInteger(G) || G !== { rnn: 1, lstm: 4, gru: 3 }[type]) {
-    throw new OnnxImportError(`${file}: node '${nodeName}': W has ${GH} rows, not a multiple of hidden_size ${H} for ${type}`);
   }
   const spec: LayerSpec = { type, hiddenSize: H, bidirectional: D === 2, ...(type === 'rnn' ? { activation } : {}) };
   return { layer: { spec, weights }, inputSize: I };

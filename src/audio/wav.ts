@@ -1,0 +1,154 @@
+import * as fs from 'fs';
+// wav-decoder does the sample conversion; the header checks here come first so that
+// every malformed file gets a WavError that says what is wrong, instead of a crash
+// deep inside the decoder (it trusts sizes and chunk order).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const wavDecoder: { decode: { sync(buffer: ArrayBuffer): DecodedWav } } = require('wav-decoder');
+
+interface DecodedWav {
+  sampleRate: number;
+  channelData: Float32Array[];
+}
+
+export interface Audio {
+  sampleRate: number;
+  /** One Float32Array per channel, samples in [-1, 1]. */
+  channels: Float32Array[];
+}
+
+export class WavError extends Error {
+  constructor(readonly file: string, readonly problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = 'WavError';
+  }
+}
+
+const FORMAT_PCM = 1;
+const FORMAT_FLOAT = 3;
+const FORMAT_EXTENSIBLE = 0xfffe;
+const FORMAT_NAMES: Record<number, string> = { 2: 'Microsoft ADPCM', 6: 'A-law', 7: 'μ-law', 0x11: 'IMA ADPCM', 0x55: 'MP3' };
+export const MIN_SAMPLE_RATE = 4000;
+export const MAX_SAMPLE_RATE = 384000;
+export const MAX_CHANNELS = 8;
+
+interface Chunk {
+  id: string;
+  start: number;
+  size: number;
+}
+
+/** Decodes a RIFF/WAVE file: 8/16/24/32-bit PCM or 32/64-bit float, 1–8 channels. */
+export function decodeWav(bytes: Uint8Array, file = '<wav>'): Audio {
+  const fail = (problem: string): never => {
+    throw new WavError(file, problem);
+  };
+  if (bytes.length === 0) fail('empty file');
+  if (bytes.length < 12) fail(`too short for a WAV header (${bytes.length} bytes)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tag = (at: number) => String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
+  if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') fail(`not a WAV file (starts with "${tag(0).replace(/[^\x20-\x7e]/g, '?')}", expected RIFF....WAVE)`);
+
+  const chunks: Chunk[] = [];
+  for (let at = 12; at + 8 <= bytes.length; ) {
+    const chunk = { id: tag(at), start: at + 8, size: view.getUint32(at + 4, true) };
+    chunks.push(chunk);
+    if (chunk.id === 'data') break; // audio runs to the declared end; nothing after it matters
+    at = chunk.start + chunk.size + (chunk.size % 2); // chunks are padded to even sizes
+  }
+  const fmt = chunks.find((c) => c.id === 'fmt ');
+  const data = chunks.find((c) => c.id === 'data');
+  if (!fmt) fail('no "fmt " chunk (corrupt or truncated header)');
+  if (!data) fail('no "data" chunk (corrupt or truncated file)');
+  if (chunks.indexOf(data!) < chunks.indexOf(fmt!)) fail('"data" chunk comes before "fmt "');
+  if (fmt!.size < 16 || fmt!.start + 16 > bytes.length) fail(`"fmt " chunk too short (${fmt!.size} bytes)`);
+
+  const f = fmt!.start;
+  let format = view.getUint16(f, true);
+  const channels = view.getUint16(f + 2, true);
+  const sampleRate = view.getUint32(f + 4, true);
+  const blockAlign = view.getUint16(f + 12, true);
+  const bits = view.getUint16(f + 14, true);
+  if (format === FORMAT_EXTENSIBLE) {
+    if (fmt!.size < 40 || f + 26 > bytes.length) fail('WAVE_FORMAT_EXTENSIBLE header too short');
+    format = view.getUint16(f + 24, true); // first two bytes of the sub-format GUID
+  }
+  if (format !== FORMAT_PCM && format !== FORMAT_FLOAT) {
+    fail(`unsupported encoding ${FORMAT_NAMES[format] ?? `0x${format.toString(16)}`} (only PCM and IEEE float)`);
+  }
+  if (channels < 1 || channels > MAX_CHANNELS) fail(`unsupported channel count ${channels} (1 to ${MAX_CHANNELS})`);
+  if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) fail(`unsupported sample rate ${sampleRate} Hz (${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE})`);
+  const okBits = format === FORMAT_PCM ? [8, 16, 24, 32] : [32, 64];
+  if (!okBits.includes(bits)) fail(`unsupported ${format === FORMAT_PCM ? 'PCM' : 'float'} bit depth ${bits}`);
+  if (blockAlign !== (channels * bits) / 8) fail(`inconsistent block size ${blockAlign} for ${channels} channel(s) of ${bits} bits`);
+  const available = bytes.length - data!.start;
+  if (data!.size > available) fail(`truncated: the data chunk declares ${data!.size} bytes, the file holds ${available}`);
+  const frames = Math.floor(data!.size / blockAlign);
+  if (frames === 0) fail('no audio samples (empty data chunk)');
+
+  // Hand wav-decoder a clean copy: header with the plain format code, then exactly the data.
+  const clean = new Uint8Array(44 + frames * blockAlign);
+  writeHeader(clean, format, channels, sampleRate, bits, frames * blockAlign);
+  clean.set(bytes.subarray(data!.start, data!.start + frames * blockAlign), 44);
+  const decoded = wavDecoder.decode.sync(clean.buffer);
+  for (const ch of decoded.channelData) {
+    for (let i = 0; i < ch.length; i++) if (!Number.isFinite(ch[i])) fail(`sample ${i} is ${ch[i]} (corrupt float data)`);
+  }
+  return { sampleRate, channels: decoded.channelData.map((c) => Float32Array.from(c)) };
+}
+
+export function readWav(file: string): Audio {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new WavError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return decodeWav(bytes, file);
+}
+
+/** Averages the channels into one. */
+export function toMono(audio: Audio): Float32Array {
+  const [first, ...rest] = audio.channels;
+  if (rest.length === 0) return first;
+  const out = new Float32Array(first.length);
+  for (const ch of audio.channels) for (let i = 0; i < out.length; i++) out[i] += ch[i] / audio.channels.length;
+  return out;
+}
+
+/** Encodes mono or multi-channel audio as a 16-bit PCM (or 32-bit float) WAV file. */
+export function encodeWav(audio: Audio, encoding: 'pcm16' | 'float32' = 'pcm16'): Uint8Array {
+  const C = audio.channels.length;
+  const n = audio.channels[0].length;
+  const bytesPer = encoding === 'pcm16' ? 2 : 4;
+  const buf = new Uint8Array(44 + n * C * bytesPer);
+  const v = new DataView(buf.buffer);
+  writeHeader(buf, encoding === 'pcm16' ? FORMAT_PCM : FORMAT_FLOAT, C, audio.sampleRate, bytesPer * 8, n * C * bytesPer);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < C; c++) {
+      const s = Math.max(-1, Math.min(1, audio.channels[c][i]));
+      const at = 44 + (i * C + c) * bytesPer;
+      if (encoding === 'pcm16') v.setInt16(at, Math.round(s * 32767), true);
+      else v.setFloat32(at, audio.channels[c][i], true);
+    }
+  }
+  return buf;
+}
+
+/** The canonical 44-byte header: RIFF, WAVE, a 16-byte "fmt " chunk, then the "data" chunk header. */
+function writeHeader(buf: Uint8Array, format: number, channels: number, sampleRate: number, bits: number, dataBytes: number): void {
+  const v = new DataView(buf.buffer, buf.byteOffset, 44);
+  const ascii = (at: number, s: string) => [...s].forEach((ch, i) => (buf[at + i] = ch.charCodeAt(0)));
+  const blockAlign = (channels * bits) / 8;
+  ascii(0, 'RIFF');
+  v.setUint32(4, 36 + dataBytes, true);
+  ascii(8, 'WAVEfmt ');
+  v.setUint32(16, 16, true);
+  v.setUint16(20, format, true);
+  v.setUint16(22, channels, true);
+  v.setUint32(24, sampleRate, true);
+  v.setUint32(28, sampleRate * blockAlign, true);
+  v.setUint16(32, blockAlign, true);
+  v.setUint16(34, bits, true);
+  ascii(36, 'data');
+  v.setUint32(40, dataBytes, true);
+}

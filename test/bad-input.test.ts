@@ -1,0 +1,106 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { decodeWav, encodeWav, readWav, toMono, WavError } from '../src/audio/wav';
+import { importOnnx, importOnnxFile, OnnxImportError } from '../src/onnx/import';
+import { loadModel, ModelFileError, Sequential } from '../src';
+import { exportOnnx } from '../src/onnx/export';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-bad-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const tone = (n: number, rate = 16000) => Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
+
+/** A WAV file built byte by byte, for encodings encodeWav does not write. */
+function rawWav(opts: { format?: number; channels?: number; rate?: number; bits?: number; blockAlign?: number; data?: Uint8Array; extensibleSub?: number }): Uint8Array {
+  const { format = 1, channels = 1, rate = 16000, bits = 16, data = new Uint8Array(64) } = opts;
+  const ext = opts.extensibleSub !== undefined;
+  const fmtSize = ext ? 40 : 16;
+  const buf = new Uint8Array(12 + 8 + fmtSize + 8 + data.length);
+  const v = new DataView(buf.buffer);
+  const ascii = (at: number, s: string) => [...s].forEach((c, i) => (buf[at + i] = c.charCodeAt(0)));
+  ascii(0, 'RIFF');
+  v.setUint32(4, buf.length - 8, true);
+  ascii(8, 'WAVEfmt ');
+  v.setUint32(16, fmtSize, true);
+  v.setUint16(20, ext ? 0xfffe : format, true);
+  v.setUint16(22, channels, true);
+  v.setUint32(24, rate, true);
+  v.setUint32(28, (rate * channels * bits) / 8, true);
+  v.setUint16(32, opts.blockAlign ?? (channels * bits) / 8, true);
+  v.setUint16(34, bits, true);
+  if (ext) {
+    v.setUint16(36, 22, true);
+    v.setUint16(38, bits, true);
+    v.setUint16(44, opts.extensibleSub!, true);
+  }
+  ascii(20 + fmtSize, 'data');
+  v.setUint32(24 + fmtSize, data.length, true);
+  buf.set(data, 28 + fmtSize);
+  return buf;
+}
+
+describe('WAV decoding', () => {
+  it('decodes 8/16/24/32-bit PCM and 32/64-bit float, mono and stereo', () => {
+    const pcm16 = decodeWav(encodeWav({ sampleRate: 16000, channels: [tone(400)] }));
+    expect(pcm16.sampleRate).toBe(16000);
+    expect(Math.max(...Array.from(pcm16.channels[0], (v, i) => Math.abs(v - tone(400)[i])))).toBeLessThan(1e-4);
+    const stereo = decodeWav(encodeWav({ sampleRate: 44100, channels: [tone(100, 44100), new Float32Array(100)] }, 'float32'));
+    expect(stereo.channels).toHaveLength(2);
+    expect(toMono(stereo)[25]).toBeCloseTo(tone(100, 44100)[25] / 2, 6);
+    const samples = (bytesPer: number, n: number) => new Uint8Array(bytesPer * n).map((_, i) => (i * 37) % 256);
+    expect(decodeWav(rawWav({ bits: 8, data: samples(1, 50) })).channels[0]).toHaveLength(50);
+    expect(decodeWav(rawWav({ bits: 24, data: samples(3, 50) })).channels[0]).toHaveLength(50);
+    expect(decodeWav(rawWav({ bits: 32, data: samples(4, 50) })).channels[0]).toHaveLength(50);
+    const f64 = new Uint8Array(new Float64Array([0.25, -0.5]).buffer);
+    expect(Array.from(decodeWav(rawWav({ format: 3, bits: 64, data: f64 })).channels[0])).toEqual([0.25, -0.5]);
+    expect(decodeWav(rawWav({ extensibleSub: 1, bits: 24, data: samples(3, 10) })).channels[0]).toHaveLength(10);
+  });
+
+  // The bad-input table (README "Bad input"): every case names the file and the problem.
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['empty file', new Uint8Array(0), /clip\.wav: empty file/],
+    ['not a WAV file', new TextEncoder().encode('ID3\u0004 this is an mp3 file, honestly'), /not a WAV file \(starts with "ID3\?"/],
+    ['truncated header', encodeWav({ sampleRate: 16000, channels: [tone(100)] }).subarray(0, 30), /no "data" chunk|"fmt " chunk too short/],
+    ['truncated data', encodeWav({ sampleRate: 16000, channels: [tone(100)] }).subarray(0, 100), /truncated: the data chunk declares 200 bytes, the file holds 56/],
+    ['μ-law encoding', rawWav({ format: 7, bits: 8 }), /unsupported encoding μ-law/],
+    ['ADPCM encoding', rawWav({ format: 2, bits: 4, blockAlign: 256 }), /unsupported encoding Microsoft ADPCM/],
+    ['12-bit PCM', rawWav({ bits: 12, blockAlign: 2 }), /unsupported PCM bit depth 12/],
+    ['sample rate 0', rawWav({ rate: 0 }), /unsupported sample rate 0 Hz/],
+    ['sample rate 1 MHz', rawWav({ rate: 1000000 }), /unsupported sample rate 1000000 Hz/],
+    ['no channels', rawWav({ channels: 0, blockAlign: 0 }), /unsupported channel count 0/],
+    ['no samples', rawWav({ data: new Uint8Array(0) }), /no audio samples/],
+    ['NaN float samples', rawWav({ format: 3, bits: 32, data: new Uint8Array(new Float32Array([0.1, NaN]).buffer) }), /sample 1 is NaN/],
+  ];
+  it.each(cases)('%s gives a WavError naming the problem', (_name, bytes, message) => {
+    expect(() => decodeWav(bytes, 'clip.wav')).toThrow(WavError);
+    expect(() => decodeWav(bytes, 'clip.wav')).toThrow(message);
+  });
+
+  it('a missing file names the file', () => {
+    expect(() => readWav(path.join(tmp, 'none.wav'))).toThrow(/none\.wav: cannot read: ENOENT/);
+  });
+});
+
+describe('ONNX and model files', () => {
+  it('a truncated ONNX file is an OnnxImportError naming the file', () => {
+    const bytes = exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'lstm', hiddenSize: 4 }] }));
+    const file = path.join(tmp, 'cut.onnx');
+    fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    expect(() => importOnnxFile(file)).toThrow(OnnxImportError);
+    expect(() => importOnnxFile(file)).toThrow(/cut\.onnx: /);
+  });
+
+  it('a model file with a wrong shape or an unknown layer is a ModelFileError', () => {
+    const file = path.join(tmp, 'm.json');
+    fs.writeFileSync(file, JSON.stringify({ format: 'rnnkit-model', version: 1, config: { inputFeatures: 2, layers: [{ type: 'transformer' }] }, params: [] }));
+    expect(() => loadModel(file)).toThrow(ModelFileError);
+    expect(() => loadModel(file)).toThrow(/m\.json: invalid config: unknown layer type 'transformer'/);
+    fs.writeFileSync(file, JSON.stringify({ hello: 'world' }));
+    expect(() => loadModel(file)).toThrow(/m\.json: not an rnnkit model file/);
+  });
+
+  it('importOnnx never throws anything but OnnxImportError on inconsistent graphs', () => {
+    expect(() => importOnnx(new Uint8Array([8, 8, 18, 2, 10, 0]), 'tiny.onnx')).toThrow(OnnxImportError);
+  });
+});
