@@ -111,6 +111,20 @@ def loss_case():
                      'mseGrad': flat(pred.grad)})
 
 
+def ctc_case():
+    """CTC loss (blank 0) with ragged input and label lengths, including repeated labels."""
+    B, T, C = 3, 12, 6
+    logits = torch.randn(B, T, C, requires_grad=True)
+    labels = [[1, 2, 2, 3], [4, 4], [5, 1, 3, 1, 2]]
+    input_lengths = [12, 7, 10]
+    flat_targets = torch.tensor([v for seq in labels for v in seq])
+    loss = torch.nn.functional.ctc_loss(logits.log_softmax(-1).transpose(0, 1), flat_targets, torch.tensor(input_lengths),
+                                        torch.tensor([len(x) for x in labels]), blank=0, reduction='sum') / B
+    loss.backward()
+    write('ctc', {'logits': flat(logits), 'batch': B, 'time': T, 'classes': C, 'labels': labels,
+                  'inputLengths': input_lengths, 'loss': float(loss), 'grad': flat(logits.grad)})
+
+
 if __name__ == '__main__':
     for kind in ('rnn', 'lstm', 'gru'):
         for bidirectional in (False, True):
@@ -119,3 +133,4 @@ if __name__ == '__main__':
     recurrent_case('lstm', False, num_layers=1, lengths=(6, 6, 6, 6))
     optimizer_case()
     loss_case()
+    ctc_case()

@@ -1,0 +1,54 @@
+import { CTC_BLANK } from '../losses/ctc';
+
+/** Best path: argmax per step, repeats merged, blanks dropped. logits: [T, C] of one sequence. */
+export function greedyDecode(logits: ArrayLike<number>, T: number, C: number): number[] {
+  const out: number[] = [];
+  let prev = -1;
+  for (let t = 0; t < T; t++) {
+    let best = 0;
+    for (let k = 1; k < C; k++) if (logits[t * C + k] > logits[t * C + best]) best = k;
+    if (best !== prev && best !== CTC_BLANK) out.push(best);
+    prev = best;
+  }
+  return out;
+}
+
+/**
+ * CTC prefix beam search (no language model): keeps the `beamWidth` most probable label
+ * prefixes, each with separate probabilities of ending in a blank or in its last label.
+ */
+export function beamDecode(logits: ArrayLike<number>, T: number, C: number, beamWidth = 8): number[] {
+  interface Beam { blank: number; label: number } // log probabilities
+  const logAdd = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b))));
+  let beams = new Map<string, Beam>([['', { blank: 0, label: -Infinity }]]);
+  const logSoftmax = new Float64Array(C);
+  for (let t = 0; t < T; t++) {
+    let max = -Infinity;
+    for (let k = 0; k < C; k++) max = Math.max(max, logits[t * C + k]);
+    let sum = 0;
+    for (let k = 0; k < C; k++) sum += Math.exp(logits[t * C + k] - max);
+    for (let k = 0; k < C; k++) logSoftmax[k] = logits[t * C + k] - max - Math.log(sum);
+    const next = new Map<string, Beam>();
+    const get = (key: string) => {
+      let b = next.get(key);
+      if (!b) next.set(key, (b = { blank: -Infinity, label: -Infinity }));
+      return b;
+    };
+    for (const [key, beam] of beams) {
+      const total = logAdd(beam.blank, beam.label);
+      const labels = key === '' ? [] : key.split(',').map(Number);
+      const last = labels.length ? labels[labels.length - 1] : -1;
+      const stay = get(key);
+      stay.blank = logAdd(stay.blank, total + logSoftmax[CTC_BLANK]);
+      if (last >= 0) stay.label = logAdd(stay.label, beam.label + logSoftmax[last]);
+      for (let k = 1; k < C; k++) {
+        const ext = get(key === '' ? String(k) : `${key},${k}`);
+        // Repeating the last label needs a blank in between.
+        ext.label = logAdd(ext.label, (k === last ? beam.blank : total) + logSoftmax[k]);
+      }
+    }
+    beams = new Map([...next.entries()].sort((a, b) => logAdd(b[1].blank, b[1].label) - logAdd(a[1].blank, a[1].label)).slice(0, beamWidth));
+  }
+  const best = [...beams.keys()][0];
+  return best === '' ? [] : best.split(',').map(Number);
+}

@@ -1,0 +1,66 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Sequential } from '../src';
+import { ctc, CtcLoss } from '../src/losses/ctc';
+import { beamDecode, greedyDecode } from '../src/train/ctc-decode';
+import { randomSeq } from './helpers/data';
+import { gradientRelativeError } from './helpers/gradcheck';
+
+const labelsTarget = (labels: number[][]) => {
+  const L = Math.max(...labels.map((l) => l.length));
+  const data = new Int32Array(labels.length * L).fill(-1);
+  labels.forEach((l, b) => data.set(l, b * L));
+  return { data, batch: labels.length, time: L, features: 1 };
+};
+
+describe('CTC loss', () => {
+  it('matches PyTorch ctc_loss (value and gradient) with repeats and ragged lengths', () => {
+    // test/fixtures/torch/ctc.json from scripts/make-torch-fixtures.py
+    const fx = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'torch', 'ctc.json'), 'utf8'));
+    const logits = { data: Float64Array.from(fx.logits), batch: fx.batch, time: fx.time, features: fx.classes };
+    const r = ctc().compute(logits, labelsTarget(fx.labels), Int32Array.from(fx.inputLengths));
+    expect(Math.abs(r.loss - fx.loss)).toBeLessThan(1e-9);
+    let worst = 0;
+    r.grad.data.forEach((g, i) => (worst = Math.max(worst, Math.abs(g - fx.grad[i]))));
+    expect(worst).toBeLessThan(1e-9);
+  });
+
+  it('passes a finite-difference gradient check through a bidirectional GRU', () => {
+    const model = new Sequential({ inputFeatures: 3, dtype: 'float64', seed: 2, layers: [{ type: 'gru', hiddenSize: 4, bidirectional: true }, { type: 'dense', units: 5 }] });
+    const x = randomSeq('float64', 2, 7, 3);
+    const target = labelsTarget([[1, 2, 2], [4]]);
+    const lengths = Int32Array.of(7, 5);
+    const loss = ctc();
+    const f = () => loss.compute(model.forward(x, { lengths }), target, lengths).loss;
+    model.zeroGrad();
+    model.backward(loss.compute(model.forward(x, { lengths }), target, lengths).grad);
+    for (const p of model.params()) expect(gradientRelativeError(f, p.value, p.grad)).toBeLessThan(1e-6);
+  });
+
+  it('skips sequences whose labels cannot fit their length, and names bad labels', () => {
+    const loss = new CtcLoss();
+    const logits = randomSeq('float64', 2, 3, 4);
+    // [1,1,1] needs 5 steps (blanks between repeats); only 3 are there.
+    const r = loss.compute(logits, labelsTarget([[1, 1, 1], [2]]), Int32Array.of(3, 3));
+    expect(loss.impossible).toBe(1);
+    expect(r.count).toBe(1);
+    expect(Number.isFinite(r.loss)).toBe(true);
+    expect(() => loss.compute(logits, labelsTarget([[0], [2]]), Int32Array.of(3, 3))).toThrow(/label 0 of sequence 0 is not a class in \[1, 4\) \(0 is the blank\)/);
+  });
+});
+
+describe('CTC decoding', () => {
+  const logitsFrom = (probs: number[][]) => Float64Array.from(probs.flat().map(Math.log));
+
+  it('greedy decoding merges repeats and drops blanks', () => {
+    const logits = logitsFrom([[0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]]);
+    expect(greedyDecode(logits, 5, 3)).toEqual([1, 1, 2]);
+  });
+
+  it('beam search finds the most probable labelling where greedy does not', () => {
+    // Best path is blank,blank (p .36), but "1" has p = .4*.6... summed over its paths = .64 > .36.
+    const logits = logitsFrom([[0.6, 0.4], [0.6, 0.4]]);
+    expect(greedyDecode(logits, 2, 2)).toEqual([]);
+    expect(beamDecode(logits, 2, 2, 4)).toEqual([1]);
+  });
+});
