@@ -7,12 +7,14 @@ import { Sequential } from './model';
 import { loadCheckpoint } from './train/checkpoint';
 import { fitAsync } from './train/fit';
 import { loadData, lossOf, optimizerOf, readTrainSpec, scheduleOf } from './train/spec';
+import { DEFAULT_SPEECH_MODEL, Transcriber } from './speech/transcriber';
 
 const USAGE = `usage:
   rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]
   rnnkit import-onnx <in.onnx> <model.json>
   rnnkit summary <model.json>
-  rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]`;
+  rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]
+  rnnkit transcribe <clip.wav> [more.wav ...] [--model <speech.onnx>] [--beam <width>]`;
 
 export interface Io {
   out: (line: string) => void;
@@ -20,7 +22,7 @@ export interface Io {
 }
 
 /** Options that take a value (`--out file`). */
-const VALUE_OPTIONS = new Set(['--out', '--checkpoint']);
+const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--beam']);
 
 /**
  * Runs one CLI command; resolves to the exit code (0 ok, 1 failure, 2 usage, 130 interrupted).
@@ -62,6 +64,10 @@ export async function main(argv: string[], io: Io = { out: (l) => console.log(l)
         if (args.length !== 1 || !values.has('--out')) return usage(io, 'train takes a spec file and --out <model.json>');
         return await train(args[0], values.get('--out')!, values.get('--checkpoint'), flags.has('--resume'), io, signal);
       }
+      case 'transcribe': {
+        if (args.length === 0) return usage(io, 'transcribe takes one or more WAV files');
+        return await transcribe(args, values.get('--model'), Number(values.get('--beam') ?? 0), io);
+      }
       case 'summary': {
         if (args.length !== 1) return usage(io, 'summary takes a model file');
         io.out(loadModel(args[0]).summary());
@@ -96,6 +102,25 @@ async function train(specFile: string, out: string, checkpoint: string | undefin
   saveModel(model, out);
   io.out(`wrote ${out}`);
   return 0;
+}
+
+/** Prints "file: transcript" per clip; a bad clip is reported and the others still run. */
+async function transcribe(files: string[], modelFile: string | undefined, beam: number, io: Io): Promise<number> {
+  const transcriber = await Transcriber.load(modelFile ?? DEFAULT_SPEECH_MODEL, beam);
+  let failed = 0;
+  try {
+    for (const file of files) {
+      try {
+        io.out(`${file}: ${await transcriber.transcribeFile(file)}`);
+      } catch (err) {
+        failed++;
+        io.err(`rnnkit: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await transcriber.release();
+  }
+  return failed > 0 ? 1 : 0;
 }
 
 function usage(io: Io, problem: string): number {

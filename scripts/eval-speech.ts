@@ -1,0 +1,42 @@
+/**
+ * Word error rate and sentence accuracy of the shipped ONNX transcriber (run by
+ * onnxruntime-node, as `rnnkit transcribe` does) on the validation corpus: voices never
+ * used in training, every utterance clean and with noise at 20 and 10 dB SNR.
+ * Usage: npm run eval:speech -- [--model models/speech.onnx] [--beam 8]
+ */
+import * as path from 'path';
+import { OnnxModel } from '../src/onnx/onnx-model';
+import { beamDecode, greedyDecode } from '../src/train/ctc-decode';
+import { loadCorpus } from '../src/speech/corpus';
+import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
+import { Scoreboard } from '../src/speech/metrics';
+import { CLASSES, COMMAND_WORDS, decodeWords } from '../src/speech/vocabulary';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (n: string) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : undefined);
+  const modelFile = opt('model') ?? path.join(__dirname, '..', 'models', 'speech.onnx');
+  const beam = Number(opt('beam') ?? 0);
+  const val = loadCorpus(path.join(__dirname, '..', 'data', 'speech', 'val'));
+  const model = await OnnxModel.load(modelFile);
+  const board = new Scoreboard();
+  for (const ids of lengthBuckets(val, 32)) {
+    const b = corpusBatch(val, ids);
+    const { output } = await model.run(b.x, { lengths: b.lengths });
+    ids.forEach((id, k) => {
+      const u = val.utterances[id];
+      const logits = output.data.subarray(k * output.time * CLASSES);
+      const hyp = decodeWords(beam > 1 ? beamDecode(logits, b.lengths[k], CLASSES, beam) : greedyDecode(logits, b.lengths[k], CLASSES));
+      const kind = (COMMAND_WORDS as readonly string[]).includes(u.text) ? 'command' : 'digits';
+      board.add(`${kind}/${u.noise}`, u.text, hyp);
+    });
+  }
+  await model.release();
+  console.log(`${modelFile} on ${val.utterances.length} validation utterances (voices: ${[...new Set(val.utterances.map((u) => u.voice))].join(', ')}), ${beam > 1 ? `beam ${beam}` : 'greedy'} decoding`);
+  console.log(board.format());
+}
+
+main().catch((err) => {
+  console.error(`eval-speech: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});

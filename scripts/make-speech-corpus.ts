@@ -1,0 +1,75 @@
+/**
+ * Synthesises the speech corpora into data/speech/ (needs Debian's espeak-ng and flite):
+ *   train: digit strings and command words from the training voices, random noise condition;
+ *   val:   the same kinds of utterances from voices never used in training, each in every
+ *          noise condition (clean, 20 dB, 10 dB SNR).
+ * Usage: npm run speech:corpus -- [trainCount=6000] [valCount=300]
+ * Two shard processes share the work (2 cores); every file is written atomically.
+ */
+import { fork } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { generateCorpus, loadCorpus, saveCorpus, type Corpus } from '../src/speech/corpus';
+import { TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
+
+const OUT = path.join(__dirname, '..', 'data', 'speech');
+
+function shard(kind: 'train' | 'val', count: number, seed: number, index: number): void {
+  const t0 = Date.now();
+  const corpus = generateCorpus({
+    count, seed, noise: kind === 'train' ? 'random' : 'all', voices: kind === 'train' ? TRAIN_VOICES : VALIDATION_VOICES,
+    onProgress: (done, total) => {
+      if (done % 200 === 0 || done === total) {
+        const s = (Date.now() - t0) / 1000;
+        console.log(`${kind} shard ${index}: ${done}/${total} utterances, ${s.toFixed(0)}s, ETA ${((s / done) * (total - done)).toFixed(0)}s`);
+      }
+    },
+  });
+  saveCorpus(corpus, path.join(OUT, `${kind}.shard${index}`));
+}
+
+function merge(parts: Corpus[]): Corpus {
+  const features = new Float32Array(parts.reduce((n, p) => n + p.features.length, 0));
+  const utterances = [];
+  let offset = 0;
+  for (const p of parts) {
+    features.set(p.features, offset);
+    for (const u of p.utterances) utterances.push({ ...u, offset: u.offset + offset });
+    offset += p.features.length;
+  }
+  return { featureDim: parts[0].featureDim, utterances, features };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--shard') {
+    const [kind, count, seed, index] = process.argv.slice(3);
+    shard(kind as 'train' | 'val', Number(count), Number(seed), Number(index));
+    return;
+  }
+  const trainCount = Number(process.argv[2] ?? 6000);
+  const valCount = Number(process.argv[3] ?? 300);
+  fs.mkdirSync(OUT, { recursive: true });
+  const jobs: [string, number, number, number][] = [
+    ['train', Math.ceil(trainCount / 2), 1001, 0], ['train', Math.floor(trainCount / 2), 1002, 1],
+    ['val', Math.ceil(valCount / 2), 2001, 0], ['val', Math.floor(valCount / 2), 2002, 1],
+  ];
+  // Two at a time: one process per core.
+  for (let i = 0; i < jobs.length; i += 2) {
+    await Promise.all(jobs.slice(i, i + 2).map((j) => new Promise<void>((resolve, reject) => {
+      const child = fork(__filename, ['--shard', ...j.map(String)], { execArgv: ['-r', '@swc-node/register'] });
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${j.join(' ')} failed with code ${code}`))));
+    })));
+  }
+  for (const kind of ['train', 'val']) {
+    const parts = [0, 1].map((i) => loadCorpus(path.join(OUT, `${kind}.shard${i}`)));
+    const merged = merge(parts);
+    saveCorpus(merged, path.join(OUT, kind));
+    for (const i of [0, 1]) for (const ext of ['json', 'f32']) fs.rmSync(path.join(OUT, `${kind}.shard${i}.${ext}`));
+    console.log(`${kind}: ${merged.utterances.length} utterances, ${(merged.features.length / merged.featureDim / 50 / 60).toFixed(1)} minutes of audio`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

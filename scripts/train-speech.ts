@@ -1,0 +1,108 @@
+/**
+ * Trains the digit/command transcriber: bidirectional GRU x2 + dense, CTC loss, on the
+ * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
+ * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
+ * keeps the best model by validation WER, and exports it to models/speech.json and
+ * models/speech.onnx. Usage: npm run train:speech -- [--epochs 30] [--resume]
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { adam, Sequential, trainStep, saveModel, loadModel, type Optimizer } from '../src';
+import { Rng } from '../src/core/rng';
+import { writeFileAtomic } from '../src/io/atomic-write';
+import { ctc } from '../src/losses/ctc';
+import { saveOnnx } from '../src/onnx/export';
+import { formatDuration } from '../src/train/progress';
+import { greedyDecode } from '../src/train/ctc-decode';
+import { loadCorpus, type Corpus } from '../src/speech/corpus';
+import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
+import { Scoreboard } from '../src/speech/metrics';
+import { CLASSES, COMMAND_WORDS, decodeWords } from '../src/speech/vocabulary';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : dflt);
+const EPOCHS = arg('epochs', 30);
+const BATCH = arg('batch', 32);
+const LR = arg('lr', 2e-3);
+const HIDDEN = arg('hidden', 96);
+const ROOT = path.join(__dirname, '..');
+const DATA = path.join(ROOT, 'data', 'speech');
+const CKPT = path.join(DATA, 'train-checkpoint.json');
+const MODELS = path.join(ROOT, 'models');
+
+function evaluateWer(model: Sequential, corpus: Corpus): Scoreboard {
+  const board = new Scoreboard();
+  for (const ids of lengthBuckets(corpus, 64)) {
+    const b = corpusBatch(corpus, ids);
+    const out = model.predict(b.x, b.lengths);
+    ids.forEach((id, k) => {
+      const u = corpus.utterances[id];
+      const hyp = decodeWords(greedyDecode(out.data.subarray(k * out.time * CLASSES), b.lengths[k], CLASSES));
+      const kind = (COMMAND_WORDS as readonly string[]).includes(u.text) ? 'command' : 'digits';
+      board.add(`${kind}/${u.noise}`, u.text, hyp);
+      board.add('all', u.text, hyp);
+    });
+  }
+  return board;
+}
+
+function main(): void {
+  const train = loadCorpus(path.join(DATA, 'train'));
+  const val = loadCorpus(path.join(DATA, 'val'));
+  let model = new Sequential({
+    inputFeatures: train.featureDim, seed: 17,
+    layers: [
+      { type: 'gru', hiddenSize: HIDDEN, bidirectional: true },
+      { type: 'dropout', rate: 0.1 },
+      { type: 'gru', hiddenSize: HIDDEN, bidirectional: true },
+      { type: 'dense', units: CLASSES },
+    ],
+  });
+  const optimizer: Optimizer = adam({ lr: LR });
+  let startEpoch = 0;
+  let bestWer = Infinity;
+  if (args.includes('--resume') && fs.existsSync(CKPT)) {
+    const ck = JSON.parse(fs.readFileSync(CKPT, 'utf8'));
+    model = loadModel(ck.modelFile);
+    optimizer.setState(ck.optimizer);
+    startEpoch = ck.epoch;
+    bestWer = ck.bestWer ?? Infinity;
+    console.log(`resuming after epoch ${startEpoch}`);
+  }
+  console.log(`${train.utterances.length} training and ${val.utterances.length} validation utterances\n${model.summary()}`);
+  const loss = ctc();
+  const buckets = lengthBuckets(train, BATCH);
+  const rng = new Rng(5 + startEpoch);
+  const t0 = Date.now();
+  fs.mkdirSync(MODELS, { recursive: true });
+  for (let epoch = startEpoch; epoch < EPOCHS; epoch++) {
+    optimizer.lr = LR * (epoch < EPOCHS * 0.6 ? 1 : epoch < EPOCHS * 0.85 ? 0.3 : 0.1);
+    const order = buckets.map((_, i) => i);
+    rng.shuffle(order);
+    let sum = 0;
+    let count = 0;
+    const te = Date.now();
+    order.forEach((bi, k) => {
+      const r = trainStep(model, corpusBatch(train, buckets[bi]), { loss, optimizer, clipNorm: 5 });
+      sum += r.lossSum;
+      count += r.count;
+      if ((k + 1) % 50 === 0) process.stdout.write(`  epoch ${epoch + 1} batch ${k + 1}/${order.length} loss ${(sum / count).toFixed(3)}\r`);
+    });
+    const board = evaluateWer(model, val);
+    const wer = board.lines().find(([g]) => g === 'all')![1].wer;
+    const elapsed = (Date.now() - t0) / 1000;
+    const done = epoch + 1 - startEpoch;
+    console.log(`epoch ${epoch + 1}/${EPOCHS} - ctc ${(sum / count).toFixed(4)} - val WER ${(100 * wer).toFixed(2)}% - lr ${optimizer.lr.toExponential(1)} - ${formatDuration((Date.now() - te) / 1000)}/epoch - ETA ${formatDuration((elapsed / done) * (EPOCHS - epoch - 1))}`);
+    if (wer < bestWer) {
+      bestWer = wer;
+      saveModel(model, path.join(MODELS, 'speech.json'));
+      saveOnnx(model, path.join(MODELS, 'speech.onnx'), { initialStateInputs: false });
+      console.log(`  best so far: saved models/speech.json and models/speech.onnx\n${board.format().replace(/^/gm, '  ')}`);
+    }
+    const modelFile = path.join(DATA, 'train-checkpoint-model.json');
+    saveModel(model, modelFile);
+    writeFileAtomic(CKPT, JSON.stringify({ epoch: epoch + 1, modelFile, optimizer: optimizer.getState(), bestWer }));
+  }
+}
+
+main();

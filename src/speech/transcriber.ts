@@ -1,0 +1,54 @@
+import * as path from 'path';
+import { decodeWav, toMono, WavError } from '../audio/wav';
+import { resample } from '../audio/resample';
+import { OnnxModel } from '../onnx/onnx-model';
+import { beamDecode, greedyDecode } from '../train/ctc-decode';
+import { modelFeatures } from './features';
+import { CLASSES, decodeWords } from './vocabulary';
+import * as fs from 'fs';
+
+/** The model shipped in the repository (models/speech.onnx, made by npm run train:speech). */
+export const DEFAULT_SPEECH_MODEL = path.join(__dirname, '..', '..', 'models', 'speech.onnx');
+/** Clips longer than this are refused: the model is trained on short utterances. */
+export const MAX_CLIP_SECONDS = 20;
+/** Shorter than one analysis window. */
+const MIN_SAMPLES = 400;
+
+/** Transcribes short clips of connected digits and command words with the ONNX model. */
+export class Transcriber {
+  private constructor(private readonly model: OnnxModel, readonly beamWidth: number) {}
+
+  static async load(modelFile = DEFAULT_SPEECH_MODEL, beamWidth = 0): Promise<Transcriber> {
+    if (!fs.existsSync(modelFile)) throw new Error(`${modelFile}: speech model not found (npm run speech:corpus && npm run train:speech make it)`);
+    return new Transcriber(await OnnxModel.load(modelFile), beamWidth);
+  }
+
+  /** 16 kHz mono samples to text. */
+  async transcribe(signal16k: Float32Array): Promise<string> {
+    const f = modelFeatures(signal16k);
+    const { output } = await this.model.run({ data: f.data, batch: 1, time: f.steps, features: f.data.length / f.steps });
+    if (output.features !== CLASSES) throw new Error(`the model outputs ${output.features} classes, the vocabulary has ${CLASSES}`);
+    const ids = this.beamWidth > 1 ? beamDecode(output.data, f.steps, CLASSES, this.beamWidth) : greedyDecode(output.data, f.steps, CLASSES);
+    return decodeWords(ids);
+  }
+
+  /** A WAV file to text; bad files throw WavError naming the file. */
+  async transcribeFile(file: string): Promise<string> {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (err) {
+      throw new WavError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    const audio = decodeWav(bytes, file);
+    const seconds = audio.channels[0].length / audio.sampleRate;
+    if (seconds > MAX_CLIP_SECONDS) throw new WavError(file, `too long: ${seconds.toFixed(1)} s (clips up to ${MAX_CLIP_SECONDS} s)`);
+    const mono = resample(toMono(audio), audio.sampleRate, 16000);
+    if (mono.length < MIN_SAMPLES) throw new WavError(file, `too short: ${(mono.length / 16).toFixed(0)} ms of audio`);
+    return this.transcribe(mono);
+  }
+
+  async release(): Promise<void> {
+    await this.model.release();
+  }
+}
