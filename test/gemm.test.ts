@@ -16,33 +16,19 @@ describe.each(sizes)('GEMM kernels against a naive product, M=%i N=%i K=%i', (M,
   const off = 3; // every operand starts at an offset, as time-step slices do
   const C0 = rand(M * N + off, rng);
 
-  it('gemmNT: C += A·Bᵀ', () => {
+  // [name, kernel, A length, B length, op(A)[i,k], op(B)[k,j]]
+  const kernels: [string, typeof gemmNT, (A: Float64Array, i: number, k: number) => number, (B: Float64Array, k: number, j: number) => number][] = [
+    ['gemmNT: C += A·Bᵀ', gemmNT, (A, i, k) => A[off + i * K + k], (B, k, j) => B[off + j * K + k]],
+    ['gemmNN: C += A·B', gemmNN, (A, i, k) => A[off + i * K + k], (B, k, j) => B[off + k * N + j]],
+    ['gemmTN: C += Aᵀ·B', gemmTN, (A, i, k) => A[off + k * M + i], (B, k, j) => B[off + k * N + j]],
+  ];
+  it.each(kernels)('%s', (_name, kernel, a, b) => {
     const A = rand(M * K + off, rng);
     const B = rand(N * K + off, rng);
     const want = C0.slice(off);
-    reference(M, N, K, (i, k) => A[off + i * K + k], (k, j) => B[off + j * K + k], want);
+    reference(M, N, K, (i, k) => a(A, i, k), (k, j) => b(B, k, j), want);
     const C = C0.slice();
-    gemmNT(M, N, K, A, off, B, off, C, off);
-    C.slice(off).forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
-  });
-
-  it('gemmNN: C += A·B', () => {
-    const A = rand(M * K + off, rng);
-    const B = rand(K * N + off, rng);
-    const want = C0.slice(off);
-    reference(M, N, K, (i, k) => A[off + i * K + k], (k, j) => B[off + k * N + j], want);
-    const C = C0.slice();
-    gemmNN(M, N, K, A, off, B, off, C, off);
-    C.slice(off).forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
-  });
-
-  it('gemmTN: C += Aᵀ·B', () => {
-    const A = rand(K * M + off, rng);
-    const B = rand(K * N + off, rng);
-    const want = C0.slice(off);
-    reference(M, N, K, (i, k) => A[off + k * M + i], (k, j) => B[off + k * N + j], want);
-    const C = C0.slice();
-    gemmTN(M, N, K, A, off, B, off, C, off);
+    kernel(M, N, K, A, off, B, off, C, off);
     C.slice(off).forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
   });
 });

@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import { readBytes } from '../io/read-file';
 // wav-decoder does the sample conversion; the header checks here come first so that
 // every malformed file gets a WavError that says what is wrong, instead of a crash
 // deep inside the decoder (it trusts sizes and chunk order).
@@ -97,13 +97,7 @@ export function decodeWav(bytes: Uint8Array, file = '<wav>'): Audio {
 }
 
 export function readWav(file: string): Audio {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw new WavError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return decodeWav(bytes, file);
+  return decodeWav(readBytes(file, (problem) => new WavError(file, problem)), file);
 }
 
 /** Averages the channels into one. */

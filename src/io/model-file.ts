@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import { readJson } from './read-file';
 import { Sequential, type ModelConfig } from '../model';
 import { writeFileAtomic } from './atomic-write';
 
@@ -85,17 +85,5 @@ export function saveModel(model: Sequential, file: string): void {
 }
 
 export function loadModel(file: string): Sequential {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ModelFileError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ModelFileError(file, `not valid JSON (${(err as Error).message})`);
-  }
-  return modelFromJSON(json, file);
+  return modelFromJSON(readJson(file, (problem) => new ModelFileError(file, problem)), file);
 }

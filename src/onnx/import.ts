@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import { readBytes } from '../io/read-file';
 import { onnx } from 'onnx-proto';
 import type { CellType } from '../layers/cells';
 import { Sequential, type LayerSpec } from '../model';
@@ -140,13 +140,7 @@ function importGraph(bytes: Uint8Array, file: string): ImportedModel {
 }
 
 export function importOnnxFile(file: string): ImportedModel {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw new OnnxImportError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return importOnnx(bytes, file);
+  return importOnnx(readBytes(file, (problem) => new OnnxImportError(`${file}: ${problem}`)), file);
 }
 
 function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<string, Tensor>, file: string): { layer: LayerWithWeights; inputSize: number } {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { decodeWav, toMono, WavError } from '../audio/wav';
+import { readWav, toMono, WavError } from '../audio/wav';
 import { resample } from '../audio/resample';
 import { OnnxModel } from '../onnx/onnx-model';
 import { beamDecode, greedyDecode } from '../train/ctc-decode';
@@ -34,13 +34,7 @@ export class Transcriber {
 
   /** A WAV file to text; bad files throw WavError naming the file. */
   async transcribeFile(file: string): Promise<string> {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (err) {
-      throw new WavError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    const audio = decodeWav(bytes, file);
+    const audio = readWav(file);
     const seconds = audio.channels[0].length / audio.sampleRate;
     if (seconds > MAX_CLIP_SECONDS) throw new WavError(file, `too long: ${seconds.toFixed(1)} s (clips up to ${MAX_CLIP_SECONDS} s)`);
     const mono = resample(toMono(audio), audio.sampleRate, 16000);

@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import { readJson } from '../io/read-file';
 import { writeFileAtomic } from '../io/atomic-write';
 import { modelFromJSON, modelToJSON, type ModelFile } from '../io/model-file';
 import type { Sequential } from '../model';
@@ -32,13 +32,7 @@ export function saveCheckpoint(file: string, model: Sequential, state: FitState)
 }
 
 export function loadCheckpoint(file: string): { model: Sequential; state: FitState } {
-  let body: CheckpointFile;
-  try {
-    body = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new CheckpointError(file, e.code ? `cannot read: ${e.code}` : `not valid JSON (${e.message})`);
-  }
+  const body = readJson(file, (problem) => new CheckpointError(file, problem)) as CheckpointFile;
   if (body?.format !== CHECKPOINT_FORMAT) throw new CheckpointError(file, 'not an rnnkit checkpoint');
   if (!(body.version <= CHECKPOINT_VERSION)) throw new CheckpointError(file, `checkpoint version ${body.version} is newer than this rnnkit supports (${CHECKPOINT_VERSION})`);
   const state = body.state;

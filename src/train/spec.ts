@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import { readJson } from '../io/read-file';
 import * as path from 'path';
 import { ShapeError } from '../core/seq';
 import { addingProblem } from '../data/adding-problem';
@@ -43,13 +43,7 @@ export class SpecError extends Error {
 }
 
 export function readTrainSpec(file: string): TrainSpec {
-  let spec: TrainSpec;
-  try {
-    spec = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new SpecError(file, e.code ? `cannot read: ${e.code}` : `not valid JSON (${e.message})`);
-  }
+  const spec = readJson(file, (problem) => new SpecError(file, problem)) as TrainSpec;
   if (!spec || typeof spec !== 'object' || !spec.model || !spec.data) throw new SpecError(file, 'needs "model" and "data"');
   if (!['mse', 'cross-entropy', 'cross-entropy-last'].includes(spec.loss)) {
     throw new SpecError(file, `"loss" must be mse, cross-entropy or cross-entropy-last, got ${JSON.stringify(spec.loss)}`);
@@ -83,13 +77,7 @@ export function loadData(d: DataSpec, spec: TrainSpec, baseDir: string): Dataset
     return addingProblem(d.sequences, d.time, d.seed);
   }
   const file = path.resolve(baseDir, d.file);
-  let raw: { x?: RawSeq; y?: RawSeq; lengths?: number[] };
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new DataError(`${file}: ${e.code ? `cannot read: ${e.code}` : `not valid JSON (${e.message})`}`);
-  }
+  const raw = readJson(file, (problem) => new DataError(`${file}: ${problem}`)) as { x?: RawSeq; y?: RawSeq; lengths?: number[] };
   if (!raw?.x || !raw.y) throw new DataError(`${file}: needs "x" and "y" ({ data, batch, time, features })`);
   const classes = spec.loss !== 'mse';
   for (const [name, t] of [['x', raw.x], ['y', raw.y]] as const) {

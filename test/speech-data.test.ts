@@ -1,0 +1,60 @@
+import { Rng } from '../src/core/rng';
+import { addNoise, normalizePeak, pad } from '../src/speech/augment';
+import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
+import { Scoreboard, wordErrors } from '../src/speech/metrics';
+import { isReserved, synthesize } from '../src/speech/synthesize';
+import { TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
+import { CLASSES, decodeWords, encodeWords } from '../src/speech/vocabulary';
+
+describe('speech data', () => {
+  it('vocabulary: 21 words + blank, round trip, unknown words named', () => {
+    expect(CLASSES).toBe(22);
+    expect(decodeWords(encodeWords('one Two oh stop'))).toBe('one two oh stop');
+    expect(() => encodeWords('one hundred')).toThrow(/'hundred' is not in the vocabulary/);
+  });
+
+  it('no training or validation voice is one of the reserved evaluation voices, and synthesis refuses those', () => {
+    expect([...TRAIN_VOICES, ...VALIDATION_VOICES].filter(isReserved)).toEqual([]);
+    const trainNames = new Set(TRAIN_VOICES.map((v) => `${v.engine}:${v.voice}`));
+    expect(VALIDATION_VOICES.filter((v) => trainNames.has(`${v.engine}:${v.voice}`))).toEqual([]);
+    expect(() => synthesize('one', { engine: 'flite', voice: 'rms' }, { rate: 1, pitch: 0.5 })).toThrow(/reserved for evaluation/);
+    expect(() => synthesize('one', { engine: 'espeak-ng', voice: 'en-us-nyc', variant: 'f2' }, { rate: 1, pitch: 0.5 })).toThrow(/reserved/);
+  });
+
+  it('noise is added at the requested SNR over the speech part', () => {
+    const speech = pad(normalizePeak(Float32Array.from({ length: 16000 }, (_, i) => Math.sin(i / 9)), -6), 0.3, 0.3);
+    for (const snr of [20, 10]) {
+      const noisy = addNoise(speech, snr, new Rng(snr));
+      const active = speech.map((v) => (Math.abs(v) > 0.005 ? 1 : 0));
+      let ps = 0;
+      let pn = 0;
+      let n = 0;
+      speech.forEach((v, i) => {
+        if (active[i]) {
+          ps += v * v;
+          n++;
+        }
+        pn += (noisy[i] - v) ** 2;
+      });
+      const measured = 10 * Math.log10(ps / n / (pn / speech.length));
+      expect(Math.abs(measured - snr)).toBeLessThan(0.5);
+    }
+  });
+
+  it('model features: two 39-value frames per 20 ms step', () => {
+    const f = modelFeatures(Float32Array.from({ length: 16000 }, (_, i) => Math.sin(i / 5) * 0.2));
+    expect(FEATURE_DIM).toBe(78);
+    expect(f.steps).toBe(49);
+    expect(f.data.length).toBe(49 * 78);
+  });
+
+  it('word error rate counts substitutions, insertions and deletions', () => {
+    expect(wordErrors('one two three', 'one two three')).toEqual({ errors: 0, words: 3 });
+    expect(wordErrors('one two three', 'one three')).toEqual({ errors: 1, words: 3 });
+    expect(wordErrors('one two', 'one five two six')).toEqual({ errors: 2, words: 2 });
+    const board = new Scoreboard();
+    board.add('digits/clean', 'one two', 'one two');
+    board.add('digits/clean', 'three four', 'three');
+    expect(board.lines()).toEqual([['digits/clean', { utterances: 2, wer: 0.25, sentenceAccuracy: 0.5 }]]);
+  });
+});

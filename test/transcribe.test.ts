@@ -1,0 +1,67 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../src/cli';
+import { encodeWav } from '../src/audio/wav';
+import { loadModel } from '../src';
+import { OnnxModel } from '../src/onnx/onnx-model';
+import { modelFeatures } from '../src/speech/features';
+import { decodeWav, toMono } from '../src/audio/wav';
+import { resample } from '../src/audio/resample';
+
+const ROOT = path.join(__dirname, '..');
+const AUDIO = path.join(ROOT, 'audio');
+const clips: { file: string; text: string }[] = JSON.parse(fs.readFileSync(path.join(AUDIO, 'clips.json'), 'utf8'));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-asr-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+describe('rnnkit transcribe with the shipped model', () => {
+  it('the shipped model is small (< 5 MB) and its ONNX export matches the engine to 1e-5', async () => {
+    expect(fs.statSync(path.join(ROOT, 'models', 'speech.onnx')).size).toBeLessThan(5 * 1024 * 1024);
+    const engine = loadModel(path.join(ROOT, 'models', 'speech.json'));
+    const onnx = await OnnxModel.load(path.join(ROOT, 'models', 'speech.onnx'));
+    const audio = decodeWav(fs.readFileSync(path.join(AUDIO, clips[0].file)));
+    const f = modelFeatures(resample(toMono(audio), audio.sampleRate, 16000));
+    const x = { data: f.data, batch: 1, time: f.steps, features: 78 };
+    const a = engine.predict(x).data;
+    const b = (await onnx.run(x)).output.data;
+    expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-5);
+    await onnx.release();
+  });
+
+  it('transcribes every sample clip in audio/ correctly', async () => {
+    const r = await run('transcribe', ...clips.map((c) => path.join(AUDIO, c.file)));
+    expect(r.err).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual(clips.map((c) => `${path.join(AUDIO, c.file)}: ${c.text}`));
+  });
+
+  it('reports corrupt, empty, too-long and non-WAV files and still transcribes the others', async () => {
+    const good = path.join(AUDIO, clips[0].file);
+    const empty = path.join(tmp, 'empty.wav');
+    const corrupt = path.join(tmp, 'corrupt.wav');
+    const long = path.join(tmp, 'long.wav');
+    const text = path.join(tmp, 'notes.wav');
+    fs.writeFileSync(empty, '');
+    fs.writeFileSync(corrupt, fs.readFileSync(good).subarray(0, 60));
+    fs.writeFileSync(long, encodeWav({ sampleRate: 8000, channels: [new Float32Array(8000 * 25)] }));
+    fs.writeFileSync(text, 'these are my notes, not audio');
+    const r = await run('transcribe', empty, good, corrupt, long, text, path.join(tmp, 'missing.wav'));
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual([`${good}: ${clips[0].text}`]);
+    expect(r.err).toEqual([
+      `rnnkit: ${empty}: empty file`,
+      expect.stringMatching(new RegExp(`^rnnkit: ${corrupt}: truncated: the data chunk declares \\d+ bytes, the file holds 16$`)),
+      `rnnkit: ${long}: too long: 25.0 s (clips up to 20 s)`,
+      `rnnkit: ${text}: not a WAV file (starts with "thes", expected RIFF....WAVE)`,
+      `rnnkit: ${path.join(tmp, 'missing.wav')}: cannot read: ENOENT`,
+    ]);
+  });
+});
