@@ -13,14 +13,14 @@ import { voiceName, type VoiceSpec } from '../src/speech/synthesize';
 
 const OUT = path.join(__dirname, '..', 'audio');
 const caribbean: VoiceSpec = { engine: 'espeak-ng', voice: 'en-029', variant: 'f2' };
-const slt: VoiceSpec = { engine: 'flite', voice: 'slt' };
+const caribbeanMale: VoiceSpec = { engine: 'espeak-ng', voice: 'en-029', variant: 'm6' };
 const CLIPS: { file: string; text: string; voice: VoiceSpec; noise: NoiseCondition; format?: 'stereo-22k' }[] = [
-  { file: 'digits-427.wav', text: 'four two seven', voice: slt, noise: 'clean' },
+  { file: 'digits-427.wav', text: 'four two seven', voice: caribbeanMale, noise: 'clean' },
   { file: 'digits-9015.wav', text: 'nine oh one five', voice: caribbean, noise: 'clean' },
-  { file: 'digits-338-noisy.wav', text: 'three three eight', voice: slt, noise: '20dB' },
+  { file: 'digits-338-noisy.wav', text: 'three three eight', voice: caribbeanMale, noise: '20dB' },
   { file: 'digits-60512.wav', text: 'six zero five one two', voice: { engine: 'espeak-ng', voice: 'en-029' }, noise: 'clean', format: 'stereo-22k' },
   { file: 'command-yes.wav', text: 'yes', voice: caribbean, noise: 'clean' },
-  { file: 'command-stop.wav', text: 'stop', voice: slt, noise: '10dB' },
+  { file: 'command-stop.wav', text: 'stop', voice: caribbeanMale, noise: '10dB' },
   { file: 'command-left.wav', text: 'left', voice: { engine: 'espeak-ng', voice: 'en-029', variant: 'm3' }, noise: 'clean' },
 ];
 

@@ -3,7 +3,7 @@
  *   train: digit strings and command words from the training voices, random noise condition;
  *   val:   the same kinds of utterances from voices never used in training, each in every
  *          noise condition (clean, 20 dB, 10 dB SNR).
- * Usage: npm run speech:corpus -- [trainCount=6000] [valCount=300]
+ * Usage: npm run speech:corpus -- [trainCount=6000] [valCount=300] [--only train|val]
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
 import { fork } from 'child_process';
@@ -17,7 +17,7 @@ const OUT = path.join(__dirname, '..', 'data', 'speech');
 function shard(kind: 'train' | 'val', count: number, seed: number, index: number): void {
   const t0 = Date.now();
   const corpus = generateCorpus({
-    count, seed, noise: kind === 'train' ? 'random' : 'all', voices: kind === 'train' ? TRAIN_VOICES : VALIDATION_VOICES,
+    count, seed, noise: kind === 'train' ? 'random' : 'all', perturb: kind === 'train', voices: kind === 'train' ? TRAIN_VOICES : VALIDATION_VOICES,
     onProgress: (done, total) => {
       if (done % 200 === 0 || done === total) {
         const s = (Date.now() - t0) / 1000;
@@ -46,13 +46,16 @@ async function main(): Promise<void> {
     shard(kind as 'train' | 'val', Number(count), Number(seed), Number(index));
     return;
   }
-  const trainCount = Number(process.argv[2] ?? 6000);
-  const valCount = Number(process.argv[3] ?? 300);
+  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const trainCount = Number(positional[0] ?? 6000);
+  const valCount = Number(positional[1] ?? 300);
   fs.mkdirSync(OUT, { recursive: true });
-  const jobs: [string, number, number, number][] = [
+  const kinds = only ? [only] : ['train', 'val'];
+  const jobs = ([
     ['train', Math.ceil(trainCount / 2), 1001, 0], ['train', Math.floor(trainCount / 2), 1002, 1],
     ['val', Math.ceil(valCount / 2), 2001, 0], ['val', Math.floor(valCount / 2), 2002, 1],
-  ];
+  ] as [string, number, number, number][]).filter((j) => kinds.includes(j[0]));
   // Two at a time: one process per core.
   for (let i = 0; i < jobs.length; i += 2) {
     await Promise.all(jobs.slice(i, i + 2).map((j) => new Promise<void>((resolve, reject) => {
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${j.join(' ')} failed with code ${code}`))));
     })));
   }
-  for (const kind of ['train', 'val']) {
+  for (const kind of kinds) {
     const parts = [0, 1].map((i) => loadCorpus(path.join(OUT, `${kind}.shard${i}`)));
     const merged = merge(parts);
     saveCorpus(merged, path.join(OUT, kind));

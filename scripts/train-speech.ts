@@ -53,7 +53,7 @@ function main(): void {
     inputFeatures: train.featureDim, seed: 17,
     layers: [
       { type: 'gru', hiddenSize: HIDDEN, bidirectional: true },
-      { type: 'dropout', rate: 0.1 },
+      { type: 'dropout', rate: 0.25 },
       { type: 'gru', hiddenSize: HIDDEN, bidirectional: true },
       { type: 'dense', units: CLASSES },
     ],

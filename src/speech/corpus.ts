@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { Rng } from '../core/rng';
 import { writeFileAtomic } from '../io/atomic-write';
+import { resample } from '../audio/resample';
 import { addNoise, normalizePeak, pad } from './augment';
 import { FEATURE_DIM, modelFeatures } from './features';
 import { synthesize, voiceName, type VoiceSpec } from './synthesize';
@@ -36,18 +37,26 @@ export interface CorpusOptions {
   seed: number;
   /** Noise conditions drawn per utterance (training), or every utterance in every condition (evaluation). */
   noise: 'random' | 'all';
+  /** Speed perturbation of every utterance (training data). */
+  perturb?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
 export function sampleText(rng: Rng): string {
-  if (rng.next() < 0.25) return COMMAND_WORDS[rng.int(COMMAND_WORDS.length)];
+  if (rng.next() < 0.4) return COMMAND_WORDS[rng.int(COMMAND_WORDS.length)];
   const n = 1 + rng.int(5);
   return Array.from({ length: n }, () => DIGIT_WORDS[rng.int(DIGIT_WORDS.length)]).join(' ');
 }
 
-/** One utterance as the corpus stores it: synthesised, levelled, padded, with noise. */
-export function renderUtterance(text: string, voice: VoiceSpec, noise: NoiseCondition, rng: Rng): Float32Array {
-  const speech = synthesize(text, voice, { rate: rng.uniform(0.75, 1.35), pitch: rng.uniform(0.15, 0.85) });
+/**
+ * One utterance as the corpus stores it: synthesised, levelled, padded, with noise.
+ * With `perturb`, a speed perturbation (×0.85–1.25 by resampling) also scales pitch and
+ * formants together, like a shorter or longer vocal tract: the few synthetic voices then
+ * cover more speakers (in particular higher, female-like ones).
+ */
+export function renderUtterance(text: string, voice: VoiceSpec, noise: NoiseCondition, rng: Rng, perturb = false): Float32Array {
+  let speech = synthesize(text, voice, { rate: rng.uniform(0.75, 1.35), pitch: rng.uniform(0.15, 0.85) });
+  if (perturb) speech = resample(speech, 16000 * rng.uniform(0.85, 1.25), 16000);
   const levelled = normalizePeak(speech, rng.uniform(-20, -1));
   const padded = pad(levelled, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.4));
   return noise === 'clean' ? padded : addNoise(padded, noise === '20dB' ? 20 : 10, rng);
@@ -67,7 +76,7 @@ export function generateCorpus(opts: CorpusOptions): Corpus {
     const uttSeed = rng.nextU32();
     for (const noise of noises) {
       // The same seed per utterance: in 'all' mode the conditions differ only in noise.
-      const f = modelFeatures(renderUtterance(text, voice, noise, new Rng(uttSeed)));
+      const f = modelFeatures(renderUtterance(text, voice, noise, new Rng(uttSeed), opts.perturb ?? false));
       utterances.push({ text, voice: voiceName(voice), noise, steps: f.steps, offset });
       chunks.push(f.data);
       offset += f.data.length;
