@@ -58,7 +58,7 @@ const gf = (w: Workload, ms: number | null | undefined) => (ms == null ? '—' :
 
 console.log(`rnnkit bench: ${steps} measured steps per run (median), node ${process.version}, ${require('os').cpus()[0].model}, ${require('os').cpus().length} cores`);
 const torch = torchAvailable() ? runTorch(workloads) : new Map<string, number>();
-if (!torch.size) console.log('PyTorch: not measured (Debian python3-torch is not installed)');
+if (!torch.size) console.log(skip.has('pytorch') ? 'PyTorch: skipped' : 'PyTorch: not measured (Debian python3-torch is not installed)');
 const rows: string[][] = [];
 for (const w of workloads) {
   process.stderr.write(`measuring ${w.id} ${w.title} ...\n`);
