@@ -3,7 +3,7 @@
  * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
  * keeps the best model by validation WER, and exports it to models/speech.json and
- * models/speech.onnx. Usage: npm run train:speech -- [--epochs 30] [--resume]
+ * models/speech.onnx. Usage: npm run train:speech -- [--epochs 16] [--hidden 96] [--lr 2e-3] [--models-dir models] [--resume]
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,14 +21,14 @@ import { CLASSES, COMMAND_WORDS, decodeWords } from '../src/speech/vocabulary';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : dflt);
-const EPOCHS = arg('epochs', 30);
+const EPOCHS = arg('epochs', 16);
 const BATCH = arg('batch', 32);
 const LR = arg('lr', 2e-3);
 const HIDDEN = arg('hidden', 96);
 const ROOT = path.join(__dirname, '..');
 const DATA = path.join(ROOT, 'data', 'speech');
 const CKPT = path.join(DATA, 'train-checkpoint.json');
-const MODELS = path.join(ROOT, 'models');
+const MODELS = args.includes('--models-dir') ? path.resolve(args[args.indexOf('--models-dir') + 1]) : path.join(ROOT, 'models');
 
 function evaluateWer(model: Sequential, corpus: Corpus): Scoreboard {
   const board = new Scoreboard();
@@ -97,7 +97,7 @@ function main(): void {
       bestWer = wer;
       saveModel(model, path.join(MODELS, 'speech.json'));
       saveOnnx(model, path.join(MODELS, 'speech.onnx'), { initialStateInputs: false });
-      console.log(`  best so far: saved models/speech.json and models/speech.onnx\n${board.format().replace(/^/gm, '  ')}`);
+      console.log(`  best so far: saved ${path.join(MODELS, 'speech.{json,onnx}')}\n${board.format().replace(/^/gm, '  ')}`);
     }
     const modelFile = path.join(DATA, 'train-checkpoint-model.json');
     saveModel(model, modelFile);

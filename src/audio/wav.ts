@@ -1,4 +1,5 @@
 import { readBytes } from '../io/read-file';
+import { FileError } from '../io/file-error';
 // wav-decoder does the sample conversion; the header checks here come first so that
 // every malformed file gets a WavError that says what is wrong, instead of a crash
 // deep inside the decoder (it trusts sizes and chunk order).
@@ -16,12 +17,7 @@ export interface Audio {
   channels: Float32Array[];
 }
 
-export class WavError extends Error {
-  constructor(readonly file: string, readonly problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = 'WavError';
-  }
-}
+export class WavError extends FileError {}
 
 const FORMAT_PCM = 1;
 const FORMAT_FLOAT = 3;

@@ -1,6 +1,7 @@
 import { readJson } from './read-file';
 import { Sequential, type ModelConfig } from '../model';
 import { writeFileAtomic } from './atomic-write';
+import { FileError } from './file-error';
 
 /**
  * The rnnkit model file (JSON, documented in README "Model file format"):
@@ -11,12 +12,7 @@ import { writeFileAtomic } from './atomic-write';
 export const MODEL_FORMAT = 'rnnkit-model';
 export const MODEL_FORMAT_VERSION = 1;
 
-export class ModelFileError extends Error {
-  constructor(readonly file: string, message: string) {
-    super(`${file}: ${message}`);
-    this.name = 'ModelFileError';
-  }
-}
+export class ModelFileError extends FileError {}
 
 interface StoredParam {
   name: string;

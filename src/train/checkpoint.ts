@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../io/atomic-write';
 import { modelFromJSON, modelToJSON, type ModelFile } from '../io/model-file';
 import type { Sequential } from '../model';
 import type { FitState } from './fit';
+import { FileError } from '../io/file-error';
 
 /**
  * A training checkpoint: the model file plus the fit state (epoch, batch position,
@@ -11,12 +12,7 @@ import type { FitState } from './fit';
 export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
-export class CheckpointError extends Error {
-  constructor(readonly file: string, message: string) {
-    super(`${file}: ${message}`);
-    this.name = 'CheckpointError';
-  }
-}
+export class CheckpointError extends FileError {}
 
 interface CheckpointFile {
   format: string;

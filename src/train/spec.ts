@@ -11,6 +11,7 @@ import { adam, rmsprop, sgd } from '../optim/optimizers';
 import { cosineLR, stepLR, type Schedule } from '../optim/schedules';
 import { DataError, type Dataset } from './dataset';
 import type { EarlyStopping } from './fit';
+import { FileError } from '../io/file-error';
 
 /**
  * A training job for `rnnkit train spec.json` (documented in the README):
@@ -35,12 +36,7 @@ export interface TrainSpec {
 
 export type DataSpec = { task: 'adding'; sequences: number; time: number; seed: number } | { file: string };
 
-export class SpecError extends Error {
-  constructor(readonly file: string, message: string) {
-    super(`${file}: ${message}`);
-    this.name = 'SpecError';
-  }
-}
+export class SpecError extends FileError {}
 
 export function readTrainSpec(file: string): TrainSpec {
   const spec = readJson(file, (problem) => new SpecError(file, problem)) as TrainSpec;
