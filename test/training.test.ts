@@ -6,7 +6,7 @@ import {
   NonFiniteError, rmsprop, saveModel, Sequential, sgd, ShapeError, stepLR, takeBatch, trainStep, type Dataset,
   type LayerSpec, type Optimizer,
 } from '../src';
-import { randomLabels, randomSeq } from './helpers/data';
+import { randomLabels } from './helpers/data';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-train-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
