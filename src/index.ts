@@ -27,3 +27,12 @@ export { saveModel, loadModel, modelToJSON, modelFromJSON, ModelFileError, MODEL
 export { writeFileAtomic } from './io/atomic-write';
 export { gradientNormsPerStep, type GradientNormReport } from './diagnostics';
 export { addingProblem } from './data/adding-problem';
+export { exportOnnx, saveOnnx, ONNX_OPSET, type OnnxExportOptions } from './onnx/export';
+export { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError, type ImportedModel } from './onnx/import';
+export { OnnxModel, type OnnxRunOptions, type OnnxRunResult } from './onnx/onnx-model';
+export { getBackend, setBackend, type Backend } from './core/gemm';
+export { decodeWav, readWav, encodeWav, toMono, WavError, type Audio } from './audio/wav';
+export { resample } from './audio/resample';
+export { mfcc, addDeltas, cmvn, speechFeatures, MFCC } from './audio/mfcc';
+export { Transcriber, DEFAULT_SPEECH_MODEL } from './speech/transcriber';
+export { FileError } from './io/file-error';
