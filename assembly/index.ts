@@ -1,3 +1,3 @@
 // Entry point of the rnnkit WebAssembly SIMD module.
 export { gemm } from './gemm';
-export { forward_sequence } from './recurrent';
+export { forward_sequence, backward_sequence } from './recurrent';

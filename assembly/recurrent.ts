@@ -98,3 +98,104 @@ function rnnPointwise(H: i32, xr: usize, hr: usize, hn: usize, relu: bool): void
     v128.store(hn + j, relu ? f32x4.max(a, f32x4.splat(0.0)) : tanh4(a));
   }
 }
+
+// Backward pass of one direction over the whole sequence, the counterpart of forward_sequence:
+// per step (in reverse processing order) the cell's pointwise derivatives and dL/dh_{t-1} via
+// W_hh. Writes dL/d(input pre-activations) [B,T,GH], dL/d(recurrent pre-activations) [T,B,GH]
+// (processing order, for the dW_hh product done by the host), ||dL/dh_t|| per time step, and
+// leaves dL/dh_0, dL/dc_0 in dh, dc. dxg and dhg must be zeroed by the caller; dy may be 0.
+export function backward_sequence(
+  cell: i32, B: i32, T: i32, H: i32, reverse: i32,
+  hs: usize, cs: usize, cache: usize, dy: usize, lengths: usize, whh: usize,
+  dh: usize, dc: usize, dhPrev: usize, dxg: usize, dhg: usize, norms: usize,
+): void {
+  const G = cell == LSTM ? 4 : cell == GRU ? 3 : 1;
+  const GH = G * H;
+  const CW = cell == LSTM ? 5 * H : cell == GRU ? 4 * H : 0;
+  const BH = B * H;
+  const HB = <usize>H << 2;
+  let cur = dh;
+  let other = dhPrev;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const prev = s * BH;
+    const next = (s + 1) * BH;
+    let sq: f64 = 0;
+    for (let b = 0; b < B; b++) {
+      const d = at(cur, b * H);
+      const dp = at(other, b * H);
+      if (t >= load<i32>(lengths + (<usize>b << 2))) {
+        memory.copy(dp, d, HB); // padded step: the state passed through, so does its gradient
+        continue;
+      }
+      if (dy) {
+        const yr = at(dy, (b * T + t) * H);
+        for (let j: usize = 0; j < HB; j += 16) v128.store(d + j, f32x4.add(v128.load(d + j), v128.load(yr + j)));
+      }
+      for (let j: usize = 0; j < HB; j += 4) {
+        const v = <f64>load<f32>(d + j);
+        sq += v * v;
+      }
+      const xr = at(dxg, (b * T + t) * GH);
+      const hr = at(dhg, (s * B + b) * GH);
+      const cr = at(cache, (s * B + b) * CW);
+      if (cell == LSTM) lstmBackward(H, cr, at(cs, prev + b * H), d, at(dc, b * H), xr, hr, dp);
+      else if (cell == GRU) gruBackward(H, cr, at(hs, prev + b * H), d, xr, hr, dp);
+      else rnnBackward(H, at(hs, next + b * H), d, xr, hr, dp, cell == RNN_RELU);
+    }
+    store<f32>(norms + (<usize>t << 2), <f32>Math.sqrt(sq));
+    gemm(B, H, GH, at(dhg, s * B * GH), GH, 1, whh, other);
+    const swap = cur;
+    cur = other;
+    other = swap;
+  }
+  if (cur != dh) memory.copy(dh, cur, <usize>BH << 2);
+}
+
+function lstmBackward(H: i32, cr: usize, cp: usize, dhr: usize, dcr: usize, xr: usize, hr: usize, dp: usize): void {
+  const HB = <usize>H << 2;
+  const one = f32x4.splat(1.0);
+  for (let j: usize = 0; j < HB; j += 16) {
+    const i = v128.load(cr + j), f = v128.load(cr + HB + j), g = v128.load(cr + 2 * HB + j);
+    const o = v128.load(cr + 3 * HB + j), tc = v128.load(cr + 4 * HB + j);
+    const dh = v128.load(dhr + j);
+    const dc = f32x4.add(v128.load(dcr + j), f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+    const di = f32x4.mul(f32x4.mul(dc, g), f32x4.mul(i, f32x4.sub(one, i)));
+    const df = f32x4.mul(f32x4.mul(dc, v128.load(cp + j)), f32x4.mul(f, f32x4.sub(one, f)));
+    const dg = f32x4.mul(f32x4.mul(dc, i), f32x4.sub(one, f32x4.mul(g, g)));
+    const dO = f32x4.mul(f32x4.mul(dh, tc), f32x4.mul(o, f32x4.sub(one, o)));
+    v128.store(dcr + j, f32x4.mul(dc, f));
+    v128.store(xr + j, di); v128.store(xr + HB + j, df); v128.store(xr + 2 * HB + j, dg); v128.store(xr + 3 * HB + j, dO);
+    v128.store(hr + j, di); v128.store(hr + HB + j, df); v128.store(hr + 2 * HB + j, dg); v128.store(hr + 3 * HB + j, dO);
+    v128.store(dp + j, f32x4.splat(0.0));
+  }
+}
+
+function gruBackward(H: i32, cr: usize, hp: usize, dhr: usize, xr: usize, hr: usize, dp: usize): void {
+  const HB = <usize>H << 2;
+  const one = f32x4.splat(1.0);
+  for (let j: usize = 0; j < HB; j += 16) {
+    const r = v128.load(cr + j), z = v128.load(cr + HB + j), n = v128.load(cr + 2 * HB + j), hn = v128.load(cr + 3 * HB + j);
+    const dh = v128.load(dhr + j);
+    const dnPre = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+    const dzPre = f32x4.mul(f32x4.mul(dh, f32x4.sub(v128.load(hp + j), n)), f32x4.mul(z, f32x4.sub(one, z)));
+    const drPre = f32x4.mul(f32x4.mul(dnPre, hn), f32x4.mul(r, f32x4.sub(one, r)));
+    v128.store(xr + j, drPre); v128.store(xr + HB + j, dzPre); v128.store(xr + 2 * HB + j, dnPre);
+    v128.store(hr + j, drPre); v128.store(hr + HB + j, dzPre); v128.store(hr + 2 * HB + j, f32x4.mul(dnPre, r));
+    v128.store(dp + j, f32x4.mul(dh, z));
+  }
+}
+
+function rnnBackward(H: i32, hn: usize, dhr: usize, xr: usize, hr: usize, dp: usize, relu: bool): void {
+  const HB = <usize>H << 2;
+  const one = f32x4.splat(1.0);
+  const zero = f32x4.splat(0.0);
+  for (let j: usize = 0; j < HB; j += 16) {
+    const h = v128.load(hn + j);
+    const slope = relu ? v128.and(f32x4.gt(h, zero), one) : f32x4.sub(one, f32x4.mul(h, h));
+    const d = f32x4.mul(v128.load(dhr + j), slope);
+    v128.store(xr + j, d);
+    v128.store(hr + j, d);
+    v128.store(dp + j, zero);
+  }
+}

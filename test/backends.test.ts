@@ -40,8 +40,8 @@ describe('GEMM: wasm and js kernels agree to 1e-5', () => {
 
 const grid: [CellType, boolean][] = (['rnn', 'lstm', 'gru'] as CellType[]).flatMap((c) => [[c, false], [c, true]] as [CellType, boolean][]);
 
-describe.each(grid)('model forward and backward: wasm vs js, %s bidirectional=%s', (type, bidirectional) => {
-  it('outputs and every gradient agree to 1e-5', () => {
+describe.each(grid)('model forward and backward (fused wasm kernels vs js): %s bidirectional=%s', (type, bidirectional) => {
+  it('outputs, every gradient and the per-step gradient norms agree to 1e-5', () => {
     const B = 9;
     const T = 23;
     const lengths = [23, 20, 1, 17, 23, 5, 12, 23, 9];
@@ -58,12 +58,14 @@ describe.each(grid)('model forward and backward: wasm vs js, %s bidirectional=%s
       const out = model.forward(x, { lengths });
       const r = crossEntropy().compute(out, labels, model.lengthsOfLastForward());
       const dx = model.backward(r.grad)!;
-      return { out: out.data, dx: dx.data, grads: model.params().map((p) => p.grad) };
+      const norms = model.recurrentLayers().flatMap((l) => l.gradNorms().map((n) => Array.from(n)));
+      return { out: out.data, dx: dx.data, grads: model.params().map((p) => p.grad), norms };
     };
     const w = run('wasm');
     const j = run('js');
     expect(relDiff(w.out, j.out)).toBeLessThan(1e-5);
     expect(relDiff(w.dx, j.dx)).toBeLessThan(1e-5);
     w.grads.forEach((g, i) => expect(relDiff(g, j.grads[i])).toBeLessThan(1e-5));
+    w.norms.forEach((n, i) => expect(relDiff(n, j.norms[i])).toBeLessThan(1e-5));
   });
 });

@@ -100,6 +100,11 @@ export function wasmPin(k: Exports, B: Float32Array, bOff: number, K: number, N:
 }
 
 interface SequenceExports extends Exports {
+  backward_sequence(
+    cell: number, B: number, T: number, H: number, reverse: number,
+    hs: number, cs: number, cache: number, dy: number, lengths: number, whh: number,
+    dh: number, dc: number, dhPrev: number, dxg: number, dhg: number, norms: number,
+  ): void;
   forward_sequence(
     cell: number, B: number, T: number, I: number, H: number, reverse: number,
     x: number, wihT: number, bih: number, whhT: number, bhh: number, lengths: number,
@@ -154,6 +159,54 @@ export function wasmForwardSequence(
     if (buf.cs) buf.cs.set(heap.subarray(cs >> 2, (cs >> 2) + (T + 1) * B * H));
     buf.cache.set(heap.subarray(cache >> 2, (cache >> 2) + T * B * cacheBlocks * H));
     buf.y.set(heap.subarray(y >> 2, (y >> 2) + B * T * H));
+  } finally {
+    top = mark;
+  }
+}
+
+export interface BackwardBuffers {
+  hs: Float32Array; cs: Float32Array | null; cache: Float32Array; dy: Float32Array | null;
+  lengths: Int32Array; wHh: Float32Array;
+  /** In: dL/d(final state). Out: dL/d(initial state). */
+  dh: Float32Array; dc: Float32Array;
+  /** Out (zeroed here): input and recurrent pre-activation gradients, and ||dL/dh_t|| per step. */
+  dxg: Float32Array; dhg: Float32Array; norms: Float32Array;
+}
+
+/** Fused backward pass of one direction (assembly/recurrent.ts backward_sequence). */
+export function wasmBackwardSequence(
+  cell: number, gates: number, cacheBlocks: number, B: number, T: number, H: number, reverse: boolean, buf: BackwardBuffers,
+): void {
+  const k = wasmKernel() as SequenceExports;
+  const GH = gates * H;
+  const mark = top;
+  try {
+    const region = (src: Float32Array | null, n: number, zero = false): number => {
+      const at = reserve(k, n);
+      if (src) heap.set(src.subarray(0, n), at >> 2);
+      else if (zero) heap.fill(0, at >> 2, (at >> 2) + n);
+      return at;
+    };
+    const hs = region(buf.hs, (T + 1) * B * H);
+    const cs = buf.cs ? region(buf.cs, (T + 1) * B * H) : 0;
+    const cache = region(buf.cache, T * B * cacheBlocks * H);
+    const dy = buf.dy ? region(buf.dy, B * T * H) : 0;
+    const lengths = reserve(k, B);
+    new Int32Array(heap.buffer, lengths, B).set(buf.lengths.subarray(0, B));
+    const whh = region(buf.wHh, GH * H);
+    const dh = region(buf.dh, B * H);
+    const dc = region(buf.dc, B * H);
+    const dhPrev = region(null, B * H, true);
+    const dxg = region(null, B * T * GH, true);
+    const dhg = region(null, T * B * GH, true);
+    const norms = region(null, T, true);
+    k.backward_sequence(cell, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms);
+    const out = (dst: Float32Array, at: number, n: number) => dst.set(heap.subarray(at >> 2, (at >> 2) + n));
+    out(buf.dh, dh, B * H);
+    out(buf.dc, dc, B * H);
+    out(buf.dxg, dxg, B * T * GH);
+    out(buf.dhg, dhg, T * B * GH);
+    out(buf.norms, norms, T);
   } finally {
     top = mark;
   }

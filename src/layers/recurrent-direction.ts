@@ -1,6 +1,6 @@
 import { alloc, type Arr, type DType } from '../core/dtype';
 import { addRowSums, gemmNN, gemmNT, gemmTN, getBackend, rightOperand } from '../core/gemm';
-import { wasmForwardSequence, WASM_CELL } from '../core/wasm-simd';
+import { wasmBackwardSequence, wasmForwardSequence, WASM_CELL } from '../core/wasm-simd';
 import { makeParam, type Param } from '../core/param';
 import type { Rng } from '../core/rng';
 import type { Seq } from '../core/seq';
@@ -194,12 +194,22 @@ export class RecurrentDirection {
     // Gradients of the recurrent pre-activations for every step, [T, B, GH] in processing
     // order, so that dW_hh is one product after the loop instead of one per step.
     const dhg = alloc(this.dtype, T * B * GH);
-    const recurrent = rightOperand(this.wHh.value, 0, GH, H, false);
-    let dh0: Arr;
-    try {
-      dh0 = this.backSteps(B, T, dy, dh, dc, dxg, dhg, recurrent);
-    } finally {
-      recurrent.release();
+    let dh0: Arr = dh;
+    if (this.fusedKernelApplies(x)) {
+      const norms = new Float32Array(T);
+      wasmBackwardSequence(this.wasmCellCode(), this.cell.gates, this.cell.cacheBlocks, B, T, H, this.reverse, {
+        hs: this.hs as Float32Array, cs: this.cell.hasCellState ? (this.cs as Float32Array) : null, cache: this.cache as Float32Array,
+        dy: dy as Float32Array | null, lengths: this.lengths, wHh: this.wHh.value as Float32Array,
+        dh: dh as Float32Array, dc: dc as Float32Array, dxg: dxg as Float32Array, dhg: dhg as Float32Array, norms,
+      });
+      this.gradNorms = Float64Array.from(norms);
+    } else {
+      const recurrent = rightOperand(this.wHh.value, 0, GH, H, false);
+      try {
+        dh0 = this.backSteps(B, T, dy, dh, dc, dxg, dhg, recurrent);
+      } finally {
+        recurrent.release();
+      }
     }
     // dW_hh += Σ_s dhg_sᵀ · h_{s-1}: the states before each step are hs rows 0 .. T*B-1.
     gemmTN(GH, H, T * B, dhg, 0, this.hs, 0, this.wHh.grad, 0);
