@@ -103,11 +103,12 @@ function rnnPointwise(H: i32, xr: usize, hr: usize, hn: usize, relu: bool): void
 // per step (in reverse processing order) the cell's pointwise derivatives and dL/dh_{t-1} via
 // W_hh. Writes dL/d(input pre-activations) [B,T,GH], dL/d(recurrent pre-activations) [T,B,GH]
 // (processing order, for the dW_hh product done by the host), ||dL/dh_t|| per time step, and
-// leaves dL/dh_0, dL/dc_0 in dh, dc. dxg and dhg must be zeroed by the caller; dy may be 0.
+// leaves dL/dh_0, dL/dc_0 in dh, dc. The bias gradients are summed on the way into dbih, dbhh.
+// dxg, dhg, dbih and dbhh must be zeroed by the caller; dy may be 0.
 export function backward_sequence(
   cell: i32, B: i32, T: i32, H: i32, reverse: i32,
   hs: usize, cs: usize, cache: usize, dy: usize, lengths: usize, whh: usize,
-  dh: usize, dc: usize, dhPrev: usize, dxg: usize, dhg: usize, norms: usize,
+  dh: usize, dc: usize, dhPrev: usize, dxg: usize, dhg: usize, norms: usize, dbih: usize, dbhh: usize,
 ): void {
   const G = cell == LSTM ? 4 : cell == GRU ? 3 : 1;
   const GH = G * H;
@@ -142,6 +143,8 @@ export function backward_sequence(
       if (cell == LSTM) lstmBackward(H, cr, at(cs, prev + b * H), d, at(dc, b * H), xr, hr, dp);
       else if (cell == GRU) gruBackward(H, cr, at(hs, prev + b * H), d, xr, hr, dp);
       else rnnBackward(H, at(hs, next + b * H), d, xr, hr, dp, cell == RNN_RELU);
+      addRow(dbih, xr, GH);
+      addRow(dbhh, hr, GH);
     }
     store<f32>(norms + (<usize>t << 2), <f32>Math.sqrt(sq));
     gemm(B, H, GH, at(dhg, s * B * GH), GH, 1, whh, other);
@@ -150,6 +153,11 @@ export function backward_sequence(
     other = swap;
   }
   if (cur != dh) memory.copy(dh, cur, <usize>BH << 2);
+}
+
+function addRow(acc: usize, row: usize, n: i32): void {
+  const bytes = <usize>n << 2;
+  for (let j: usize = 0; j < bytes; j += 16) v128.store(acc + j, f32x4.add(v128.load(acc + j), v128.load(row + j)));
 }
 
 function lstmBackward(H: i32, cr: usize, cp: usize, dhr: usize, dcr: usize, xr: usize, hr: usize, dp: usize): void {

@@ -103,7 +103,7 @@ interface SequenceExports extends Exports {
   backward_sequence(
     cell: number, B: number, T: number, H: number, reverse: number,
     hs: number, cs: number, cache: number, dy: number, lengths: number, whh: number,
-    dh: number, dc: number, dhPrev: number, dxg: number, dhg: number, norms: number,
+    dh: number, dc: number, dhPrev: number, dxg: number, dhg: number, norms: number, dbih: number, dbhh: number,
   ): void;
   forward_sequence(
     cell: number, B: number, T: number, I: number, H: number, reverse: number,
@@ -171,6 +171,8 @@ export interface BackwardBuffers {
   dh: Float32Array; dc: Float32Array;
   /** Out (zeroed here): input and recurrent pre-activation gradients, and ||dL/dh_t|| per step. */
   dxg: Float32Array; dhg: Float32Array; norms: Float32Array;
+  /** In/out: the bias gradients, to which this pass adds. */
+  dbIh: Float32Array; dbHh: Float32Array;
 }
 
 /** Fused backward pass of one direction (assembly/recurrent.ts backward_sequence). */
@@ -200,13 +202,17 @@ export function wasmBackwardSequence(
     const dxg = region(null, B * T * GH, true);
     const dhg = region(null, T * B * GH, true);
     const norms = region(null, T, true);
-    k.backward_sequence(cell, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms);
+    const dbih = region(buf.dbIh, GH);
+    const dbhh = region(buf.dbHh, GH);
+    k.backward_sequence(cell, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms, dbih, dbhh);
     const out = (dst: Float32Array, at: number, n: number) => dst.set(heap.subarray(at >> 2, (at >> 2) + n));
     out(buf.dh, dh, B * H);
     out(buf.dc, dc, B * H);
     out(buf.dxg, dxg, B * T * GH);
     out(buf.dhg, dhg, T * B * GH);
     out(buf.norms, norms, T);
+    out(buf.dbIh, dbih, GH);
+    out(buf.dbHh, dbhh, GH);
   } finally {
     top = mark;
   }

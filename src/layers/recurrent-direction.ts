@@ -201,6 +201,7 @@ export class RecurrentDirection {
         hs: this.hs as Float32Array, cs: this.cell.hasCellState ? (this.cs as Float32Array) : null, cache: this.cache as Float32Array,
         dy: dy as Float32Array | null, lengths: this.lengths, wHh: this.wHh.value as Float32Array,
         dh: dh as Float32Array, dc: dc as Float32Array, dxg: dxg as Float32Array, dhg: dhg as Float32Array, norms,
+        dbIh: this.bIh.grad as Float32Array, dbHh: this.bHh.grad as Float32Array,
       });
       this.gradNorms = Float64Array.from(norms);
     } else {
@@ -210,12 +211,12 @@ export class RecurrentDirection {
       } finally {
         recurrent.release();
       }
+      addRowSums(T * B, GH, dhg, 0, this.bHh.grad);
+      addRowSums(B * T, GH, dxg, 0, this.bIh.grad);
     }
     // dW_hh += Σ_s dhg_sᵀ · h_{s-1}: the states before each step are hs rows 0 .. T*B-1.
     gemmTN(GH, H, T * B, dhg, 0, this.hs, 0, this.wHh.grad, 0);
-    addRowSums(T * B, GH, dhg, 0, this.bHh.grad);
     gemmTN(GH, I, B * T, dxg, 0, x.data, 0, this.wIh.grad, 0);
-    addRowSums(B * T, GH, dxg, 0, this.bIh.grad);
     const dx = alloc(this.dtype, B * T * I);
     gemmNN(B * T, I, GH, dxg, 0, this.wIh.value, 0, dx, 0);
 
