@@ -9,7 +9,16 @@ function splatA(a: usize, i: i32, k: i32, rs: i32, cs: i32): v128 {
   return f32x4.splat(load<f32>(a + (<usize>(i * rs + k * cs) << 2)));
 }
 
+// Depth of one pass over K: a KC x N panel of B and the matching part of A stay in L2 cache
+// while every tile of C is updated, instead of streaming all of K from memory per tile.
+const KC = 512;
+
 export function gemm(M: i32, N: i32, K: i32, a: usize, rs: i32, cs: i32, b: usize, c: usize): void {
+  for (let k0 = 0; k0 < K; k0 += KC) gemmPanel(M, N, k0, min(K, k0 + KC), a, rs, cs, b, c);
+}
+
+/** C += op(A)[:, k0:k1] · B[k0:k1, :]. */
+function gemmPanel(M: i32, N: i32, k0: i32, K: i32, a: usize, rs: i32, cs: i32, b: usize, c: usize): void {
   let i = 0;
   // 4 rows x 8 columns of C live in eight SIMD registers while k runs over all of K.
   for (; i + 4 <= M; i += 4) {
@@ -24,7 +33,7 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, rs: i32, cs: i32, b: usiz
       let r10 = v128.load(c1 + o), r11 = v128.load(c1 + o, 16);
       let r20 = v128.load(c2 + o), r21 = v128.load(c2 + o, 16);
       let r30 = v128.load(c3 + o), r31 = v128.load(c3 + o, 16);
-      for (let k = 0; k < K; k++) {
+      for (let k = k0; k < K; k++) {
         const bp = b + (<usize>(k * N + j) << 2);
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
@@ -45,7 +54,7 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, rs: i32, cs: i32, b: usiz
     for (; j + 4 <= N; j += 4) {
       const o = <usize>j << 2;
       let r0 = v128.load(c0 + o), r1 = v128.load(c1 + o), r2 = v128.load(c2 + o), r3 = v128.load(c3 + o);
-      for (let k = 0; k < K; k++) {
+      for (let k = k0; k < K; k++) {
         const b0 = v128.load(b + (<usize>(k * N + j) << 2));
         r0 = f32x4.add(r0, f32x4.mul(splatA(a, i, k, rs, cs), b0));
         r1 = f32x4.add(r1, f32x4.mul(splatA(a, i + 1, k, rs, cs), b0));
@@ -57,7 +66,7 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, rs: i32, cs: i32, b: usiz
     for (; j < N; j++) {
       for (let r = 0; r < 4; r++) {
         let s: f32 = 0;
-        for (let k = 0; k < K; k++) {
+        for (let k = k0; k < K; k++) {
           s += load<f32>(a + (<usize>((i + r) * rs + k * cs) << 2)) * load<f32>(b + (<usize>(k * N + j) << 2));
         }
         const p = c + (<usize>((i + r) * N + j) << 2);
@@ -72,7 +81,7 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, rs: i32, cs: i32, b: usiz
     for (; j + 8 <= N; j += 8) {
       const o = <usize>j << 2;
       let r0 = v128.load(ci + o), r1 = v128.load(ci + o, 16);
-      for (let k = 0; k < K; k++) {
+      for (let k = k0; k < K; k++) {
         const bp = b + (<usize>(k * N + j) << 2);
         const x = splatA(a, i, k, rs, cs);
         r0 = f32x4.add(r0, f32x4.mul(x, v128.load(bp)));
@@ -82,7 +91,7 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, rs: i32, cs: i32, b: usiz
     }
     for (; j < N; j++) {
       let s: f32 = 0;
-      for (let k = 0; k < K; k++) s += load<f32>(a + (<usize>(i * rs + k * cs) << 2)) * load<f32>(b + (<usize>(k * N + j) << 2));
+      for (let k = k0; k < K; k++) s += load<f32>(a + (<usize>(i * rs + k * cs) << 2)) * load<f32>(b + (<usize>(k * N + j) << 2));
       const p = ci + (<usize>j << 2);
       store<f32>(p, load<f32>(p) + s);
     }
