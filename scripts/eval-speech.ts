@@ -2,12 +2,13 @@
  * Word error rate and sentence accuracy of the shipped ONNX transcriber (run by
  * onnxruntime-node, as `rnnkit transcribe` does) on the validation corpus: voices never
  * used in training, every utterance clean and with noise at 20 and 10 dB SNR.
- * Usage: npm run eval:speech -- [--model models/speech.onnx] [--beam 8]
+ * Usage: npm run eval:speech -- [--model models/speech.onnx] [--decoder greedy|beam|grammar]
  */
 import * as path from 'path';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { beamDecode, greedyDecode } from '../src/train/ctc-decode';
 import { loadCorpus } from '../src/speech/corpus';
+import { grammarDecode } from '../src/speech/grammar-decode';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { Scoreboard } from '../src/speech/metrics';
 import { CLASSES, COMMAND_WORDS, decodeWords } from '../src/speech/vocabulary';
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const opt = (n: string) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : undefined);
   const modelFile = opt('model') ?? path.join(__dirname, '..', 'models', 'speech.onnx');
-  const beam = Number(opt('beam') ?? 0);
+  const decoder = opt('decoder') ?? 'greedy';
+  if (!['greedy', 'beam', 'grammar'].includes(decoder)) throw new Error(`unknown decoder ${decoder} (greedy, beam or grammar)`);
   const val = loadCorpus(path.join(__dirname, '..', 'data', 'speech', 'val'));
   const model = await OnnxModel.load(modelFile);
   const board = new Scoreboard();
@@ -26,13 +28,15 @@ async function main(): Promise<void> {
     ids.forEach((id, k) => {
       const u = val.utterances[id];
       const logits = output.data.subarray(k * output.time * CLASSES);
-      const hyp = decodeWords(beam > 1 ? beamDecode(logits, b.lengths[k], CLASSES, beam) : greedyDecode(logits, b.lengths[k], CLASSES));
+      const T = b.lengths[k];
+      const ids = decoder === 'grammar' ? grammarDecode(logits, T, CLASSES) : decoder === 'beam' ? beamDecode(logits, T, CLASSES, 8) : greedyDecode(logits, T, CLASSES);
+      const hyp = decodeWords(ids);
       const kind = (COMMAND_WORDS as readonly string[]).includes(u.text) ? 'command' : 'digits';
       board.add(`${kind}/${u.noise}`, u.text, hyp);
     });
   }
   await model.release();
-  console.log(`${modelFile} on ${val.utterances.length} validation utterances (voices: ${[...new Set(val.utterances.map((u) => u.voice))].join(', ')}), ${beam > 1 ? `beam ${beam}` : 'greedy'} decoding`);
+  console.log(`${modelFile} on ${val.utterances.length} validation utterances (voices: ${[...new Set(val.utterances.map((u) => u.voice))].join(', ')}), ${decoder} decoding`);
   console.log(board.format());
 }
 

@@ -7,14 +7,14 @@ import { Sequential } from './model';
 import { loadCheckpoint } from './train/checkpoint';
 import { fitAsync } from './train/fit';
 import { loadData, lossOf, optimizerOf, readTrainSpec, scheduleOf } from './train/spec';
-import { DEFAULT_SPEECH_MODEL, Transcriber } from './speech/transcriber';
+import { DEFAULT_SPEECH_MODEL, Transcriber, type Decoder } from './speech/transcriber';
 
 const USAGE = `usage:
   rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]
   rnnkit import-onnx <in.onnx> <model.json>
   rnnkit summary <model.json>
   rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]
-  rnnkit transcribe <clip.wav> [more.wav ...] [--model <speech.onnx>] [--beam <width>]`;
+  rnnkit transcribe <clip.wav> [more.wav ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]`;
 
 export interface Io {
   out: (line: string) => void;
@@ -22,7 +22,7 @@ export interface Io {
 }
 
 /** Options that take a value (`--out file`). */
-const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--beam']);
+const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder']);
 
 /**
  * Runs one CLI command; resolves to the exit code (0 ok, 1 failure, 2 usage, 130 interrupted).
@@ -66,7 +66,7 @@ export async function main(argv: string[], io: Io = { out: (l) => console.log(l)
       }
       case 'transcribe': {
         if (args.length === 0) return usage(io, 'transcribe takes one or more WAV files');
-        return await transcribe(args, values.get('--model'), Number(values.get('--beam') ?? 0), io);
+        return await transcribe(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io);
       }
       case 'summary': {
         if (args.length !== 1) return usage(io, 'summary takes a model file');
@@ -105,8 +105,8 @@ async function train(specFile: string, out: string, checkpoint: string | undefin
 }
 
 /** Prints "file: transcript" per clip; a bad clip is reported and the others still run. */
-async function transcribe(files: string[], modelFile: string | undefined, beam: number, io: Io): Promise<number> {
-  const transcriber = await Transcriber.load(modelFile ?? DEFAULT_SPEECH_MODEL, beam);
+async function transcribe(files: string[], modelFile: string | undefined, decoder: Decoder, io: Io): Promise<number> {
+  const transcriber = await Transcriber.load(modelFile ?? DEFAULT_SPEECH_MODEL, decoder);
   let failed = 0;
   try {
     for (const file of files) {

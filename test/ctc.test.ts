@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Sequential } from '../src';
 import { ctc, CtcLoss } from '../src/losses/ctc';
 import { beamDecode, greedyDecode } from '../src/train/ctc-decode';
+import { grammarDecode } from '../src/speech/grammar-decode';
 import { randomSeq } from './helpers/data';
 import { gradientRelativeError } from './helpers/gradcheck';
 
@@ -62,5 +63,30 @@ describe('CTC decoding', () => {
     const logits = logitsFrom([[0.6, 0.4], [0.6, 0.4]]);
     expect(greedyDecode(logits, 2, 2)).toEqual([]);
     expect(beamDecode(logits, 2, 2, 4)).toEqual([1]);
+  });
+});
+
+describe('grammar decoding (digit string or one command word)', () => {
+  // classes: 0 blank, then WORDS: zero..nine, oh (1..11), yes (12), ..., go (21)
+  const C = 22;
+  const frames = (ids: number[]) => {
+    const logits = new Float64Array(ids.length * C).fill(-5);
+    ids.forEach((id, t) => (logits[t * C + id] = 5));
+    return logits;
+  };
+
+  it('turns a command word with a spurious digit into the command word', () => {
+    const yes = 12;
+    const eight = 9;
+    const logits = frames([0, yes, yes, 0, 0, eight, 0]);
+    logits[5 * C + 0] = 4.5; // the "eight" frame is nearly blank
+    expect(greedyDecode(logits, 7, C)).toEqual([yes, eight]);
+    expect(grammarDecode(logits, 7, C)).toEqual([yes]);
+  });
+
+  it('keeps digit strings, including repeats', () => {
+    const three = 4;
+    const logits = frames([0, three, 0, three, 0, 5, 5, 0]);
+    expect(grammarDecode(logits, 8, C)).toEqual([three, three, 5]);
   });
 });

@@ -124,3 +124,8 @@ function sequenceCtc(
 }
 
 export const ctc = (): CtcLoss => new CtcLoss();
+
+/** log p(labels | logits) under CTC for one sequence of T steps (logits [T, C]); -Infinity if impossible. */
+export function ctcLogLikelihood(logits: ArrayLike<number>, T: number, C: number, labels: number[]): number {
+  return sequenceCtc(logits, 0, T, C, labels)?.logp ?? -Infinity;
+}

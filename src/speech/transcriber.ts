@@ -4,6 +4,7 @@ import { resample } from '../audio/resample';
 import { OnnxModel } from '../onnx/onnx-model';
 import { beamDecode, greedyDecode } from '../train/ctc-decode';
 import { modelFeatures } from './features';
+import { grammarDecode } from './grammar-decode';
 import { CLASSES, decodeWords } from './vocabulary';
 import * as fs from 'fs';
 
@@ -14,13 +15,20 @@ export const MAX_CLIP_SECONDS = 20;
 /** Shorter than one analysis window. */
 const MIN_SAMPLES = 400;
 
-/** Transcribes short clips of connected digits and command words with the ONNX model. */
-export class Transcriber {
-  private constructor(private readonly model: OnnxModel, readonly beamWidth: number) {}
+export type Decoder = 'grammar' | 'beam' | 'greedy';
 
-  static async load(modelFile = DEFAULT_SPEECH_MODEL, beamWidth = 0): Promise<Transcriber> {
+/**
+ * Transcribes short clips of connected digits and command words with the ONNX model.
+ * Decoders: 'grammar' (default: a digit string or one command word, whichever the CTC
+ * likelihood prefers), 'beam' (prefix beam search, width 8) or 'greedy' (best path).
+ */
+export class Transcriber {
+  private constructor(private readonly model: OnnxModel, readonly decoder: Decoder) {}
+
+  static async load(modelFile = DEFAULT_SPEECH_MODEL, decoder: Decoder = 'grammar'): Promise<Transcriber> {
+    if (!['grammar', 'beam', 'greedy'].includes(decoder)) throw new Error(`unknown decoder '${decoder}' (grammar, beam or greedy)`);
     if (!fs.existsSync(modelFile)) throw new Error(`${modelFile}: speech model not found (npm run speech:corpus && npm run train:speech make it)`);
-    return new Transcriber(await OnnxModel.load(modelFile), beamWidth);
+    return new Transcriber(await OnnxModel.load(modelFile), decoder);
   }
 
   /** 16 kHz mono samples to text. */
@@ -28,7 +36,9 @@ export class Transcriber {
     const f = modelFeatures(signal16k);
     const { output } = await this.model.run({ data: f.data, batch: 1, time: f.steps, features: f.data.length / f.steps });
     if (output.features !== CLASSES) throw new Error(`the model outputs ${output.features} classes, the vocabulary has ${CLASSES}`);
-    const ids = this.beamWidth > 1 ? beamDecode(output.data, f.steps, CLASSES, this.beamWidth) : greedyDecode(output.data, f.steps, CLASSES);
+    const T = f.steps;
+    const ids = this.decoder === 'grammar' ? grammarDecode(output.data, T, CLASSES)
+      : this.decoder === 'beam' ? beamDecode(output.data, T, CLASSES, 8) : greedyDecode(output.data, T, CLASSES);
     return decodeWords(ids);
   }
 
