@@ -43,7 +43,7 @@ export interface CorpusOptions {
 }
 
 export function sampleText(rng: Rng): string {
-  if (rng.next() < 0.4) return COMMAND_WORDS[rng.int(COMMAND_WORDS.length)];
+  if (rng.next() < 0.25) return COMMAND_WORDS[rng.int(COMMAND_WORDS.length)];
   const n = 1 + rng.int(5);
   return Array.from({ length: n }, () => DIGIT_WORDS[rng.int(DIGIT_WORDS.length)]).join(' ');
 }
