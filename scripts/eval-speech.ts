@@ -11,7 +11,7 @@ import { loadCorpus } from '../src/speech/corpus';
 import { grammarDecode } from '../src/speech/grammar-decode';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { Scoreboard } from '../src/speech/metrics';
-import { CLASSES, COMMAND_WORDS, decodeWords } from '../src/speech/vocabulary';
+import { CLASSES, decodeWords, utteranceKind } from '../src/speech/vocabulary';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
       const T = b.lengths[k];
       const ids = decoder === 'grammar' ? grammarDecode(logits, T, CLASSES) : decoder === 'beam' ? beamDecode(logits, T, CLASSES, 8) : greedyDecode(logits, T, CLASSES);
       const hyp = decodeWords(ids);
-      const kind = (COMMAND_WORDS as readonly string[]).includes(u.text) ? 'command' : 'digits';
+      const kind = utteranceKind(u.text);
       board.add(`${kind}/${u.noise}`, u.text, hyp);
     });
   }

@@ -9,6 +9,7 @@
 import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { concatFloat32 } from '../src/core/dtype';
 import { generateCorpus, loadCorpus, saveCorpus, type Corpus } from '../src/speech/corpus';
 import { TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 
@@ -29,15 +30,13 @@ function shard(kind: 'train' | 'val', count: number, seed: number, index: number
 }
 
 function merge(parts: Corpus[]): Corpus {
-  const features = new Float32Array(parts.reduce((n, p) => n + p.features.length, 0));
   const utterances = [];
   let offset = 0;
   for (const p of parts) {
-    features.set(p.features, offset);
     for (const u of p.utterances) utterances.push({ ...u, offset: u.offset + offset });
     offset += p.features.length;
   }
-  return { featureDim: parts[0].featureDim, utterances, features };
+  return { featureDim: parts[0].featureDim, utterances, features: concatFloat32(parts.map((p) => p.features)) };
 }
 
 async function main(): Promise<void> {

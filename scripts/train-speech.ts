@@ -17,7 +17,7 @@ import { greedyDecode } from '../src/train/ctc-decode';
 import { loadCorpus, type Corpus } from '../src/speech/corpus';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { Scoreboard } from '../src/speech/metrics';
-import { CLASSES, COMMAND_WORDS, decodeWords } from '../src/speech/vocabulary';
+import { CLASSES, decodeWords, utteranceKind } from '../src/speech/vocabulary';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : dflt);
@@ -38,7 +38,7 @@ function evaluateWer(model: Sequential, corpus: Corpus): Scoreboard {
     ids.forEach((id, k) => {
       const u = corpus.utterances[id];
       const hyp = decodeWords(greedyDecode(out.data.subarray(k * out.time * CLASSES), b.lengths[k], CLASSES));
-      const kind = (COMMAND_WORDS as readonly string[]).includes(u.text) ? 'command' : 'digits';
+      const kind = utteranceKind(u.text);
       board.add(`${kind}/${u.noise}`, u.text, hyp);
       board.add('all', u.text, hyp);
     });

@@ -16,3 +16,14 @@ export function fromArray(dtype: DType, values: ArrayLike<number>): Arr {
 export function dtypeOf(a: Arr): DType {
   return a instanceof Float64Array ? 'float64' : 'float32';
 }
+
+/** The arrays one after another in a new Float32Array. */
+export function concatFloat32(parts: ArrayLike<number>[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

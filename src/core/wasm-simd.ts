@@ -45,6 +45,26 @@ function reserve(k: Exports, floats: number): number {
   return at;
 }
 
+/** Reserves n floats, filled from src (its first n values), zeroed, or left as they are. */
+function region(k: Exports, src: Float32Array | null, n: number, zero = false): number {
+  const at = reserve(k, n);
+  if (src) heap.set(src.subarray(0, n), at >> 2);
+  else if (zero) heap.fill(0, at >> 2, (at >> 2) + n);
+  return at;
+}
+
+/** Reserves B ints holding the sequence lengths. */
+function lengthsRegion(k: Exports, lengths: Int32Array, B: number): number {
+  const at = reserve(k, B);
+  new Int32Array(heap.buffer, at, B).set(lengths.subarray(0, B));
+  return at;
+}
+
+/** Copies heap floats [at, at + n) into dst. */
+function copyOut(dst: Float32Array, at: number, n: number): void {
+  dst.set(heap.subarray(at >> 2, (at >> 2) + n));
+}
+
 /** Copies a [rows, cols] matrix (row stride `cols`) to `at`, transposed if asked. */
 function put(at: number, src: Float32Array, off: number, rows: number, cols: number, transpose: boolean): void {
   const dst = at >> 2;
@@ -133,32 +153,28 @@ export function wasmForwardSequence(
   const GH = gates * H;
   const mark = top;
   try {
-    const x = reserve(k, B * T * I);
+    const x = region(k, buf.x, B * T * I);
     const wihT = reserve(k, I * GH);
-    const bih = reserve(k, GH);
+    put(wihT, buf.wIh, 0, GH, I, true);
+    const bih = region(k, buf.bIh, GH);
     const whhT = reserve(k, H * GH);
-    const bhh = reserve(k, GH);
-    const lengths = reserve(k, B);
+    put(whhT, buf.wHh, 0, GH, H, true);
+    const bhh = region(k, buf.bHh, GH);
+    const lengths = lengthsRegion(k, buf.lengths, B);
     const xg = reserve(k, B * T * GH);
     const hg = reserve(k, B * GH);
+    // Only the initial state (row 0) goes in; the kernel writes the rest.
     const hs = reserve(k, (T + 1) * B * H);
-    const cs = reserve(k, buf.cs ? (T + 1) * B * H : 0);
-    const cache = reserve(k, T * B * cacheBlocks * H);
-    const y = reserve(k, B * T * H);
-    heap.set(buf.x.subarray(0, B * T * I), x >> 2);
-    put(wihT, buf.wIh, 0, GH, I, true);
-    heap.set(buf.bIh, bih >> 2);
-    put(whhT, buf.wHh, 0, GH, H, true);
-    heap.set(buf.bHh, bhh >> 2);
-    new Int32Array(heap.buffer, lengths, B).set(buf.lengths.subarray(0, B));
     heap.set(buf.hs.subarray(0, B * H), hs >> 2);
+    const cs = reserve(k, buf.cs ? (T + 1) * B * H : 0);
     if (buf.cs) heap.set(buf.cs.subarray(0, B * H), cs >> 2);
-    heap.fill(0, y >> 2, (y >> 2) + B * T * H);
+    const cache = reserve(k, T * B * cacheBlocks * H);
+    const y = region(k, null, B * T * H, true);
     k.forward_sequence(cell, B, T, I, H, reverse ? 1 : 0, x, wihT, bih, whhT, bhh, lengths, xg, hg, hs, cs, cache, y);
-    buf.hs.set(heap.subarray(hs >> 2, (hs >> 2) + (T + 1) * B * H));
-    if (buf.cs) buf.cs.set(heap.subarray(cs >> 2, (cs >> 2) + (T + 1) * B * H));
-    buf.cache.set(heap.subarray(cache >> 2, (cache >> 2) + T * B * cacheBlocks * H));
-    buf.y.set(heap.subarray(y >> 2, (y >> 2) + B * T * H));
+    copyOut(buf.hs, hs, (T + 1) * B * H);
+    if (buf.cs) copyOut(buf.cs, cs, (T + 1) * B * H);
+    copyOut(buf.cache, cache, T * B * cacheBlocks * H);
+    copyOut(buf.y, y, B * T * H);
   } finally {
     top = mark;
   }
@@ -183,36 +199,28 @@ export function wasmBackwardSequence(
   const GH = gates * H;
   const mark = top;
   try {
-    const region = (src: Float32Array | null, n: number, zero = false): number => {
-      const at = reserve(k, n);
-      if (src) heap.set(src.subarray(0, n), at >> 2);
-      else if (zero) heap.fill(0, at >> 2, (at >> 2) + n);
-      return at;
-    };
-    const hs = region(buf.hs, (T + 1) * B * H);
-    const cs = buf.cs ? region(buf.cs, (T + 1) * B * H) : 0;
-    const cache = region(buf.cache, T * B * cacheBlocks * H);
-    const dy = buf.dy ? region(buf.dy, B * T * H) : 0;
-    const lengths = reserve(k, B);
-    new Int32Array(heap.buffer, lengths, B).set(buf.lengths.subarray(0, B));
-    const whh = region(buf.wHh, GH * H);
-    const dh = region(buf.dh, B * H);
-    const dc = region(buf.dc, B * H);
-    const dhPrev = region(null, B * H, true);
-    const dxg = region(null, B * T * GH, true);
-    const dhg = region(null, T * B * GH, true);
-    const norms = region(null, T, true);
-    const dbih = region(buf.dbIh, GH);
-    const dbhh = region(buf.dbHh, GH);
+    const hs = region(k, buf.hs, (T + 1) * B * H);
+    const cs = buf.cs ? region(k, buf.cs, (T + 1) * B * H) : 0;
+    const cache = region(k, buf.cache, T * B * cacheBlocks * H);
+    const dy = buf.dy ? region(k, buf.dy, B * T * H) : 0;
+    const lengths = lengthsRegion(k, buf.lengths, B);
+    const whh = region(k, buf.wHh, GH * H);
+    const dh = region(k, buf.dh, B * H);
+    const dc = region(k, buf.dc, B * H);
+    const dhPrev = region(k, null, B * H, true);
+    const dxg = region(k, null, B * T * GH, true);
+    const dhg = region(k, null, T * B * GH, true);
+    const norms = region(k, null, T, true);
+    const dbih = region(k, buf.dbIh, GH);
+    const dbhh = region(k, buf.dbHh, GH);
     k.backward_sequence(cell, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms, dbih, dbhh);
-    const out = (dst: Float32Array, at: number, n: number) => dst.set(heap.subarray(at >> 2, (at >> 2) + n));
-    out(buf.dh, dh, B * H);
-    out(buf.dc, dc, B * H);
-    out(buf.dxg, dxg, B * T * GH);
-    out(buf.dhg, dhg, T * B * GH);
-    out(buf.norms, norms, T);
-    out(buf.dbIh, dbih, GH);
-    out(buf.dbHh, dbhh, GH);
+    copyOut(buf.dh, dh, B * H);
+    copyOut(buf.dc, dc, B * H);
+    copyOut(buf.dxg, dxg, B * T * GH);
+    copyOut(buf.dhg, dhg, T * B * GH);
+    copyOut(buf.norms, norms, T);
+    copyOut(buf.dbIh, dbih, GH);
+    copyOut(buf.dbHh, dbhh, GH);
   } finally {
     top = mark;
   }

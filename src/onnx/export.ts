@@ -4,6 +4,7 @@ import { Embedding } from '../layers/embedding';
 import { Recurrent } from '../layers/recurrent';
 import type { Sequential } from '../model';
 import { writeFileAtomic } from '../io/atomic-write';
+import { concatFloat32 } from '../core/dtype';
 import { transposed } from '../core/gemm';
 import { GraphBuilder, type Dim } from './graph-builder';
 import { ONNX_FROM_RNNKIT, ONNX_OP, permuteBlocks } from './gate-order';
@@ -75,20 +76,11 @@ function recurrentNode(g: GraphBuilder, layer: Recurrent, k: number, x: string, 
   const I = layer.inputFeatures;
   const G = dirs[0].cell.gates;
   const order = ONNX_FROM_RNNKIT[layer.type];
-  const cat = (parts: Float32Array[]) => {
-    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  };
-  const W = g.floatTensor(`l${k}.W`, [D, G * H, I], cat(dirs.map((d) => permuteBlocks(d.wIh.value, H, I, order))));
-  const R = g.floatTensor(`l${k}.R`, [D, G * H, H], cat(dirs.map((d) => permuteBlocks(d.wHh.value, H, H, order))));
+  const W = g.floatTensor(`l${k}.W`, [D, G * H, I], concatFloat32(dirs.map((d) => permuteBlocks(d.wIh.value, H, I, order))));
+  const R = g.floatTensor(`l${k}.R`, [D, G * H, H], concatFloat32(dirs.map((d) => permuteBlocks(d.wHh.value, H, H, order))));
   const B = g.floatTensor(
     `l${k}.B`, [D, 2 * G * H],
-    cat(dirs.flatMap((d) => [permuteBlocks(d.bIh.value, H, 1, order), permuteBlocks(d.bHh.value, H, 1, order)])),
+    concatFloat32(dirs.flatMap((d) => [permuteBlocks(d.bIh.value, H, 1, order), permuteBlocks(d.bHh.value, H, 1, order)])),
   );
   const isLstm = layer.type === 'lstm';
   const stateDims: Dim[] = [D, 'batch', H];

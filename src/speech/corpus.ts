@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { concatFloat32 } from '../core/dtype';
 import { Rng } from '../core/rng';
 import { writeFileAtomic } from '../io/atomic-write';
 import { resample } from '../audio/resample';
@@ -83,13 +84,7 @@ export function generateCorpus(opts: CorpusOptions): Corpus {
       opts.onProgress?.(utterances.length, total);
     }
   }
-  const features = new Float32Array(offset);
-  let at = 0;
-  for (const c of chunks) {
-    features.set(c, at);
-    at += c.length;
-  }
-  return { featureDim: FEATURE_DIM, utterances, features };
+  return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks) };
 }
 
 export function saveCorpus(corpus: Corpus, base: string): void {

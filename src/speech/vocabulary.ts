@@ -15,3 +15,8 @@ export function encodeWords(text: string): number[] {
 export function decodeWords(ids: number[]): string {
   return ids.map((id) => WORDS[id - 1]).join(' ');
 }
+
+/** Which scoring group a transcript belongs to: a single command word or a digit string. */
+export function utteranceKind(text: string): 'command' | 'digits' {
+  return (COMMAND_WORDS as readonly string[]).includes(text) ? 'command' : 'digits';
+}
