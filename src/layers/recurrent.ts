@@ -1,6 +1,7 @@
-import { alloc, type Arr, type DType } from '../core/dtype';
+import { alloc, type DType } from '../core/dtype';
 import type { Param } from '../core/param';
 import type { Rng } from '../core/rng';
+import { concatFeatures, splitFeatures } from '../core/features';
 import { expectFeatures, ShapeError, type Seq } from '../core/seq';
 import { makeCell, type CellType, type RnnActivation } from './cells';
 import type { ForwardOptions, Layer } from './layer';
@@ -129,21 +130,4 @@ export class Recurrent implements Layer {
       }
     }
   }
-}
-
-/** Interleaves D [rows, H] blocks into [rows, D*H]. */
-function concatFeatures(parts: Arr[], rows: number, H: number, dtype: DType): Arr {
-  const D = parts.length;
-  const out = alloc(dtype, rows * D * H);
-  for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < D; i++) out.set(parts[i].subarray(r * H, (r + 1) * H), r * D * H + i * H);
-  }
-  return out;
-}
-
-/** Takes block i of D from [rows, D*H] rows. */
-function splitFeatures(data: Arr, rows: number, H: number, D: number, i: number, dtype: DType): Arr {
-  const out = alloc(dtype, rows * H);
-  for (let r = 0; r < rows; r++) out.set(data.subarray(r * D * H + i * H, r * D * H + (i + 1) * H), r * H);
-  return out;
 }

@@ -1,0 +1,124 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../src/core/rng';
+import { loadBrownCorpus, untagBrown } from '../src/data/brown-corpus';
+import { CharLanguageModel, randomWindows } from '../src/nlp/char-lm';
+import { loadCharLM, saveCharLM } from '../src/nlp/char-lm-file';
+import { KneserNeyModel } from '../src/nlp/ngram';
+import { sampleFromLogits } from '../src/nlp/sampling';
+import { CharVocabulary } from '../src/nlp/vocabulary';
+import { FileError } from '../src/io/file-error';
+
+const TEXT = 'the cat sat on the mat. the dog sat on the log. a cat and a dog met on a mat.\n'.repeat(20);
+
+describe('character vocabulary', () => {
+  const vocab = CharVocabulary.fromText('hello world', 1);
+  it('round-trips text and maps unseen characters to the unknown id', () => {
+    expect(vocab.decode(vocab.encode('hello'))).toBe('hello');
+    expect(vocab.encode('hQ')[1]).toBe(0);
+    expect(vocab.decode(vocab.encode('Q'))).toBe('\uFFFD');
+  });
+  it('drops characters rarer than minCount', () => {
+    expect(CharVocabulary.fromText('aaab', 2).chars).toEqual(['\u0000', 'a']);
+  });
+  it('rejects ids outside the vocabulary', () => expect(() => vocab.decode([99])).toThrow(/outside the vocabulary/));
+});
+
+describe('Kneser-Ney character n-grams', () => {
+  const vocab = CharVocabulary.fromText(TEXT);
+  const ids = vocab.encode(TEXT);
+  it.each([1, 2, 3, 5])('order %i gives a probability distribution in every context', (order) => {
+    const m = new KneserNeyModel(order, vocab.size).fit(ids);
+    for (const ctx of ['the c', 'xq', '', 'on a ']) {
+      let sum = 0;
+      for (let v = 0; v < vocab.size; v++) sum += m.prob(vocab.encode(ctx), v);
+      expect(sum).toBeCloseTo(1, 10);
+    }
+  });
+  it('higher orders predict repetitive text better, and all beat the uniform model', () => {
+    const held = vocab.encode('the dog sat on the mat. a cat met a dog.');
+    const bpc = [1, 2, 4].map((n) => new KneserNeyModel(n, vocab.size).fit(ids).bitsPerSymbol(held));
+    expect(bpc[0]).toBeLessThan(Math.log2(vocab.size));
+    expect(bpc[1]).toBeLessThan(bpc[0]);
+    expect(bpc[2]).toBeLessThan(bpc[1]);
+  });
+  it('rejects a bad order and too little text', () => {
+    expect(() => new KneserNeyModel(0, 5)).toThrow(/order/);
+    expect(() => new KneserNeyModel(4, 5).fit([1, 2])).toThrow(/at least 4/);
+  });
+});
+
+describe('character language model', () => {
+  const vocab = CharVocabulary.fromText(TEXT);
+  const ids = vocab.encode(TEXT);
+
+  it('random windows pair each input with the next character', () => {
+    const b = randomWindows(ids, 4, 10, new Rng(1));
+    for (let i = 0; i < 4; i++) {
+      for (let t = 0; t < 9; t++) expect(b.y.data[i * 10 + t]).toBe(b.x.data[i * 10 + t + 1]);
+    }
+  });
+
+  it('streaming evaluation carries the state: chunk size does not change bits per character', () => {
+    const lm = new CharLanguageModel({ vocab, hiddenSize: 8, embeddingDim: 4, seed: 2 });
+    const text = ids.slice(0, 301);
+    const whole = lm.bitsPerChar(text, { streams: 1, chunk: 1000 });
+    const chunked = lm.bitsPerChar(text, { streams: 1, chunk: 7 });
+    expect(chunked).toBeCloseTo(whole, 4);
+    expect(whole).toBeGreaterThan(Math.log2(vocab.size) - 1);
+  });
+
+  it('learns: held-out bits per character fall well below the uniform rate', () => {
+    const lm = new CharLanguageModel({ vocab, hiddenSize: 32, embeddingDim: 8, seed: 3 });
+    const h = lm.train(ids, { steps: 150, batchSize: 16, seqLength: 32, lr: 1e-2, validIds: ids.slice(0, 400), evalEvery: 50, log: false });
+    expect(h.step).toEqual([50, 100, 150]);
+    expect(h.validBpc[2]).toBeLessThan(h.validBpc[0]);
+    expect(h.validBpc[2]).toBeLessThan(1.5);
+    const greedy = lm.generate('the ', 30, 0);
+    expect(greedy.startsWith('the ')).toBe(true);
+    expect(greedy).toHaveLength(34);
+    expect(lm.generate('the ', 30, 0.8, 5)).toBe(lm.generate('the ', 30, 0.8, 5));
+  }, 30000);
+
+  it('saves and loads (same predictions), atomically, and names a bad file', () => {
+    const lm = new CharLanguageModel({ vocab, hiddenSize: 8, embeddingDim: 4, seed: 4 });
+    const dir = mkdtempSync(join(tmpdir(), 'charlm-'));
+    saveCharLM(lm, join(dir, 'lm.json'), { steps: 0 });
+    const back = loadCharLM(join(dir, 'lm.json'));
+    expect(back.info).toEqual({ steps: 0 });
+    expect(back.lm.bitsPerChar(ids.slice(0, 100))).toBeCloseTo(lm.bitsPerChar(ids.slice(0, 100)), 6);
+    expect(() => loadCharLM(join(dir, 'missing.json'))).toThrow(FileError);
+  });
+});
+
+describe('sampling with temperature', () => {
+  it('temperature 0 is argmax; low temperature concentrates on the best token', () => {
+    const logits = [0.1, 2, 0.5];
+    expect(sampleFromLogits(logits, 0, new Rng(1))).toBe(1);
+    const rng = new Rng(2);
+    const counts = [0, 0, 0];
+    for (let i = 0; i < 2000; i++) counts[sampleFromLogits(logits, 0.2, rng)]++;
+    expect(counts[1]).toBeGreaterThan(1900);
+    const hot = [0, 0, 0];
+    for (let i = 0; i < 3000; i++) hot[sampleFromLogits(logits, 5, rng)]++;
+    expect(Math.min(...hot)).toBeGreaterThan(700);
+    expect(() => sampleFromLogits(logits, -1, rng)).toThrow(/temperature/);
+  });
+});
+
+describe('Brown corpus text', () => {
+  it('strips tags and re-attaches punctuation and quotes', () => {
+    expect(untagBrown('The/at jury/nn said/vbd ``/`` no/at evidence/nn \'\'/\'\' ,/, it/pps ./.')).toBe('The jury said "no evidence", it.');
+  });
+  it('loads all 500 documents with their genres', () => {
+    const docs = loadBrownCorpus();
+    expect(docs).toHaveLength(500);
+    expect(docs[0]).toMatchObject({ id: 'ca01', category: 'news' });
+    expect(docs[0].text.startsWith('The Fulton County Grand Jury said Friday')).toBe(true);
+    expect(loadBrownCorpus({ categories: ['humor'] }).length).toBe(9);
+  });
+  it('names a directory that is not the corpus', () => {
+    expect(() => loadBrownCorpus({ root: tmpdir() })).toThrow(/cats.txt/);
+  });
+});
