@@ -41,4 +41,5 @@ export * as nlp from './nlp';
 export { loadBrownCorpus, untagBrown, type BrownDocument } from './data/brown-corpus';
 export { brownTrainValidText } from './data/brown-splits';
 export * as seq2seq from './seq2seq';
-export { numberToWords, numberWordPairs, type TranslationPair } from './data/number-words';
+export { numberToWords, numberWordPairs, numberWordSplit, type TranslationPair } from './data/number-words';
+export { readVegaDataset, parseSimpleCsv } from './data/vega-datasets';

@@ -1,6 +1,6 @@
 import { Rng } from '../src/core/rng';
 import { ShapeError, type Seq } from '../src/core/seq';
-import { numberToWords, numberWordPairs } from '../src/data/number-words';
+import { numberToWords, numberWordPairs, numberWordSplit } from '../src/data/number-words';
 import { LuongAttention } from '../src/seq2seq/attention';
 import { Seq2Seq } from '../src/seq2seq/model';
 import { EOS, TokenVocabulary } from '../src/seq2seq/token-vocabulary';
@@ -106,9 +106,16 @@ describe('number words -> digits', () => {
     expect(train.pairs).toHaveLength(2000);
     for (const n of train.numbers) expect(test.numbers.has(n)).toBe(false);
   });
+  it('splits at random into disjoint train and test pairs', () => {
+    const s = numberWordSplit(900, 100, 3, 1e6);
+    const seen = new Set(s.train.map((p) => p.target.join('')));
+    expect(s.test.every((p) => !seen.has(p.target.join('')))).toBe(true);
+    expect(s.train).toHaveLength(900);
+  });
   it('a small model learns the task (exact match on held-out numbers)', () => {
-    const test = numberWordPairs(200, 9, 1e4);
-    const train = numberWordPairs(3000, 1, 1e4, test.numbers);
+    const split = numberWordSplit(3000, 200, 1, 1e4);
+    const test = { pairs: split.test };
+    const train = { pairs: split.train };
     const source = new TokenVocabulary(train.pairs.flatMap((p) => p.source));
     const target = new TokenVocabulary(train.pairs.flatMap((p) => p.target));
     const model = new Seq2Seq({ source, target, hiddenSize: 32, embeddingDim: 16, seed: 1 });

@@ -1,0 +1,86 @@
+/**
+ * Executes the notebooks in notebooks/ headless with the tslab kernel (two at a time) and
+ * fails if any cell fails. The project is built first, since notebooks import '../dist'.
+ * Usage: npm run notebooks -- [--out DIR | --in-place] [--no-build] [name-fragment ...]
+ *   --in-place  rewrite the committed notebooks with fresh outputs
+ *   --out DIR   write executed copies to DIR (default build/notebooks)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..');
+const NOTEBOOKS = join(root, 'notebooks');
+const PYTHON = '/usr/bin/python3';
+
+export function notebookFiles(filters: string[] = []): string[] {
+  return readdirSync(NOTEBOOKS)
+    .filter((f) => f.endsWith('.ipynb') && (filters.length === 0 || filters.some((x) => f.includes(x))))
+    .sort()
+    .map((f) => join(NOTEBOOKS, f));
+}
+
+/** Throws with the setup command when Jupyter or the tslab kernel is missing. */
+export function checkJupyter(): void {
+  try {
+    execFileSync(PYTHON, ['-c', 'import nbclient, nbformat, jupyter_client.kernelspec as k; k.KernelSpecManager().get_kernel_spec("tslab")'], { stdio: 'pipe' });
+  } catch (e) {
+    const detail = String((e as { stderr?: Buffer }).stderr ?? e).trim().split('\n').pop();
+    throw new Error(`Jupyter with the tslab kernel is not set up (${detail}); run: npm run notebooks:setup`);
+  }
+}
+
+function execute(input: string, output: string): Promise<{ file: string; ok: boolean; log: string }> {
+  return new Promise((done) => {
+    const child = spawn(PYTHON, ['-Xfrozen_modules=off', join(root, 'scripts', 'execute-notebook.py'), input, output], {
+      cwd: root,
+      env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+    });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    child.on('close', (code) => done({ file: input, ok: code === 0, log }));
+  });
+}
+
+/** Runs `files` with at most `parallel` kernels at once; resolves with the failures. */
+export async function runNotebooks(files: string[], outDir: string | null, parallel = 2): Promise<string[]> {
+  const queue = [...files];
+  const failures: string[] = [];
+  if (outDir) mkdirSync(outDir, { recursive: true });
+  const worker = async (): Promise<void> => {
+    for (let f = queue.shift(); f; f = queue.shift()) {
+      const r = await execute(f, outDir ? join(outDir, basename(f)) : f);
+      process.stdout.write(r.ok ? r.log : `FAILED ${basename(f)}\n${r.log}\n`);
+      if (!r.ok) failures.push(basename(f));
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return failures;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const inPlace = args.includes('--in-place');
+  const outIdx = args.indexOf('--out');
+  const outDir = inPlace ? null : resolve(outIdx >= 0 ? args[outIdx + 1] : join(root, 'build', 'notebooks'));
+  const filters = args.filter((a, i) => !a.startsWith('--') && (outIdx < 0 || i !== outIdx + 1));
+  checkJupyter();
+  if (!args.includes('--no-build')) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  const files = notebookFiles(filters);
+  if (files.length === 0) throw new Error(`no notebook matches ${filters.join(', ')}`);
+  const t0 = Date.now();
+  const failures = await runNotebooks(files, outDir);
+  console.log(`${files.length - failures.length}/${files.length} notebooks ran in ${((Date.now() - t0) / 1000).toFixed(0)} s` + (outDir ? ` (outputs in ${outDir})` : ''));
+  if (failures.length) {
+    console.error(`failed: ${failures.join(', ')}`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`run-notebooks: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  });
+}
