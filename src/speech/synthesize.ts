@@ -42,6 +42,9 @@ export function isReserved(v: VoiceSpec): boolean {
   return RESERVED_VOICES.some((r) => r.engine === v.engine && r.voice === v.voice);
 }
 
+// The synthesisers' own chatter stays out of the caller's output (a failure still throws with it).
+const QUIET = { stdio: ['ignore', 'ignore', 'pipe'] as ['ignore', 'ignore', 'pipe'] };
+
 export function synthesize(text: string, voice: VoiceSpec, prosody: Prosody): Float32Array {
   if (isReserved(voice)) throw new Error(`${voiceName(voice)} is reserved for evaluation and must not be synthesised for training`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-tts-'));
@@ -49,10 +52,10 @@ export function synthesize(text: string, voice: VoiceSpec, prosody: Prosody): Fl
   try {
     if (voice.engine === 'espeak-ng') {
       const v = voice.variant ? `${voice.voice}+${voice.variant}` : voice.voice;
-      execFileSync('espeak-ng', ['-v', v, '-s', String(Math.round(160 * prosody.rate)), '-p', String(Math.round(prosody.pitch * 99)), '-w', wav, text]);
+      execFileSync('espeak-ng', ['-v', v, '-s', String(Math.round(160 * prosody.rate)), '-p', String(Math.round(prosody.pitch * 99)), '-w', wav, text], QUIET);
     } else {
       execFileSync('flite', ['-voice', voice.voice, '-t', text, '-o', wav,
-        '--setf', `duration_stretch=${(1 / prosody.rate).toFixed(3)}`, '--setf', `int_f0_target_mean=${Math.round(80 + 120 * prosody.pitch)}`]);
+        '--setf', `duration_stretch=${(1 / prosody.rate).toFixed(3)}`, '--setf', `int_f0_target_mean=${Math.round(80 + 120 * prosody.pitch)}`], QUIET);
     }
     const audio = decodeWav(fs.readFileSync(wav), wav);
     return resample(toMono(audio), audio.sampleRate, 16000);

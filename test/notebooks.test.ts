@@ -1,0 +1,122 @@
+/**
+ * Executes every notebook headless with the tslab kernel (as CI does; `npm test` builds dist/,
+ * which the notebooks import, before jest starts) and asserts on the
+ * values each one computed (the results bundle it displays), plus checks that the committed
+ * notebooks hold their outputs and figures.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { checkJupyter, notebookFiles, runNotebooks } from '../scripts/run-notebooks';
+
+const ROOT = join(__dirname, '..');
+const OUT = join(ROOT, 'build', 'notebooks-test');
+const RESULTS_MIME = 'application/vnd.rnnkit.results+json';
+const EXPECTED = ['01-rnn-basics', '02-char-language-model', '03-seq2seq-translation', '04-speech', '05-forecasting', '06-onnx-export'];
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  ename?: string;
+}
+interface Notebook {
+  cells: { cell_type: string; execution_count?: number | null; outputs?: Output[] }[];
+}
+
+const read = (file: string): Notebook => JSON.parse(readFileSync(file, 'utf8')) as Notebook;
+const outputs = (nb: Notebook): Output[] => nb.cells.flatMap((c) => c.outputs ?? []);
+const figures = (nb: Notebook): number => outputs(nb).filter((o) => o.data?.['image/svg+xml']).length;
+/** The values a notebook reported (numbers, plus a few strings read through `text`). */
+function results(nb: Notebook): Record<string, number> & { text: (key: string) => string } {
+  const all: Record<string, unknown> = Object.assign({}, ...outputs(nb).flatMap((o) => (o.data?.[RESULTS_MIME] ? [o.data[RESULTS_MIME]] : [])));
+  const numbers = Object.fromEntries(Object.entries(all).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+  return Object.assign(numbers, { text: (key: string) => String(all[key]) });
+}
+
+it('the six notebooks are all there', () => {
+  expect(notebookFiles().map((f) => basename(f, '.ipynb'))).toEqual(EXPECTED);
+});
+
+describe.each(notebookFiles().map((f) => [basename(f), f]))('committed %s', (_name, file) => {
+  const nb = read(file);
+  it('every code cell ran, without errors, and the outputs are saved', () => {
+    const code = nb.cells.filter((c) => c.cell_type === 'code');
+    expect(code.every((c) => typeof c.execution_count === 'number')).toBe(true);
+    expect(outputs(nb).filter((o) => o.output_type === 'error')).toEqual([]);
+  });
+  it('holds its figures as static SVG (visible offline) and its results', () => {
+    expect(figures(nb)).toBeGreaterThanOrEqual(1);
+    expect(outputs(nb).some((o) => o.data?.[RESULTS_MIME])).toBe(true);
+  });
+});
+
+describe('notebooks executed now', () => {
+  const run: Record<string, Notebook> = {};
+  beforeAll(async () => {
+    checkJupyter();
+    const failures = await runNotebooks(notebookFiles(), OUT);
+    for (const f of notebookFiles()) run[basename(f, '.ipynb')] = read(join(OUT, basename(f)));
+    if (failures.length) throw new Error(`notebooks failed: ${failures.join(', ')} (executed copies in ${OUT})`);
+  }, 25 * 60 * 1000);
+
+  it('every notebook ran top to bottom and drew its figures', () => {
+    for (const name of EXPECTED) {
+      expect(outputs(run[name]).filter((o) => o.output_type === 'error')).toEqual([]);
+      expect(figures(run[name])).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('01 RNN basics: hand-written recurrences match the engine; gradients vanish in the tanh RNN; clipping tames an explosion', () => {
+    const r = results(run['01-rnn-basics']);
+    expect(r.handVsEngineMaxDiff).toBeLessThan(1e-12);
+    expect(r.lstmHandVsEngineMaxDiff).toBeLessThan(1e-12);
+    expect(r.gruHandVsEngineMaxDiff).toBeLessThan(1e-12);
+    expect(r.rnnGradRatio).toBeLessThan(1e-15);
+    expect(r.lstmGradRatio).toBeGreaterThan(1e6 * r.rnnGradRatio);
+    expect(r.explodingGradRatio).toBeGreaterThan(10);
+    expect(r.unclippedDivergedAtStep).toBeGreaterThan(0);
+    expect(r.clippedSteps).toBe(200);
+    expect(r.clippedFinalLoss).toBeLessThan(1e-3 * r.clippedInitialLoss);
+    expect(r.addingGruMse).toBeLessThan(0.05);
+    expect(r.addingRnnMse).toBeGreaterThan(0.1);
+    expect(r.trainedGruGradRatio).toBeGreaterThan(0.05);
+    expect(r.trainedRnnGradRatio).toBeLessThan(0.01);
+  });
+
+  it('02 language model: the LSTM beats the best Kneser-Ney n-gram on held-out text', () => {
+    const r = results(run['02-char-language-model']);
+    expect(r.lstmBpc).toBeLessThan(r.bestNgramBpc);
+    expect(r.bestNgramBpc).toBeLessThan(r.unigramBpc);
+    expect(r.shortRunFinalBpc).toBeLessThan(r.shortRunFirstBpc);
+    expect(r.text('sampleAtLowTemperature').length).toBeGreaterThan(100);
+  });
+
+  it('03 seq2seq: held-out exact match above 95%', () => {
+    const r = results(run['03-seq2seq-translation']);
+    expect(r.exactMatchBeforeTraining).toBeLessThan(0.01);
+    expect(r.heldOutExactMatch).toBeGreaterThan(0.95);
+    expect(r.text('attentionExample')).toBe('706040009');
+  });
+
+  it('04 speech: every shipped clip transcribed right; command words from an unseen accent mostly right', () => {
+    const r = results(run['04-speech']);
+    expect(r.clipsCorrect).toBe(r.clips);
+    expect(r.mfccFrames).toBeGreaterThan(50);
+    expect(r.commandAccuracyClean).toBeGreaterThan(0.8);
+    expect(r.digitWer).toBeLessThan(0.1);
+  });
+
+  it('05 forecasting: the recurrent forecasters beat seasonal naive on both series', () => {
+    const r = results(run['05-forecasting']);
+    expect(r.co2LstmRmse).toBeLessThan(r.co2SeasonalNaiveRmse);
+    expect(r.co2LstmRmse).toBeLessThan(r.co2SeasonalNaiveDriftRmse);
+    expect(r.seattleGruRmse).toBeLessThan(r.seattleSeasonalNaiveRmse);
+    expect(r.seattleOrigins).toBe(359);
+  });
+
+  it('06 ONNX: onnxruntime matches the engine to 1e-5, and the re-imported model too', () => {
+    const r = results(run['06-onnx-export']);
+    expect(r.maxAbsDiffOnnxruntime).toBeLessThan(1e-5);
+    expect(r.maxAbsDiffReimported).toBeLessThan(1e-5);
+    expect(r.onnxOpsetVersion).toBe(17);
+  });
+});
