@@ -21,7 +21,8 @@ const TORCH_PY = '/usr/bin/python3';
 
 function peersFor(w: Workload): string[] {
   const peers = ['rnnkit-js', 'tfjs-cpu', 'tfjs-wasm'];
-  if (w.mode === 'infer') peers.push('onnxruntime');
+  // Inference runs on the native kernel when it is built; rnnkit-wasm shows the kernels it replaces.
+  if (w.mode === 'infer') peers.push('rnnkit-wasm', 'onnxruntime');
   return peers.filter((p) => !skip.has(p));
 }
 

@@ -1,5 +1,6 @@
 /** One implementation on one workload, in its own process; prints a JSON line of step times. */
 import { getBackend, setBackend } from '../src/core/gemm';
+import { setNativeInference } from '../src/core/native';
 import { benchOnnxruntime } from './run-onnxruntime';
 import { benchRnnkit } from './run-rnnkit';
 import { benchTfjs, loadTfjs } from './run-tfjs';
@@ -11,8 +12,10 @@ async function main(): Promise<void> {
   if (!w) throw new Error(`unknown workload ${id}`);
   const steps = Number(stepsArg);
   let times: number[];
-  if (impl === 'rnnkit' || impl === 'rnnkit-js') {
-    setBackend(impl === 'rnnkit' ? 'wasm' : 'js');
+  if (impl === 'rnnkit' || impl === 'rnnkit-wasm' || impl === 'rnnkit-js') {
+    // rnnkit: WASM training kernels + native inference; the others switch the native kernel off.
+    setBackend(impl === 'rnnkit-js' ? 'js' : 'wasm');
+    setNativeInference(impl === 'rnnkit');
     times = benchRnnkit(w, steps);
   } else if (impl === 'tfjs-cpu' || impl === 'tfjs-wasm') {
     times = await benchTfjs(await loadTfjs(impl === 'tfjs-cpu' ? 'cpu' : 'wasm'), w, steps);

@@ -22,6 +22,8 @@ export interface ModelConfig {
 export interface RunOptions {
   lengths?: ArrayLike<number>;
   training?: boolean;
+  /** No backward will follow (see predict): faster kernels, no activation caches. */
+  inference?: boolean;
 }
 
 export interface NamedParam extends Param {
@@ -88,7 +90,7 @@ export class Sequential {
     }
     const lengths = resolveLengths(opts.lengths, x.batch, x.time);
     this.lastLengths = lengths;
-    const fo = { lengths, training: opts.training ?? false, rng: this.rng };
+    const fo = { lengths, training: opts.training ?? false, inference: opts.inference ?? false, rng: this.rng };
     let h = x.data instanceof (this.dtype === 'float64' ? Float64Array : Float32Array) ? x : { ...x, data: fromArray(this.dtype, x.data) };
     for (const layer of this.layers) h = layer.forward(h, fo);
     return h;
@@ -101,9 +103,12 @@ export class Sequential {
     return g;
   }
 
-  /** Inference convenience: a forward pass without dropout. */
+  /**
+   * Inference: a forward pass without dropout that keeps no activations for backward (and
+   * runs on the native kernel when it is built).
+   */
   predict(x: Seq, lengths?: ArrayLike<number>): Seq {
-    return this.forward(x, { lengths, training: false });
+    return this.forward(x, { lengths, training: false, inference: true });
   }
 
   lengthsOfLastForward(): Int32Array {

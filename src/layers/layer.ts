@@ -7,6 +7,8 @@ export interface ForwardOptions {
   lengths: Int32Array;
   /** Dropout is active only while training. */
   training: boolean;
+  /** No backward will follow: layers may skip their caches and use inference kernels. */
+  inference?: boolean;
   rng: Rng;
 }
 

@@ -1,6 +1,7 @@
 import { alloc, type Arr, type DType } from '../core/dtype';
 import { addRowSums, gemmNN, gemmNT, gemmTN, getBackend, rightOperand } from '../core/gemm';
 import { wasmBackwardSequence, wasmForwardSequence, WASM_CELL } from '../core/wasm-simd';
+import { nativeKernel, NATIVE_CELL } from '../core/native';
 import { makeParam, type Param } from '../core/param';
 import type { Rng } from '../core/rng';
 import type { Seq } from '../core/seq';
@@ -29,6 +30,8 @@ export class RecurrentDirection {
 
   // forward cache
   private x: Seq | null = null;
+  /** The last forward was inference-only (no caches kept), so backward cannot follow it. */
+  private inferenceOnly = false;
   private lengths: Int32Array = new Int32Array(0);
   private xg: Arr;
   private hs: Arr;
@@ -79,12 +82,18 @@ export class RecurrentDirection {
     return this[name];
   }
 
-  /** Output is [batch, time, hidden]; returns the final state too. */
-  forward(x: Seq, lengths: Int32Array, initial?: DirectionState): { y: Seq; final: DirectionState } {
+  /**
+   * Output is [batch, time, hidden]; returns the final state too. With `inference`, no
+   * backward caches are kept and the native kernel is used when available.
+   */
+  forward(x: Seq, lengths: Int32Array, initial?: DirectionState, inference = false): { y: Seq; final: DirectionState } {
     const { batch: B, time: T } = x;
     const H = this.hiddenSize;
     const I = this.inputSize;
     const cell = this.cell;
+    const native = inference ? this.nativeForward(x, lengths, initial) : null;
+    if (native) return native;
+    this.inferenceOnly = false;
     const GH = cell.gates * H;
     const BH = B * H;
     const CW = cell.cacheBlocks * H;
@@ -124,6 +133,29 @@ export class RecurrentDirection {
     }
     const final: DirectionState = { h: hs.slice(T * BH, (T + 1) * BH) };
     if (cell.hasCellState) final.c = cs.slice(T * BH, (T + 1) * BH);
+    return { y: { data: y, batch: B, time: T, features: H }, final };
+  }
+
+  /** Forward through the native kernel (float32 only); null when it does not apply. */
+  private nativeForward(x: Seq, lengths: Int32Array, initial?: DirectionState): { y: Seq; final: DirectionState } | null {
+    const k = nativeKernel();
+    if (!k || this.dtype !== 'float32' || !(x.data instanceof Float32Array)) return null;
+    const { batch: B, time: T } = x;
+    const H = this.hiddenSize;
+    const cell = this.cell;
+    const h = new Float32Array(B * H);
+    if (initial) h.set(initial.h.subarray(0, B * H));
+    const c = cell.hasCellState ? new Float32Array(B * H) : null;
+    if (c && initial?.c) c.set(initial.c.subarray(0, B * H));
+    const y = new Float32Array(B * T * H);
+    const code = cell.type === 'lstm' ? NATIVE_CELL.lstm : cell.type === 'gru' ? NATIVE_CELL.gru
+      : (cell as RnnCell).activation === 'relu' ? NATIVE_CELL.rnnRelu : NATIVE_CELL.rnnTanh;
+    k.forward(code, B, T, this.inputSize, H, this.reverse ? 1 : 0, 2, x.data, this.wIh.value as Float32Array, this.wHh.value as Float32Array,
+      this.bIh.value as Float32Array, this.bHh.value as Float32Array, lengths, h, c, y);
+    this.x = null;
+    this.inferenceOnly = true;
+    const final: DirectionState = { h };
+    if (c) final.c = c;
     return { y: { data: y, batch: B, time: T, features: H }, final };
   }
 
@@ -179,6 +211,7 @@ export class RecurrentDirection {
    */
   backward(dy: Arr | null, dFinal?: Partial<DirectionState>): { dx: Seq; dInitial: DirectionState } {
     const x = this.x;
+    if (this.inferenceOnly) throw new Error('backward after an inference-only forward (predict keeps no activations); call forward() before backward()');
     if (!x) throw new Error('backward called before forward');
     const { batch: B, time: T } = x;
     const H = this.hiddenSize;

@@ -68,7 +68,7 @@ export class Recurrent implements Layer {
     const D = this.directions.length;
     const { batch: B, time: T } = x;
     if (this.initialState) this.checkState(this.initialState, B);
-    const runs = this.directions.map((d, i) => d.forward(x, opts.lengths, this.initialState?.[i]));
+    const runs = this.directions.map((d, i) => d.forward(x, opts.lengths, this.initialState?.[i], opts.inference ?? false));
     this.finalState = runs.map((r) => r.final);
     if (!this.returnSequences) {
       const out = alloc(this.dtype, B * D * H);

@@ -149,7 +149,7 @@ export class CharLanguageModel {
       const T = Math.min(chunk, perStream - start);
       const x = new Float32Array(S * T);
       for (let s = 0; s < S; s++) for (let t = 0; t < T; t++) x[s * T + t] = ids[s * perStream + start + t];
-      const logits = this.model.forward({ data: x, batch: S, time: T, features: 1 }).data;
+      const logits = this.model.forward({ data: x, batch: S, time: T, features: 1 }, { inference: true }).data;
       carryState(this.model);
       for (let s = 0; s < S; s++) {
         for (let t = 0; t < T; t++) {
@@ -174,14 +174,14 @@ export class CharLanguageModel {
     const V = this.vocab.size;
     resetState(this.model);
     const promptIds = this.vocab.encode(prompt);
-    let logits = this.model.forward({ data: Float32Array.from(promptIds), batch: 1, time: promptIds.length, features: 1 }).data;
+    let logits = this.model.forward({ data: Float32Array.from(promptIds), batch: 1, time: promptIds.length, features: 1 }, { inference: true }).data;
     let last = promptIds.length - 1;
     const out: number[] = [];
     for (let i = 0; i < length; i++) {
       carryState(this.model);
       const id = sampleFromLogits(logits, temperature, rng, last * V, V);
       out.push(id);
-      logits = this.model.forward({ data: Float32Array.of(id), batch: 1, time: 1, features: 1 }).data;
+      logits = this.model.forward({ data: Float32Array.of(id), batch: 1, time: 1, features: 1 }, { inference: true }).data;
       last = 0;
     }
     resetState(this.model);

@@ -67,7 +67,6 @@ export class Seq2Seq {
   // Caches of the last forward, for backward.
   private combined: Arr = new Float32Array(0);
   private encOut: Seq | null = null;
-  private srcLengths: Int32Array = new Int32Array(0);
 
   constructor(readonly spec: Seq2SeqSpec) {
     const dtype = (this.dtype = spec.dtype ?? 'float32');
@@ -116,8 +115,8 @@ export class Seq2Seq {
     };
   }
 
-  private encode(src: Seq, srcLengths: Int32Array, training: boolean): Seq {
-    const opts: ForwardOptions = { lengths: srcLengths, training, rng: this.rng };
+  private encode(src: Seq, srcLengths: Int32Array, training: boolean, inference = false): Seq {
+    const opts: ForwardOptions = { lengths: srcLengths, training, inference, rng: this.rng };
     return this.encoder.forward(this.srcEmbed.forward(src, opts), opts);
   }
 
@@ -150,7 +149,6 @@ export class Seq2Seq {
       rng: this.rng,
     });
     this.encOut = enc;
-    this.srcLengths = batch.srcLengths;
     return this.head(dec, enc, batch.srcLengths);
   }
 
@@ -163,8 +161,7 @@ export class Seq2Seq {
   }
 
   backward(dLogits: Seq): void {
-    const enc = this.encOut;
-    if (!enc) throw new Error('backward called before forward');
+    if (!this.encOut) throw new Error('backward called before forward');
     const dZ = this.output.backward(dLogits);
     for (let i = 0; i < dZ.data.length; i++) dZ.data[i] *= 1 - this.combined[i] * this.combined[i];
     const dCat = this.combine.backward(dZ);
@@ -177,14 +174,8 @@ export class Seq2Seq {
     for (let i = 0; i < dDec.length; i++) dDec[i] += att.dDec.data[i];
     const dDecIn = this.decoder.backward({ data: dDec, batch: B, time: T, features: H });
     if (dDecIn) this.tgtEmbed.backward(dDecIn);
-    // The encoder's final state fed the decoder: its gradient joins dL/d(encoder output) at each last valid step.
-    const dh0 = this.decoder.initialStateGrad[0].h;
-    const S = enc.time;
-    for (let b = 0; b < B; b++) {
-      const o = (b * S + this.srcLengths[b] - 1) * H;
-      for (let j = 0; j < H; j++) att.dEnc.data[o + j] += dh0[b * H + j];
-    }
-    const dSrc = this.encoder.backward(att.dEnc);
+    // The encoder's final state fed the decoder: its gradient enters the encoder's backward with dL/d(outputs).
+    const dSrc = this.encoder.backwardWithState(att.dEnc, [{ h: this.decoder.initialStateGrad[0].h }]);
     if (dSrc) this.srcEmbed.backward(dSrc);
   }
 
@@ -196,7 +187,7 @@ export class Seq2Seq {
     if (S === 0) throw new ShapeError('cannot translate an empty source');
     const B = src.length;
     const srcLengths = Int32Array.from(src, (s) => Math.max(1, s.length));
-    const enc = this.encode(idsSeq(src, S, this.dtype), srcLengths, false);
+    const enc = this.encode(idsSeq(src, S, this.dtype), srcLengths, false, true);
     this.bridge(B);
     const V = this.spec.target.size;
     const ones = new Int32Array(B).fill(1);
@@ -205,11 +196,8 @@ export class Seq2Seq {
     const done = new Uint8Array(B);
     let prev = alloc(this.dtype, B).fill(BOS);
     for (let step = 0; step < maxLength && done.some((d) => !d); step++) {
-      const dec = this.decoder.forward(this.tgtEmbed.forward({ data: prev, batch: B, time: 1, features: 1 }, { lengths: ones, training: false, rng: this.rng }), {
-        lengths: ones,
-        training: false,
-        rng: this.rng,
-      });
+      const step: ForwardOptions = { lengths: ones, training: false, inference: true, rng: this.rng };
+      const dec = this.decoder.forward(this.tgtEmbed.forward({ data: prev, batch: B, time: 1, features: 1 }, step), step);
       this.decoder.initialState = this.decoder.finalState;
       const logits = this.head(dec, enc, srcLengths).data;
       const w = this.attention.lastWeights.data;

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { nativeInferenceAvailable, setNativeInference } from '../src/core/native';
+import type { Seq } from '../src/core/seq';
+import { Sequential, type LayerSpec } from '../src/model';
+import { randomSeq } from './helpers/data';
+
+const TOL = 1e-5;
+const cpuHasAvx2 = process.platform === 'linux' && process.arch === 'x64' && /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+it('the native inference kernel is built where the CPU supports it (npm run build)', () => {
+  expect(nativeInferenceAvailable()).toBe(cpuHasAvx2);
+});
+
+const cases: { name: string; layers: LayerSpec[] }[] = [];
+for (const type of ['rnn', 'lstm', 'gru'] as const) {
+  for (const H of [5, 16, 37]) {
+    cases.push({ name: `${type} H=${H}`, layers: [{ type, hiddenSize: H }, { type: 'dense', units: 3 }] });
+    cases.push({ name: `${type} H=${H} bidirectional, stacked`, layers: [{ type, hiddenSize: H, bidirectional: true }, { type, hiddenSize: 8, returnSequences: false }] });
+  }
+}
+cases.push({ name: 'relu rnn', layers: [{ type: 'rnn', hiddenSize: 24, activation: 'relu' }] });
+
+(cpuHasAvx2 ? describe.each(cases) : describe.skip.each(cases))('native predict equals the WASM/JS forward: $name', ({ layers }) => {
+  const model = new Sequential({ inputFeatures: 7, layers, seed: 4 });
+  for (const [B, lengths] of [[1, [11]], [3, [11, 4, 1]], [6, [11, 11, 9, 2, 7, 5]]] as const) {
+    it(`batch ${B}, lengths ${lengths.join(',')}`, () => {
+      const x = randomSeq('float32', B, 11, 7, B);
+      const reference = model.forward(x, { lengths, training: false }).data;
+      const refStates = model.recurrentLayers().map((l) => l.finalState);
+      const fast = model.predict(x, lengths).data;
+      expect(maxAbsDiff(fast, reference)).toBeLessThan(TOL);
+      model.recurrentLayers().forEach((l, i) =>
+        l.finalState.forEach((s, d) => {
+          expect(maxAbsDiff(s.h, refStates[i][d].h)).toBeLessThan(TOL);
+          if (s.c) expect(maxAbsDiff(s.c, refStates[i][d].c!)).toBeLessThan(TOL);
+        }),
+      );
+    });
+  }
+  it('given initial states', () => {
+    const x = randomSeq('float32', 2, 11, 7, 9);
+    const first = model.recurrentLayers()[0];
+    const D = first.directions.length;
+    const H = first.spec.hiddenSize;
+    const state = () => ({ h: randomSeq('float32', 1, 2, H, 5).data, c: randomSeq('float32', 1, 2, H, 6).data });
+    first.initialState = Array.from({ length: D }, state);
+    const reference = model.forward(x, { lengths: [11, 6], training: false }).data;
+    const fast = model.predict(x, [11, 6]).data;
+    first.initialState = null;
+    expect(maxAbsDiff(fast, reference)).toBeLessThan(TOL);
+  });
+});
+
+describe('inference-only passes', () => {
+  const model = new Sequential({ inputFeatures: 3, layers: [{ type: 'gru', hiddenSize: 8 }, { type: 'dense', units: 2 }], seed: 1 });
+  const x: Seq = randomSeq('float32', 2, 5, 3);
+  it('refuse a backward after predict, with a message that says what to do', () => {
+    model.predict(x);
+    if (nativeInferenceAvailable()) {
+      expect(() => model.backward(randomSeq('float32', 2, 5, 2))).toThrow(/inference-only forward/);
+    }
+    model.forward(x, { training: true });
+    expect(() => model.backward(randomSeq('float32', 2, 5, 2))).not.toThrow();
+  });
+  it('can be switched off (the WASM/JS kernels then serve predict too)', () => {
+    setNativeInference(false);
+    try {
+      expect(nativeInferenceAvailable()).toBe(false);
+      const a = model.predict(x).data;
+      model.backward(randomSeq('float32', 2, 5, 2)); // allowed: predict kept its caches
+      setNativeInference(true);
+      expect(maxAbsDiff(model.predict(x).data, a)).toBeLessThan(TOL);
+    } finally {
+      setNativeInference(true);
+    }
+  });
+});
