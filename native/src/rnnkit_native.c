@@ -33,9 +33,14 @@ static inline __m256 exp256(__m256 x) {
   __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
   return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
 }
+/* 1/d by the approximate reciprocal plus one Newton step (~23 bits; a division costs several times more). */
+static inline __m256 recip256(__m256 d) {
+  const __m256 r = _mm256_rcp_ps(d);
+  return _mm256_mul_ps(r, _mm256_fnmadd_ps(d, r, _mm256_set1_ps(2.0f)));
+}
 static inline __m256 sigmoid256(__m256 x) {
   const __m256 one = _mm256_set1_ps(1.0f);
-  return _mm256_div_ps(one, _mm256_add_ps(one, exp256(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+  return recip256(_mm256_add_ps(one, exp256(_mm256_sub_ps(_mm256_setzero_ps(), x))));
 }
 static inline __m256 tanh256(__m256 x) {
   /* tanh(x) = 2·sigmoid(2x) − 1 */
@@ -63,40 +68,44 @@ static float *pack_panels(const float *w, int N, int K) {
   return p;
 }
 
+/* R rows x one 16-column panel: 2R accumulators (R = 6 leaves 3 of the 16 ymm registers free). */
+static inline __attribute__((always_inline)) void panel_rows(const int R, int N, int K, const float *a, int lda, const float *b, float *C, int ldc, int n0) {
+  __m256 acc[6][2];
+  for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+  for (int k = 0; k < K; k++) {
+    const __m256 b0 = _mm256_load_ps(b + (size_t)k * PANEL);
+    const __m256 b1 = _mm256_load_ps(b + (size_t)k * PANEL + 8);
+    for (int r = 0; r < R; r++) {
+      const __m256 av = _mm256_broadcast_ss(a + (size_t)r * lda + k);
+      acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+    }
+  }
+  const int w = N - n0 < PANEL ? N - n0 : PANEL;
+  for (int r = 0; r < R; r++) {
+    float *c = C + (size_t)r * ldc + n0;
+    if (w == PANEL) {
+      _mm256_storeu_ps(c, _mm256_add_ps(_mm256_loadu_ps(c), acc[r][0]));
+      _mm256_storeu_ps(c + 8, _mm256_add_ps(_mm256_loadu_ps(c + 8), acc[r][1]));
+    } else {
+      float tmp[PANEL];
+      _mm256_storeu_ps(tmp, acc[r][0]);
+      _mm256_storeu_ps(tmp + 8, acc[r][1]);
+      for (int j = 0; j < w; j++) c[j] += tmp[j];
+    }
+  }
+}
+
 /* C[M x N] (row stride ldc) += A[M x K] (row stride lda) · W^T, W packed by pack_panels. */
 static void gemm_acc(int M, int N, int K, const float *A, int lda, const float *Wp, float *C, int ldc) {
   const int panels = (N + PANEL - 1) / PANEL;
   int m = 0;
-  for (; m + 4 <= M; m += 4) {
-    const float *a = A + (size_t)m * lda;
-    for (int p = 0; p < panels; p++) {
-      const float *b = Wp + (size_t)p * K * PANEL;
-      __m256 acc[4][2];
-      for (int r = 0; r < 4; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-      for (int k = 0; k < K; k++) {
-        const __m256 b0 = _mm256_load_ps(b + (size_t)k * PANEL);
-        const __m256 b1 = _mm256_load_ps(b + (size_t)k * PANEL + 8);
-        for (int r = 0; r < 4; r++) {
-          const __m256 av = _mm256_broadcast_ss(a + (size_t)r * lda + k);
-          acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
-          acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
-        }
-      }
-      const int n0 = p * PANEL, w = N - n0 < PANEL ? N - n0 : PANEL;
-      for (int r = 0; r < 4; r++) {
-        float *c = C + (size_t)(m + r) * ldc + n0;
-        if (w == PANEL) {
-          _mm256_storeu_ps(c, _mm256_add_ps(_mm256_loadu_ps(c), acc[r][0]));
-          _mm256_storeu_ps(c + 8, _mm256_add_ps(_mm256_loadu_ps(c + 8), acc[r][1]));
-        } else {
-          float tmp[PANEL];
-          _mm256_storeu_ps(tmp, acc[r][0]);
-          _mm256_storeu_ps(tmp + 8, acc[r][1]);
-          for (int j = 0; j < w; j++) c[j] += tmp[j];
-        }
-      }
-    }
-  }
+  for (; m + 6 <= M; m += 6)
+    for (int p = 0; p < panels; p++)
+      panel_rows(6, N, K, A + (size_t)m * lda, lda, Wp + (size_t)p * K * PANEL, C + (size_t)m * ldc, ldc, p * PANEL);
+  for (; m + 4 <= M; m += 4)
+    for (int p = 0; p < panels; p++)
+      panel_rows(4, N, K, A + (size_t)m * lda, lda, Wp + (size_t)p * K * PANEL, C + (size_t)m * ldc, ldc, p * PANEL);
   for (; m < M; m++) {
     /* One row (batch 1 is a matrix-vector product): two panels at a time, 4 accumulators. */
     const float *a = A + (size_t)m * lda;
