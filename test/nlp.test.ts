@@ -7,6 +7,7 @@ import { CharLanguageModel, randomWindows } from '../src/nlp/char-lm';
 import { loadCharLM, saveCharLM } from '../src/nlp/char-lm-file';
 import { KneserNeyModel } from '../src/nlp/ngram';
 import { sampleFromLogits } from '../src/nlp/sampling';
+import { meanScored, mixtureBits } from '../src/nlp/mixture';
 import { CharVocabulary } from '../src/nlp/vocabulary';
 import { FileError } from '../src/io/file-error';
 
@@ -120,5 +121,24 @@ describe('Brown corpus text', () => {
   });
   it('names a directory that is not the corpus', () => {
     expect(() => loadBrownCorpus({ root: tmpdir() })).toThrow(/cats.txt/);
+  });
+});
+
+describe('mixing two language models', () => {
+  const a = Float64Array.of(NaN, 1, 2, 3);
+  const b = Float64Array.of(0.5, 3, 2, 1);
+  it('weight 1 or 0 gives one model; equal scores give the same score', () => {
+    expect(mixtureBits(a, b, 1)).toBeCloseTo(2, 12);
+    expect(mixtureBits(a, b, 0)).toBeCloseTo(2, 12);
+    expect(mixtureBits(a, a, 0.3)).toBeCloseTo(meanScored(a), 12);
+  });
+  it('an even mixture never does worse than the worse model on any symbol', () => {
+    // -log2(0.5·2^-1 + 0.5·2^-3) = 1.678 for the first scored symbol
+    expect(mixtureBits(a, b, 0.5)).toBeCloseTo((-Math.log2(0.5 * 0.5 + 0.5 * 0.125) * 2 + 2) / 3, 12);
+  });
+  it('rejects mismatched inputs', () => {
+    expect(() => mixtureBits(a, b.slice(1), 0.5)).toThrow(/differ in length/);
+    expect(() => mixtureBits(a, b, 2)).toThrow(/weight/);
+    expect(() => meanScored(Float64Array.of(NaN))).toThrow(/no symbol/);
   });
 });

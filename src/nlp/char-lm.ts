@@ -16,6 +16,7 @@ import { trainStep } from '../train/fit';
 import { formatDuration } from '../train/progress';
 import { carryState, resetState } from './recurrent-state';
 import { sampleFromLogits } from './sampling';
+import { meanScored } from './mixture';
 import type { CharVocabulary } from './vocabulary';
 
 export interface CharLMSpec {
@@ -138,12 +139,20 @@ export class CharLanguageModel {
    * the text is cut into `streams` contiguous parts run side by side in chunks of `chunk` steps.
    */
   bitsPerChar(ids: Int32Array, opts: { streams?: number; chunk?: number } = {}): number {
+    return meanScored(this.symbolBits(ids, opts));
+  }
+
+  /**
+   * -log2 p of each symbol of `ids` given the symbols before it in its stream (see bitsPerChar);
+   * NaN where a symbol is not scored (the first of each stream and the remainder at the end).
+   */
+  symbolBits(ids: Int32Array, opts: { streams?: number; chunk?: number } = {}): Float64Array {
     const S = Math.min(opts.streams ?? 16, Math.floor(ids.length / 2));
     if (S < 1) throw new ShapeError('need at least 2 symbols to score');
     const chunk = opts.chunk ?? 256;
     const perStream = Math.floor((ids.length - 1) / S);
     const V = this.vocab.size;
-    let bits = 0;
+    const out = new Float64Array(ids.length).fill(NaN);
     resetState(this.model);
     for (let start = 0; start < perStream; start += chunk) {
       const T = Math.min(chunk, perStream - start);
@@ -158,13 +167,13 @@ export class CharLanguageModel {
           for (let v = 0; v < V; v++) max = Math.max(max, logits[o + v]);
           let z = 0;
           for (let v = 0; v < V; v++) z += Math.exp(logits[o + v] - max);
-          const next = ids[s * perStream + start + t + 1];
-          bits += (Math.log(z) + max - logits[o + next]) / Math.LN2;
+          const at = s * perStream + start + t + 1;
+          out[at] = (Math.log(z) + max - logits[o + ids[at]]) / Math.LN2;
         }
       }
     }
     resetState(this.model);
-    return bits / (S * perStream);
+    return out;
   }
 
   /** Continues `prompt` by `length` characters, sampling at `temperature` (0 = greedy). */

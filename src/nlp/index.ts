@@ -4,3 +4,4 @@ export { CharLanguageModel, randomWindows, type CharLMSpec, type CharLMTrainOpti
 export { sampleFromLogits } from './sampling';
 export { carryState, resetState } from './recurrent-state';
 export { saveCharLM, loadCharLM, charLMToJSON } from './char-lm-file';
+export { meanScored, mixtureBits } from './mixture';

@@ -4,6 +4,7 @@
  * count-of-counts (D = n1 / (n1 + 2 n2)); lower orders use continuation counts.
  */
 import { ShapeError } from '../core/seq';
+import { meanScored } from './mixture';
 
 interface ContextStats {
   /** Sum of (continuation) counts of grams with this context. */
@@ -91,11 +92,16 @@ export class KneserNeyModel {
   /** Mean -log2 P over `ids`, each symbol conditioned on the symbols before it. */
   bitsPerSymbol(ids: ArrayLike<number>): number {
     if (ids.length === 0) throw new ShapeError('cannot score an empty text');
-    let bits = 0;
+    return meanScored(this.symbolBits(ids));
+  }
+
+  /** -log2 P of each symbol of `ids` given the (up to order-1) symbols before it. */
+  symbolBits(ids: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const from = Math.max(0, i - (this.order - 1));
-      bits -= Math.log2(this.probAt(key(ids, from, i), String.fromCharCode(ids[i])));
+      out[i] = -Math.log2(this.probAt(key(ids, from, i), String.fromCharCode(ids[i])));
     }
-    return bits / ids.length;
+    return out;
   }
 }
