@@ -7,6 +7,7 @@
 import * as path from 'path';
 
 export interface NativeKernel {
+  /** `cell` uses the WASM kernels' codes (WASM_CELL: rnn tanh 0, rnn relu 1, lstm 2, gru 3). */
   forward(
     cell: number, B: number, T: number, I: number, H: number, reverse: number, threads: number,
     x: Float32Array, wIh: Float32Array, wHh: Float32Array, bIh: Float32Array, bHh: Float32Array,
@@ -15,7 +16,6 @@ export interface NativeKernel {
   supported(): boolean;
 }
 
-export const NATIVE_CELL = { rnnTanh: 0, rnnRelu: 1, lstm: 2, gru: 3 } as const;
 export const NATIVE_ADDON_PATH = path.join(__dirname, '..', '..', 'native', 'build', 'Release', 'rnnkit_native.node');
 
 let kernel: NativeKernel | null | undefined;

@@ -1,7 +1,7 @@
 import { alloc, type Arr, type DType } from '../core/dtype';
 import { addRowSums, gemmNN, gemmNT, gemmTN, getBackend, rightOperand } from '../core/gemm';
 import { wasmBackwardSequence, wasmForwardSequence, WASM_CELL } from '../core/wasm-simd';
-import { nativeKernel, NATIVE_CELL } from '../core/native';
+import { nativeKernel } from '../core/native';
 import { makeParam, type Param } from '../core/param';
 import type { Rng } from '../core/rng';
 import type { Seq } from '../core/seq';
@@ -112,7 +112,7 @@ export class RecurrentDirection {
 
     const y = alloc(this.dtype, B * T * H);
     if (this.fusedKernelApplies(x)) {
-      wasmForwardSequence(this.wasmCellCode(), cell.gates, cell.cacheBlocks, B, T, I, H, this.reverse, {
+      wasmForwardSequence(this.cellCode(), cell.gates, cell.cacheBlocks, B, T, I, H, this.reverse, {
         x: x.data as Float32Array, wIh: this.wIh.value as Float32Array, bIh: this.bIh.value as Float32Array,
         wHh: this.wHh.value as Float32Array, bHh: this.bHh.value as Float32Array, lengths,
         hs: hs as Float32Array, cs: cell.hasCellState ? (cs as Float32Array) : null, cache: cache as Float32Array, y: y as Float32Array,
@@ -148,9 +148,7 @@ export class RecurrentDirection {
     const c = cell.hasCellState ? new Float32Array(B * H) : null;
     if (c && initial?.c) c.set(initial.c.subarray(0, B * H));
     const y = new Float32Array(B * T * H);
-    const code = cell.type === 'lstm' ? NATIVE_CELL.lstm : cell.type === 'gru' ? NATIVE_CELL.gru
-      : (cell as RnnCell).activation === 'relu' ? NATIVE_CELL.rnnRelu : NATIVE_CELL.rnnTanh;
-    k.forward(code, B, T, this.inputSize, H, this.reverse ? 1 : 0, 2, x.data, this.wIh.value as Float32Array, this.wHh.value as Float32Array,
+    k.forward(this.cellCode(), B, T, this.inputSize, H, this.reverse ? 1 : 0, 2, x.data, this.wIh.value as Float32Array, this.wHh.value as Float32Array,
       this.bIh.value as Float32Array, this.bHh.value as Float32Array, lengths, h, c, y);
     this.x = null;
     this.inferenceOnly = true;
@@ -164,7 +162,8 @@ export class RecurrentDirection {
     return getBackend() === 'wasm' && this.dtype === 'float32' && this.hiddenSize % 4 === 0 && x.data instanceof Float32Array;
   }
 
-  private wasmCellCode(): number {
+  /** The cell's code in both the WASM and the native kernels. */
+  private cellCode(): number {
     if (this.cell.type === 'lstm') return WASM_CELL.lstm;
     if (this.cell.type === 'gru') return WASM_CELL.gru;
     return (this.cell as RnnCell).activation === 'relu' ? WASM_CELL.rnnRelu : WASM_CELL.rnnTanh;
@@ -230,7 +229,7 @@ export class RecurrentDirection {
     let dh0: Arr = dh;
     if (this.fusedKernelApplies(x)) {
       const norms = new Float32Array(T);
-      wasmBackwardSequence(this.wasmCellCode(), this.cell.gates, this.cell.cacheBlocks, B, T, H, this.reverse, {
+      wasmBackwardSequence(this.cellCode(), this.cell.gates, this.cell.cacheBlocks, B, T, H, this.reverse, {
         hs: this.hs as Float32Array, cs: this.cell.hasCellState ? (this.cs as Float32Array) : null, cache: this.cache as Float32Array,
         dy: dy as Float32Array | null, lengths: this.lengths, wHh: this.wHh.value as Float32Array,
         dh: dh as Float32Array, dc: dc as Float32Array, dxg: dxg as Float32Array, dhg: dhg as Float32Array, norms,
