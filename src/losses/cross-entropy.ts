@@ -1,3 +1,4 @@
+import { rowLogSumExp } from '../core/rows';
 import { alloc } from '../core/dtype';
 import { ShapeError, type Seq } from '../core/seq';
 import type { Loss, LossResult, Target } from './loss';
@@ -47,11 +48,7 @@ export class SoftmaxCrossEntropy implements Loss {
     for (const [row, label] of rows) {
       if (label === IGNORE_LABEL) continue;
       const o = row * C;
-      let max = -Infinity;
-      for (let c = 0; c < C; c++) max = Math.max(max, logits.data[o + c]);
-      let sum = 0;
-      for (let c = 0; c < C; c++) sum += Math.exp(logits.data[o + c] - max);
-      const logZ = max + Math.log(sum);
+      const logZ = rowLogSumExp(logits.data, o, C);
       total += logZ - logits.data[o + label];
       for (let c = 0; c < C; c++) grad[o + c] = Math.exp(logits.data[o + c] - logZ) * scale;
       grad[o + label] -= scale;

@@ -3,6 +3,7 @@
  * trained on random windows of a long text with next-character cross-entropy. Evaluation
  * streams held-out text through the network carrying the state, as bits per character.
  */
+import { rowLogSumExp } from '../core/rows';
 import { Rng } from '../core/rng';
 import { ShapeError } from '../core/seq';
 import type { CellType } from '../layers/cells';
@@ -163,12 +164,8 @@ export class CharLanguageModel {
       for (let s = 0; s < S; s++) {
         for (let t = 0; t < T; t++) {
           const o = (s * T + t) * V;
-          let max = -Infinity;
-          for (let v = 0; v < V; v++) max = Math.max(max, logits[o + v]);
-          let z = 0;
-          for (let v = 0; v < V; v++) z += Math.exp(logits[o + v] - max);
           const at = s * perStream + start + t + 1;
-          out[at] = (Math.log(z) + max - logits[o + ids[at]]) / Math.LN2;
+          out[at] = (rowLogSumExp(logits, o, V) - logits[o + ids[at]]) / Math.LN2;
         }
       }
     }

@@ -1,12 +1,12 @@
 /** Drawing a token from logits with a temperature. */
+import { rowArgmax } from '../core/rows';
 import type { Rng } from '../core/rng';
 import { ShapeError } from '../core/seq';
 
 /** temperature 0 picks the most likely token; higher values flatten the distribution. */
 export function sampleFromLogits(logits: ArrayLike<number>, temperature: number, rng: Rng, offset = 0, size = logits.length): number {
   if (!(temperature >= 0)) throw new ShapeError(`temperature must be >= 0, got ${temperature}`);
-  let best = 0;
-  for (let i = 1; i < size; i++) if (logits[offset + i] > logits[offset + best]) best = i;
+  const best = rowArgmax(logits, offset, size);
   if (temperature === 0) return best;
   const p = new Float64Array(size);
   let sum = 0;

@@ -4,6 +4,7 @@
  * -> embedding -> RNN decoder whose initial hidden state is the encoder's final one; each
  * decoder state attends over the encoder outputs; tanh(W_c [context; state]) -> vocabulary.
  */
+import { rowArgmax } from '../core/rows';
 import { alloc, type Arr, type DType } from '../core/dtype';
 import { concatFeatures, splitFeatures } from '../core/features';
 import { zeroGrads, type Param } from '../core/param';
@@ -203,8 +204,7 @@ export class Seq2Seq {
       const w = this.attention.lastWeights.data;
       const next = alloc(this.dtype, B);
       for (let b = 0; b < B; b++) {
-        let best = 0;
-        for (let v = 1; v < V; v++) if (logits[b * V + v] > logits[b * V + best]) best = v;
+        const best = rowArgmax(logits, b * V, V);
         next[b] = best;
         if (done[b]) continue;
         if (best === EOS) done[b] = 1;

@@ -1,3 +1,4 @@
+import { rowArgmax, rowLogSumExp } from '../core/rows';
 import { CTC_BLANK } from '../losses/ctc';
 
 /** Best path: argmax per step, repeats merged, blanks dropped. logits: [T, C] of one sequence. */
@@ -5,8 +6,7 @@ export function greedyDecode(logits: ArrayLike<number>, T: number, C: number): n
   const out: number[] = [];
   let prev = -1;
   for (let t = 0; t < T; t++) {
-    let best = 0;
-    for (let k = 1; k < C; k++) if (logits[t * C + k] > logits[t * C + best]) best = k;
+    const best = rowArgmax(logits, t * C, C);
     if (best !== prev && best !== CTC_BLANK) out.push(best);
     prev = best;
   }
@@ -23,11 +23,8 @@ export function beamDecode(logits: ArrayLike<number>, T: number, C: number, beam
   let beams = new Map<string, Beam>([['', { blank: 0, label: -Infinity }]]);
   const logSoftmax = new Float64Array(C);
   for (let t = 0; t < T; t++) {
-    let max = -Infinity;
-    for (let k = 0; k < C; k++) max = Math.max(max, logits[t * C + k]);
-    let sum = 0;
-    for (let k = 0; k < C; k++) sum += Math.exp(logits[t * C + k] - max);
-    for (let k = 0; k < C; k++) logSoftmax[k] = logits[t * C + k] - max - Math.log(sum);
+    const logZ = rowLogSumExp(logits, t * C, C);
+    for (let k = 0; k < C; k++) logSoftmax[k] = logits[t * C + k] - logZ;
     const next = new Map<string, Beam>();
     const get = (key: string) => {
       let b = next.get(key);
