@@ -1,5 +1,6 @@
 /** Affine rescaling of a series fitted on training data only (no look-ahead into the test period). */
 import { ShapeError } from '../core/seq';
+import { checkNoGaps } from './series-check';
 
 export interface Scaler {
   transform(values: ArrayLike<number>): Float64Array;
@@ -10,9 +11,7 @@ export interface Scaler {
 
 function checkFinite(values: ArrayLike<number>, what: string): void {
   if (values.length === 0) throw new ShapeError(`${what}: cannot fit on an empty series`);
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new ShapeError(`${what}: value at index ${i} is ${values[i]}; fill or drop missing values first`);
-  }
+  checkNoGaps(values, what);
 }
 
 class AffineScaler implements Scaler {

@@ -6,6 +6,7 @@
  */
 import { ShapeError, type Seq } from '../core/seq';
 import type { Dataset } from '../train/dataset';
+import { checkNoGaps } from './series-check';
 
 export interface WindowSpec {
   inputLength: number;
@@ -55,9 +56,7 @@ export function makeWindows(series: ArrayLike<number>, spec: WindowSpec, scale: 
   if (series.length < L + H) {
     throw new ShapeError(`a series of ${series.length} values is too short for windows of ${L} inputs + ${H} targets`);
   }
-  for (let i = 0; i < series.length; i++) {
-    if (!Number.isFinite(series[i])) throw new ShapeError(`series value at index ${i} is ${series[i]}; fill or drop missing values first`);
-  }
+  checkNoGaps(series, 'series');
   const origins: number[] = [];
   for (let origin = L; origin + H <= series.length; origin += stride) origins.push(origin);
   const F = featuresPerStep(spec);
