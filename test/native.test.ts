@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { nativeInferenceAvailable, setNativeInference } from '../src/core/native';
+import { nativeInferenceAvailable, nativeKernel, setNativeInference } from '../src/core/native';
 import type { Seq } from '../src/core/seq';
 import { Sequential, type LayerSpec } from '../src/model';
 import { randomSeq } from './helpers/data';
@@ -54,6 +54,35 @@ cases.push({ name: 'relu rnn', layers: [{ type: 'rnn', hiddenSize: 24, activatio
     const fast = model.predict(x, [11, 6]).data;
     first.initialState = null;
     expect(maxAbsDiff(fast, reference)).toBeLessThan(TOL);
+  });
+});
+
+/** y = x·wᵀ + b in float64, the reference for the native dense product. */
+function linearReference(M: number, N: number, K: number, x: Float32Array, w: Float32Array, b: Float32Array): Float64Array {
+  const y = new Float64Array(M * N);
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let s = b[n];
+      for (let k = 0; k < K; k++) s += x[m * K + k] * w[n * K + k];
+      y[m * N + n] = s;
+    }
+  }
+  return y;
+}
+
+// Row blocks of 6, 4 and 1, partial 16-column panels, and the two-thread split (M·N·K > 1e6).
+(cpuHasAvx2 ? describe : describe.skip)('native dense product (linear)', () => {
+  it.each([[0, 3, 4], [1, 11, 13], [7, 17, 5], [13, 33, 129], [2000, 11, 128], [901, 40, 64]])('M=%i N=%i K=%i', (M, N, K) => {
+    const x = randomSeq('float32', 1, M, K, M + 1).data as Float32Array;
+    const w = randomSeq('float32', 1, N, K, N + 2).data as Float32Array;
+    const b = randomSeq('float32', 1, 1, N, 3).data as Float32Array;
+    const y = new Float32Array(M * N).fill(Number.NaN);
+    nativeKernel()!.linear(M, N, K, 2, x, w, b, y);
+    expect(maxAbsDiff(y, linearReference(M, N, K, x, w, b))).toBeLessThan(1e-4);
+  });
+  it('refuses arrays whose sizes do not match the shapes', () => {
+    const f = new Float32Array(6);
+    expect(() => nativeKernel()!.linear(2, 3, 2, 1, f, f, new Float32Array(2), f)).toThrow(/sizes do not match/);
   });
 });
 

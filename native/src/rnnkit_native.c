@@ -16,36 +16,33 @@
 
 enum { CELL_RNN_TANH = 0, CELL_RNN_RELU = 1, CELL_LSTM = 2, CELL_GRU = 3 };
 
-/* ---- vectorised exp / sigmoid / tanh (Cephes-style exp, relative error ~1e-7) ---- */
-static inline __m256 exp256(__m256 x) {
-  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
-  __m256 fx = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f));
-  fx = _mm256_floor_ps(fx);
-  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
-  __m256 y = _mm256_set1_ps(1.9875691500e-4f);
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
-  y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
-  __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
-  return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
-}
+/* ---- vectorised tanh / sigmoid (absolute error < 3e-7) ---- */
 /* 1/d by the approximate reciprocal plus one Newton step (~23 bits; a division costs several times more). */
 static inline __m256 recip256(__m256 d) {
   const __m256 r = _mm256_rcp_ps(d);
   return _mm256_mul_ps(r, _mm256_fnmadd_ps(d, r, _mm256_set1_ps(2.0f)));
 }
-static inline __m256 sigmoid256(__m256 x) {
-  const __m256 one = _mm256_set1_ps(1.0f);
-  return recip256(_mm256_add_ps(one, exp256(_mm256_sub_ps(_mm256_setzero_ps(), x))));
-}
+/* Eigen's float tanh: an odd 13/6 rational fit on [-8, 8] (tanh is ±1 in float beyond), cheaper than exp. */
 static inline __m256 tanh256(__m256 x) {
-  /* tanh(x) = 2·sigmoid(2x) − 1 */
-  const __m256 two = _mm256_set1_ps(2.0f);
-  return _mm256_sub_ps(_mm256_mul_ps(two, sigmoid256(_mm256_mul_ps(two, x))), _mm256_set1_ps(1.0f));
+  const __m256 lim = _mm256_set1_ps(7.99881172180175781f);
+  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_sub_ps(_mm256_setzero_ps(), lim)), lim);
+  const __m256 x2 = _mm256_mul_ps(x, x);
+  __m256 p = _mm256_fmadd_ps(x2, _mm256_set1_ps(-2.76076847742355e-16f), _mm256_set1_ps(2.00018790482477e-13f));
+  p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(-8.60467152213735e-11f));
+  p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(5.12229709037114e-08f));
+  p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(1.48572235717979e-05f));
+  p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(6.37261928875436e-04f));
+  p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(4.89352455891786e-03f));
+  p = _mm256_mul_ps(p, x);
+  __m256 q = _mm256_fmadd_ps(x2, _mm256_set1_ps(1.19825839466702e-06f), _mm256_set1_ps(1.18534705686654e-04f));
+  q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(2.26843463243900e-03f));
+  q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(4.89352518554385e-03f));
+  return _mm256_mul_ps(p, recip256(q));
+}
+/* sigmoid(x) = (1 + tanh(x/2)) / 2 */
+static inline __m256 sigmoid256(__m256 x) {
+  const __m256 half = _mm256_set1_ps(0.5f);
+  return _mm256_fmadd_ps(half, tanh256(_mm256_mul_ps(half, x)), half);
 }
 static inline float sigmoidf_(float v) { return 1.0f / (1.0f + expf(-v)); }
 
@@ -71,10 +68,12 @@ static float *pack_panels(const float *w, int N, int K) {
 /* R rows x one 16-column panel: 2R accumulators (R = 6 leaves 3 of the 16 ymm registers free). */
 static inline __attribute__((always_inline)) void panel_rows(const int R, int N, int K, const float *a, int lda, const float *b, float *C, int ldc, int n0) {
   __m256 acc[6][2];
+#pragma GCC unroll 6
   for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
   for (int k = 0; k < K; k++) {
     const __m256 b0 = _mm256_load_ps(b + (size_t)k * PANEL);
     const __m256 b1 = _mm256_load_ps(b + (size_t)k * PANEL + 8);
+#pragma GCC unroll 6
     for (int r = 0; r < R; r++) {
       const __m256 av = _mm256_broadcast_ss(a + (size_t)r * lda + k);
       acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
@@ -82,6 +81,7 @@ static inline __attribute__((always_inline)) void panel_rows(const int R, int N,
     }
   }
   const int w = N - n0 < PANEL ? N - n0 : PANEL;
+#pragma GCC unroll 6
   for (int r = 0; r < R; r++) {
     float *c = C + (size_t)r * ldc + n0;
     if (w == PANEL) {
@@ -183,31 +183,66 @@ typedef struct {
   int failed;
 } Job;
 
-/* Runs sequences b0..b1-1 through all steps. */
+/* rows × width buffer whose rows all start as a copy of `bias`. */
+static void fill_rows(float *dst, int rows, int width, const float *bias) {
+  for (int r = 0; r < rows; r++) memcpy(dst + (size_t)r * width, bias, sizeof(float) * width);
+}
+
+/*
+ * Runs sequences b0..b1-1 through all steps. The input projection is done step by step (not for
+ * all steps up front) so that its buffer stays in L1 instead of streaming megabytes through L3.
+ */
 static void *run_job(void *arg) {
   Job *j = (Job *)arg;
   const int nb = j->b1 - j->b0, T = j->T, I = j->I, H = j->H, GH = j->G * j->H;
   if (nb <= 0) return NULL;
-  float *xg = malloc(sizeof(float) * (size_t)nb * T * GH);
+  float *xg = malloc(sizeof(float) * (size_t)nb * GH);
   float *hg = malloc(sizeof(float) * (size_t)nb * GH);
   if (!xg || !hg) { free(xg); free(hg); j->failed = 1; return NULL; }
-  for (size_t r = 0; r < (size_t)nb * T; r++) memcpy(xg + r * GH, j->bih, sizeof(float) * GH);
-  gemm_acc(nb * T, GH, I, j->x + (size_t)j->b0 * T * I, I, j->wihT, xg, GH);
+  const float *x = j->x + (size_t)j->b0 * T * I;
   float *h = j->h + (size_t)j->b0 * H;
   float *c = j->c ? j->c + (size_t)j->b0 * H : NULL;
   for (int s = 0; s < T; s++) {
     const int t = j->reverse ? T - 1 - s : s;
-    for (int b = 0; b < nb; b++) memcpy(hg + (size_t)b * GH, j->bhh, sizeof(float) * GH);
+    fill_rows(xg, nb, GH, j->bih);
+    fill_rows(hg, nb, GH, j->bhh);
+    gemm_acc(nb, GH, I, x + (size_t)t * I, T * I, j->wihT, xg, GH);
     gemm_acc(nb, GH, H, h, H, j->whhT, hg, GH);
     for (int b = 0; b < nb; b++) {
       if (t >= j->lengths[j->b0 + b]) continue; /* padded: state kept, output stays zero */
-      step_cell(j->cell, H, xg + ((size_t)b * T + t) * GH, hg + (size_t)b * GH, h + (size_t)b * H,
+      step_cell(j->cell, H, xg + (size_t)b * GH, hg + (size_t)b * GH, h + (size_t)b * H,
                 c ? c + (size_t)b * H : NULL, j->y + ((size_t)(j->b0 + b) * T + t) * H);
     }
   }
   free(xg);
   free(hg);
   return NULL;
+}
+
+typedef struct {
+  int N, K, r0, r1;
+  const float *x, *wT, *bias;
+  float *y;
+} LinearJob;
+
+/* Rows r0..r1-1 of y = x·Wᵀ + b. */
+static void *run_linear(void *arg) {
+  LinearJob *j = (LinearJob *)arg;
+  const int rows = j->r1 - j->r0;
+  if (rows <= 0) return NULL;
+  float *y = j->y + (size_t)j->r0 * j->N;
+  fill_rows(y, rows, j->N, j->bias);
+  gemm_acc(rows, j->N, j->K, j->x + (size_t)j->r0 * j->K, j->K, j->wT, y, j->N);
+  return NULL;
+}
+
+/* Runs fn on two jobs, the second on its own thread (or here, when no thread can be started). */
+static void run_pair(void *(*fn)(void *), void *first, void *second) {
+  pthread_t thread;
+  const int spawned = pthread_create(&thread, NULL, fn, second) == 0;
+  fn(first);
+  if (spawned) pthread_join(thread, NULL);
+  else fn(second);
 }
 
 /* ---- N-API glue ---- */
@@ -266,14 +301,38 @@ static napi_value forward(napi_env env, napi_callback_info info) {
     jobs[w] = (Job){cell, B, T, I, H, G, reverse, B * w / workers, B * (w + 1) / workers,
                     x, wihT, whhT, bih, bhh, (const int32_t *)lp, h, cell == CELL_LSTM ? c : NULL, y, 0};
   }
-  pthread_t thread;
-  int spawned = workers == 2 && pthread_create(&thread, NULL, run_job, &jobs[1]) == 0;
-  run_job(&jobs[0]);
-  if (spawned) pthread_join(thread, NULL);
-  else if (workers == 2) run_job(&jobs[1]);
+  if (workers == 2) run_pair(run_job, &jobs[0], &jobs[1]);
+  else run_job(&jobs[0]);
   free(wihT);
   free(whhT);
   if (jobs[0].failed || (workers == 2 && jobs[1].failed)) return fail(env, "rnnkit_native.forward: out of memory");
+  return NULL;
+}
+
+/* linear(M, N, K, threads, x, w, b, y): y[M x N] = x[M x K]·wᵀ + b, w [N x K] as torch.nn.Linear. */
+static napi_value linear(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value a[8];
+  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
+  if (argc != 8) return fail(env, "rnnkit_native.linear: expected 8 arguments");
+  int32_t n[4];
+  for (int i = 0; i < 4; i++) napi_get_value_int32(env, a[i], &n[i]);
+  const int M = n[0], N = n[1], K = n[2], threads = n[3];
+  float *x, *w, *b, *y;
+  size_t lx, lw, lb, ly;
+  if (!get_f32(env, a[4], &x, &lx) || !get_f32(env, a[5], &w, &lw) || !get_f32(env, a[6], &b, &lb) || !get_f32(env, a[7], &y, &ly))
+    return fail(env, "rnnkit_native.linear: arrays must be Float32Array");
+  if (M < 0 || N <= 0 || K <= 0 || lx != (size_t)M * K || lw != (size_t)N * K || lb != (size_t)N || ly != (size_t)M * N)
+    return fail(env, "rnnkit_native.linear: array sizes do not match the shapes");
+  float *wT = pack_panels(w, N, K);
+  if (!wT) return fail(env, "rnnkit_native.linear: out of memory");
+  /* A second thread pays only for a product big enough to amortise starting it. */
+  const int workers = threads > 1 && (double)M * N * K > 1e6 ? 2 : 1;
+  LinearJob jobs[2];
+  for (int i = 0; i < workers; i++) jobs[i] = (LinearJob){N, K, M * i / workers, M * (i + 1) / workers, x, wT, b, y};
+  if (workers == 2) run_pair(run_linear, &jobs[0], &jobs[1]);
+  else run_linear(&jobs[0]);
+  free(wT);
   return NULL;
 }
 
@@ -289,6 +348,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value f;
   napi_create_function(env, "forward", NAPI_AUTO_LENGTH, forward, NULL, &f);
   napi_set_named_property(env, exports, "forward", f);
+  napi_create_function(env, "linear", NAPI_AUTO_LENGTH, linear, NULL, &f);
+  napi_set_named_property(env, exports, "linear", f);
   napi_create_function(env, "supported", NAPI_AUTO_LENGTH, supported, NULL, &f);
   napi_set_named_property(env, exports, "supported", f);
   return exports;

@@ -1,7 +1,8 @@
 /**
  * Optional native inference kernel (native/, built by `npm run build:native` with node-gyp):
- * AVX2+FMA GEMMs and gate math, the batch split over two threads. Used only for forward passes
- * that need no backward (Sequential.predict and friends); training stays on the WASM/JS kernels.
+ * AVX2+FMA GEMMs and gate math for recurrent layers and dense heads, the batch split over two
+ * threads. Used only for forward passes that need no backward (Sequential.predict and friends);
+ * training stays on the WASM/JS kernels.
  * Falls back silently when the addon is not built, the CPU lacks AVX2/FMA, or RNNKIT_NATIVE=0.
  */
 import * as path from 'path';
@@ -13,6 +14,8 @@ export interface NativeKernel {
     x: Float32Array, wIh: Float32Array, wHh: Float32Array, bIh: Float32Array, bHh: Float32Array,
     lengths: Int32Array, h: Float32Array, c: Float32Array | null, y: Float32Array,
   ): void;
+  /** y[M x N] = x[M x K]·wᵀ + b (w is [N x K], as in torch.nn.Linear). */
+  linear(M: number, N: number, K: number, threads: number, x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array): void;
   supported(): boolean;
 }
 

@@ -1,9 +1,10 @@
 import { alloc, type DType } from '../core/dtype';
 import { addRowSums, gemmNN, gemmNT, gemmTN } from '../core/gemm';
+import { nativeKernel } from '../core/native';
 import { makeParam, type Param } from '../core/param';
 import type { Rng } from '../core/rng';
 import { expectFeatures, ShapeError, type Seq } from '../core/seq';
-import type { Layer } from './layer';
+import type { ForwardOptions, Layer } from './layer';
 
 export interface DenseSpec {
   type: 'dense';
@@ -34,12 +35,17 @@ export class Dense implements Layer {
     return [this.weight, this.bias];
   }
 
-  forward(x: Seq): Seq {
+  forward(x: Seq, opts?: Pick<ForwardOptions, 'inference'>): Seq {
     expectFeatures('dense', x, this.inputFeatures);
     this.x = x;
     const rows = x.batch * x.time;
     const O = this.outputFeatures;
     const y = alloc(this.dtype, rows * O);
+    const k = opts?.inference ? nativeKernel() : null;
+    if (k && x.data instanceof Float32Array && y instanceof Float32Array) {
+      k.linear(rows, O, this.inputFeatures, 2, x.data, this.weight.value as Float32Array, this.bias.value as Float32Array, y);
+      return { data: y, batch: x.batch, time: x.time, features: O };
+    }
     for (let r = 0; r < rows; r++) y.set(this.bias.value, r * O);
     gemmNT(rows, O, this.inputFeatures, x.data, 0, this.weight.value, 0, y, 0);
     return { data: y, batch: x.batch, time: x.time, features: O };
