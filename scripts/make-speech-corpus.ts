@@ -2,8 +2,10 @@
  * Synthesises the speech corpora into data/speech/ (needs Debian's espeak-ng and flite):
  *   train: digit strings and command words from the training voices, random noise condition;
  *   val:   the same kinds of utterances from voices never used in training, each in every
- *          noise condition (clean, 20 dB, 10 dB SNR).
- * Usage: npm run speech:corpus -- [trainCount=6000] [valCount=300] [--only train|val]
+ *          noise condition (clean, 20 dB, 10 dB SNR); picks the best epoch while training;
+ *   test:  more of the same from the validation voices with other seeds, for the reported
+ *          figures (npm run eval:speech), so that they are not the ones the epoch was picked on.
+ * Usage: npm run speech:corpus -- [trainCount=10000] [valCount=600] [testCount=600] [--only train|val|test]
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
 import { fork } from 'child_process';
@@ -15,10 +17,12 @@ import { TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 
 const OUT = path.join(__dirname, '..', 'data', 'speech');
 
-function shard(kind: 'train' | 'val', count: number, seed: number, index: number): void {
+type Kind = 'train' | 'val' | 'test';
+
+function shard(kind: Kind, count: number, seed: number, index: number): void {
   const t0 = Date.now();
   const corpus = generateCorpus({
-    count, seed, noise: kind === 'train' ? 'random' : 'all', perturb: kind === 'train', voices: kind === 'train' ? TRAIN_VOICES : VALIDATION_VOICES,
+    count, seed, noise: kind === 'train' ? 'random' : 'all', augment: kind === 'train', voices: kind === 'train' ? TRAIN_VOICES : VALIDATION_VOICES,
     onProgress: (done, total) => {
       if (done % 200 === 0 || done === total) {
         const s = (Date.now() - t0) / 1000;
@@ -42,18 +46,20 @@ function merge(parts: Corpus[]): Corpus {
 async function main(): Promise<void> {
   if (process.argv[2] === '--shard') {
     const [kind, count, seed, index] = process.argv.slice(3);
-    shard(kind as 'train' | 'val', Number(count), Number(seed), Number(index));
+    shard(kind as Kind, Number(count), Number(seed), Number(index));
     return;
   }
   const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  const trainCount = Number(positional[0] ?? 6000);
-  const valCount = Number(positional[1] ?? 300);
+  const trainCount = Number(positional[0] ?? 10000);
+  const valCount = Number(positional[1] ?? 600);
+  const testCount = Number(positional[2] ?? 600);
   fs.mkdirSync(OUT, { recursive: true });
-  const kinds = only ? [only] : ['train', 'val'];
+  const kinds = only ? [only] : ['train', 'val', 'test'];
   const jobs = ([
     ['train', Math.ceil(trainCount / 2), 1001, 0], ['train', Math.floor(trainCount / 2), 1002, 1],
     ['val', Math.ceil(valCount / 2), 2001, 0], ['val', Math.floor(valCount / 2), 2002, 1],
+    ['test', Math.ceil(testCount / 2), 3001, 0], ['test', Math.floor(testCount / 2), 3002, 1],
   ] as [string, number, number, number][]).filter((j) => kinds.includes(j[0]));
   // Two at a time: one process per core.
   for (let i = 0; i < jobs.length; i += 2) {

@@ -1,10 +1,11 @@
 import { Rng } from '../src/core/rng';
 import { addNoise, normalizePeak, pad } from '../src/speech/augment';
 import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
+import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
 import { Scoreboard, wordErrors } from '../src/speech/metrics';
 import { isReserved, synthesize } from '../src/speech/synthesize';
 import { TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
-import { CLASSES, decodeWords, encodeWords } from '../src/speech/vocabulary';
+import { CLASSES, decodeWords, encodeWords, WORDS } from '../src/speech/vocabulary';
 
 describe('speech data', () => {
   it('vocabulary: 21 words + blank, round trip, unknown words named', () => {
@@ -19,6 +20,23 @@ describe('speech data', () => {
     expect(VALIDATION_VOICES.filter((v) => trainNames.has(`${v.engine}:${v.voice}`))).toEqual([]);
     expect(() => synthesize('one', { engine: 'flite', voice: 'rms' }, { rate: 1, pitch: 0.5 })).toThrow(/reserved for evaluation/);
     expect(() => synthesize('one', { engine: 'espeak-ng', voice: 'en-us-nyc', variant: 'f2' }, { rate: 1, pitch: 0.5 })).toThrow(/reserved/);
+  });
+
+  it('accent variants: every word has some, each is spoken by espeak-ng as phonemes, the rate is honoured', () => {
+    expect(Object.keys(ACCENT_VARIANTS).sort()).toEqual([...WORDS].sort());
+    for (const [word, variants] of Object.entries(ACCENT_VARIANTS)) {
+      for (const v of variants) {
+        const audio = synthesize(`[[${v}]]`, { engine: 'espeak-ng', voice: 'en-us' }, { rate: 1, pitch: 0.5 });
+        const peak = audio.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+        expect({ word, v, long: audio.length > 0.15 * 16000 && audio.length < 1.5 * 16000, audible: peak > 0.05 }).toEqual({ word, v, long: true, audible: true });
+      }
+    }
+    const text = 'one two three four five six seven eight nine zero oh';
+    expect(withAccentVariants(text, new Rng(1), 0)).toBe(text);
+    expect(withAccentVariants(text, new Rng(1), 1).split(' ').every((w) => /^\[\[.+\]\]$/.test(w))).toBe(true);
+    const varied = Array.from({ length: 400 }, (_, i) => withAccentVariants('up', new Rng(i), 0.25)).filter((w) => w !== 'up').length;
+    expect(varied / 400).toBeGreaterThan(0.18);
+    expect(varied / 400).toBeLessThan(0.32);
   });
 
   it('noise is added at the requested SNR over the speech part', () => {

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../io/atomic-write';
 import { resample } from '../audio/resample';
 import { addNoise, normalizePeak, pad } from './augment';
 import { FEATURE_DIM, modelFeatures } from './features';
+import { withAccentVariants } from './pronunciations';
 import { synthesize, voiceName, type VoiceSpec } from './synthesize';
 import { COMMAND_WORDS, DIGIT_WORDS } from './vocabulary';
 
@@ -38,26 +39,34 @@ export interface CorpusOptions {
   seed: number;
   /** Noise conditions drawn per utterance (training), or every utterance in every condition (evaluation). */
   noise: 'random' | 'all';
-  /** Speed perturbation of every utterance (training data). */
-  perturb?: boolean;
+  /** Training augmentation of every utterance: accent variants and speed perturbation. */
+  augment?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Share of single command words among the utterances (the rest are digit strings of 1–5 digits). */
+const COMMAND_SHARE = 1 / 3;
+
 export function sampleText(rng: Rng): string {
-  if (rng.next() < 0.25) return COMMAND_WORDS[rng.int(COMMAND_WORDS.length)];
+  if (rng.next() < COMMAND_SHARE) return COMMAND_WORDS[rng.int(COMMAND_WORDS.length)];
   const n = 1 + rng.int(5);
   return Array.from({ length: n }, () => DIGIT_WORDS[rng.int(DIGIT_WORDS.length)]).join(' ');
 }
 
+/** Share of words an espeak-ng voice says with an accent variant in training data. */
+const ACCENT_VARIANT_RATE = 0.3;
+
 /**
  * One utterance as the corpus stores it: synthesised, levelled, padded, with noise.
- * With `perturb`, a speed perturbation (×0.85–1.25 by resampling) also scales pitch and
- * formants together, like a shorter or longer vocal tract: the few synthetic voices then
+ * With `augment` (training data), espeak-ng voices say some words with accent variants
+ * (see pronunciations.ts), and a speed perturbation (×0.85–1.25 by resampling) scales pitch
+ * and formants together, like a shorter or longer vocal tract: the few synthetic voices then
  * cover more speakers (in particular higher, female-like ones).
  */
-export function renderUtterance(text: string, voice: VoiceSpec, noise: NoiseCondition, rng: Rng, perturb = false): Float32Array {
-  let speech = synthesize(text, voice, { rate: rng.uniform(0.75, 1.35), pitch: rng.uniform(0.15, 0.85) });
-  if (perturb) speech = resample(speech, 16000 * rng.uniform(0.85, 1.25), 16000);
+export function renderUtterance(text: string, voice: VoiceSpec, noise: NoiseCondition, rng: Rng, augment = false): Float32Array {
+  const spoken = augment && voice.engine === 'espeak-ng' ? withAccentVariants(text, rng, ACCENT_VARIANT_RATE) : text;
+  let speech = synthesize(spoken, voice, { rate: rng.uniform(0.75, 1.35), pitch: rng.uniform(0.15, 0.85) });
+  if (augment) speech = resample(speech, 16000 * rng.uniform(0.85, 1.25), 16000);
   const levelled = normalizePeak(speech, rng.uniform(-20, -1));
   const padded = pad(levelled, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.4));
   return noise === 'clean' ? padded : addNoise(padded, noise === '20dB' ? 20 : 10, rng);
@@ -77,7 +86,7 @@ export function generateCorpus(opts: CorpusOptions): Corpus {
     const uttSeed = rng.nextU32();
     for (const noise of noises) {
       // The same seed per utterance: in 'all' mode the conditions differ only in noise.
-      const f = modelFeatures(renderUtterance(text, voice, noise, new Rng(uttSeed), opts.perturb ?? false));
+      const f = modelFeatures(renderUtterance(text, voice, noise, new Rng(uttSeed), opts.augment ?? false));
       utterances.push({ text, voice: voiceName(voice), noise, steps: f.steps, offset });
       chunks.push(f.data);
       offset += f.data.length;
