@@ -11,6 +11,7 @@
 #include <node_api.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,8 +241,9 @@ static void *run_linear(void *arg) {
   return NULL;
 }
 
-/* Runs fn on two jobs, the second on its own thread (or here, when no thread can be started). */
-static void run_pair(void *(*fn)(void *), void *first, void *second) {
+/* Runs fn on one job, or on two with the second on its own thread (here, when none can be started). */
+static void run_workers(void *(*fn)(void *), void *first, void *second) {
+  if (!second) { fn(first); return; }
   pthread_t thread;
   const int spawned = pthread_create(&thread, NULL, fn, second) == 0;
   fn(first);
@@ -270,14 +272,25 @@ static napi_value fail(napi_env env, const char *msg) {
   return NULL;
 }
 
+/* Reads exactly `count` arguments of `fn` into a[], the first `nints` also as int32 into n[]; throws if the count differs. */
+static int get_args(napi_env env, napi_callback_info info, const char *fn, size_t count, napi_value *a, int nints, int32_t *n) {
+  size_t argc = count;
+  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
+  if (argc != count) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "rnnkit_native.%s: expected %zu arguments", fn, count);
+    napi_throw_error(env, NULL, msg);
+    return 0;
+  }
+  for (int i = 0; i < nints; i++) napi_get_value_int32(env, a[i], &n[i]);
+  return 1;
+}
+
 /* forward(cell, B, T, I, H, reverse, threads, x, wIh, wHh, bIh, bHh, lengths, h, c, y) */
 static napi_value forward(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
   napi_value a[16];
-  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
-  if (argc != 16) return fail(env, "rnnkit_native.forward: expected 16 arguments");
   int32_t n[7];
-  for (int i = 0; i < 7; i++) napi_get_value_int32(env, a[i], &n[i]);
+  if (!get_args(env, info, "forward", 16, a, 7, n)) return NULL;
   const int cell = n[0], B = n[1], T = n[2], I = n[3], H = n[4], reverse = n[5], threads = n[6];
   const int G = cell == CELL_LSTM ? 4 : cell == CELL_GRU ? 3 : 1;
   float *x, *wih, *whh, *bih, *bhh, *h, *c, *y;
@@ -305,8 +318,7 @@ static napi_value forward(napi_env env, napi_callback_info info) {
     jobs[w] = (Job){cell, B, T, I, H, G, reverse, B * w / workers, B * (w + 1) / workers,
                     x, wihT, whhT, bih, bhh, (const int32_t *)lp, h, cell == CELL_LSTM ? c : NULL, y, 0};
   }
-  if (workers == 2) run_pair(run_job, &jobs[0], &jobs[1]);
-  else run_job(&jobs[0]);
+  run_workers(run_job, &jobs[0], workers == 2 ? &jobs[1] : NULL);
   free(wihT);
   free(whhT);
   if (jobs[0].failed || (workers == 2 && jobs[1].failed)) return fail(env, "rnnkit_native.forward: out of memory");
@@ -315,12 +327,9 @@ static napi_value forward(napi_env env, napi_callback_info info) {
 
 /* linear(M, N, K, threads, x, w, b, y): y[M x N] = x[M x K]·wᵀ + b, w [N x K] as torch.nn.Linear. */
 static napi_value linear(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
   napi_value a[8];
-  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
-  if (argc != 8) return fail(env, "rnnkit_native.linear: expected 8 arguments");
   int32_t n[4];
-  for (int i = 0; i < 4; i++) napi_get_value_int32(env, a[i], &n[i]);
+  if (!get_args(env, info, "linear", 8, a, 4, n)) return NULL;
   const int M = n[0], N = n[1], K = n[2], threads = n[3];
   float *x, *w, *b, *y;
   size_t lx, lw, lb, ly;
@@ -334,8 +343,7 @@ static napi_value linear(napi_env env, napi_callback_info info) {
   const int workers = threads > 1 && (double)M * N * K > 1e6 ? 2 : 1;
   LinearJob jobs[2];
   for (int i = 0; i < workers; i++) jobs[i] = (LinearJob){N, K, M * i / workers, M * (i + 1) / workers, x, wT, b, y};
-  if (workers == 2) run_pair(run_linear, &jobs[0], &jobs[1]);
-  else run_linear(&jobs[0]);
+  run_workers(run_linear, &jobs[0], workers == 2 ? &jobs[1] : NULL);
   free(wT);
   return NULL;
 }
