@@ -1,10 +1,6 @@
 import { gemmNN, gemmNT, gemmTN } from '../src/core/gemm';
 import { Rng } from '../src/core/rng';
-
-/** Naive reference: C += op(A) op(B) with explicit index functions. */
-function reference(M: number, N: number, K: number, a: (i: number, k: number) => number, b: (k: number, j: number) => number, C: Float64Array): void {
-  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) for (let k = 0; k < K; k++) C[i * N + j] += a(i, k) * b(k, j);
-}
+import { naiveGemm } from './helpers/naive-gemm';
 
 const rand = (n: number, rng: Rng) => Float64Array.from({ length: n }, () => rng.normal());
 
@@ -26,7 +22,7 @@ describe.each(sizes)('GEMM kernels against a naive product, M=%i N=%i K=%i', (M,
     const A = rand(M * K + off, rng);
     const B = rand(N * K + off, rng);
     const want = C0.slice(off);
-    reference(M, N, K, (i, k) => a(A, i, k), (k, j) => b(B, k, j), want);
+    naiveGemm(M, N, K, (i, k) => a(A, i, k), (k, j) => b(B, k, j), want);
     const C = C0.slice();
     kernel(M, N, K, A, off, B, off, C, off);
     C.slice(off).forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));

@@ -3,6 +3,7 @@ import { nativeInferenceAvailable, nativeKernel, setNativeInference } from '../s
 import type { Seq } from '../src/core/seq';
 import { Sequential, type LayerSpec } from '../src/model';
 import { randomSeq } from './helpers/data';
+import { naiveGemm } from './helpers/naive-gemm';
 
 const TOL = 1e-5;
 const cpuHasAvx2 = process.platform === 'linux' && process.arch === 'x64' && /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
@@ -60,13 +61,8 @@ cases.push({ name: 'relu rnn', layers: [{ type: 'rnn', hiddenSize: 24, activatio
 /** y = x·wᵀ + b in float64, the reference for the native dense product. */
 function linearReference(M: number, N: number, K: number, x: Float32Array, w: Float32Array, b: Float32Array): Float64Array {
   const y = new Float64Array(M * N);
-  for (let m = 0; m < M; m++) {
-    for (let n = 0; n < N; n++) {
-      let s = b[n];
-      for (let k = 0; k < K; k++) s += x[m * K + k] * w[n * K + k];
-      y[m * N + n] = s;
-    }
-  }
+  for (let m = 0; m < M; m++) y.set(b, m * N);
+  naiveGemm(M, N, K, (i, k) => x[i * K + k], (k, j) => w[j * K + k], y);
   return y;
 }
 
