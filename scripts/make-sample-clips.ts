@@ -24,13 +24,20 @@ const CLIPS: { file: string; text: string; voice: VoiceSpec; noise: NoiseConditi
   { file: 'command-left.wav', text: 'left', voice: { engine: 'espeak-ng', voice: 'en-029', variant: 'm3' }, noise: 'clean' },
 ];
 
-const manifest = CLIPS.map((c, i) => {
-  const signal = renderUtterance(c.text, c.voice, c.noise, new Rng(700 + i));
+async function main(): Promise<void> {
+const manifest = await Promise.all(CLIPS.map(async (c, i) => {
+  const signal = await renderUtterance(c.text, c.voice, c.noise, new Rng(700 + i));
   const bytes = c.format === 'stereo-22k'
     ? encodeWav({ sampleRate: 22050, channels: [resample(signal, 16000, 22050), resample(signal, 16000, 22050)] })
     : encodeWav({ sampleRate: 16000, channels: [signal] });
   writeFileAtomic(path.join(OUT, c.file), bytes);
   return { file: c.file, text: c.text, voice: voiceName(c.voice), noise: c.noise, format: c.format === 'stereo-22k' ? 'stereo 22.05 kHz 16-bit PCM' : 'mono 16 kHz 16-bit PCM' };
-});
+}));
 writeFileAtomic(path.join(OUT, 'clips.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`wrote ${manifest.length} clips to audio/`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -19,9 +19,9 @@ const OUT = path.join(__dirname, '..', 'data', 'speech');
 
 type Kind = 'train' | 'val' | 'test';
 
-function shard(kind: Kind, count: number, seed: number, index: number): void {
+async function shard(kind: Kind, count: number, seed: number, index: number): Promise<void> {
   const t0 = Date.now();
-  const corpus = generateCorpus({
+  const corpus = await generateCorpus({
     count, seed, noise: kind === 'train' ? 'random' : 'all', augment: kind === 'train', voices: kind === 'train' ? TRAIN_VOICES : VALIDATION_VOICES,
     onProgress: (done, total) => {
       if (done % 200 === 0 || done === total) {
@@ -46,7 +46,7 @@ function merge(parts: Corpus[]): Corpus {
 async function main(): Promise<void> {
   if (process.argv[2] === '--shard') {
     const [kind, count, seed, index] = process.argv.slice(3);
-    shard(kind as Kind, Number(count), Number(seed), Number(index));
+    await shard(kind as Kind, Number(count), Number(seed), Number(index));
     return;
   }
   const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');

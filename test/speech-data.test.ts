@@ -14,19 +14,19 @@ describe('speech data', () => {
     expect(() => encodeWords('one hundred')).toThrow(/'hundred' is not in the vocabulary/);
   });
 
-  it('no training or validation voice is one of the reserved evaluation voices, and synthesis refuses those', () => {
+  it('no training or validation voice is one of the reserved evaluation voices, and synthesis refuses those', async () => {
     expect([...TRAIN_VOICES, ...VALIDATION_VOICES].filter(isReserved)).toEqual([]);
     const trainNames = new Set(TRAIN_VOICES.map((v) => `${v.engine}:${v.voice}`));
     expect(VALIDATION_VOICES.filter((v) => trainNames.has(`${v.engine}:${v.voice}`))).toEqual([]);
-    expect(() => synthesize('one', { engine: 'flite', voice: 'rms' }, { rate: 1, pitch: 0.5 })).toThrow(/reserved for evaluation/);
-    expect(() => synthesize('one', { engine: 'espeak-ng', voice: 'en-us-nyc', variant: 'f2' }, { rate: 1, pitch: 0.5 })).toThrow(/reserved/);
+    await expect(synthesize('one', { engine: 'flite', voice: 'rms' }, { rate: 1, pitch: 0.5 })).rejects.toThrow(/reserved for evaluation/);
+    await expect(synthesize('one', { engine: 'espeak-ng', voice: 'en-us-nyc', variant: 'f2' }, { rate: 1, pitch: 0.5 })).rejects.toThrow(/reserved/);
   });
 
-  it('accent variants: every word has some, each is spoken by espeak-ng as phonemes, the rate is honoured', () => {
+  it('accent variants: every word has some, each is spoken by espeak-ng as phonemes, the rate is honoured', async () => {
     expect(Object.keys(ACCENT_VARIANTS).sort()).toEqual([...WORDS].sort());
     for (const [word, variants] of Object.entries(ACCENT_VARIANTS)) {
       for (const v of variants) {
-        const audio = synthesize(`[[${v}]]`, { engine: 'espeak-ng', voice: 'en-us' }, { rate: 1, pitch: 0.5 });
+        const audio = await synthesize(`[[${v}]]`, { engine: 'espeak-ng', voice: 'en-us' }, { rate: 1, pitch: 0.5 });
         const peak = audio.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
         expect({ word, v, long: audio.length > 0.15 * 16000 && audio.length < 1.5 * 16000, audible: peak > 0.05 }).toEqual({ word, v, long: true, audible: true });
       }

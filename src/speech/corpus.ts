@@ -63,16 +63,16 @@ const ACCENT_VARIANT_RATE = 0.3;
  * and formants together, like a shorter or longer vocal tract: the few synthetic voices then
  * cover more speakers (in particular higher, female-like ones).
  */
-export function renderUtterance(text: string, voice: VoiceSpec, noise: NoiseCondition, rng: Rng, augment = false): Float32Array {
+export async function renderUtterance(text: string, voice: VoiceSpec, noise: NoiseCondition, rng: Rng, augment = false): Promise<Float32Array> {
   const spoken = augment && voice.engine === 'espeak-ng' ? withAccentVariants(text, rng, ACCENT_VARIANT_RATE) : text;
-  let speech = synthesize(spoken, voice, { rate: rng.uniform(0.75, 1.35), pitch: rng.uniform(0.15, 0.85) });
+  let speech = await synthesize(spoken, voice, { rate: rng.uniform(0.75, 1.35), pitch: rng.uniform(0.15, 0.85) });
   if (augment) speech = resample(speech, 16000 * rng.uniform(0.85, 1.25), 16000);
   const levelled = normalizePeak(speech, rng.uniform(-20, -1));
   const padded = pad(levelled, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.4));
   return noise === 'clean' ? padded : addNoise(padded, noise === '20dB' ? 20 : 10, rng);
 }
 
-export function generateCorpus(opts: CorpusOptions): Corpus {
+export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   const rng = new Rng(opts.seed);
   const conditions: NoiseCondition[] = ['clean', '20dB', '10dB'];
   const utterances: Utterance[] = [];
@@ -86,7 +86,7 @@ export function generateCorpus(opts: CorpusOptions): Corpus {
     const uttSeed = rng.nextU32();
     for (const noise of noises) {
       // The same seed per utterance: in 'all' mode the conditions differ only in noise.
-      const f = modelFeatures(renderUtterance(text, voice, noise, new Rng(uttSeed), opts.augment ?? false));
+      const f = modelFeatures(await renderUtterance(text, voice, noise, new Rng(uttSeed), opts.augment ?? false));
       utterances.push({ text, voice: voiceName(voice), noise, steps: f.steps, offset });
       chunks.push(f.data);
       offset += f.data.length;

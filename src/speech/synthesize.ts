@@ -45,7 +45,7 @@ export function isReserved(v: VoiceSpec): boolean {
 // The synthesisers' own chatter stays out of the caller's output (a failure still throws with it).
 const QUIET = { stdio: ['ignore', 'ignore', 'pipe'] as ['ignore', 'ignore', 'pipe'] };
 
-export function synthesize(text: string, voice: VoiceSpec, prosody: Prosody): Float32Array {
+export async function synthesize(text: string, voice: VoiceSpec, prosody: Prosody): Promise<Float32Array> {
   if (isReserved(voice)) throw new Error(`${voiceName(voice)} is reserved for evaluation and must not be synthesised for training`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-tts-'));
   const wav = path.join(dir, 'out.wav');
