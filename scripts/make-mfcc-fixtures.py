@@ -2,7 +2,7 @@
 """Reference MFCCs in numpy for test/fixtures/mfcc/reference.json.
 
 Implements the same recipe as src/audio/mfcc.ts + Meyda independently, in float64:
-Hamming window (400 samples) -> zero-pad to 512 -> |rfft| -> power -> Meyda's 40-band mel bank
+Hamming window (200 samples at 8 kHz) -> zero-pad to 256 -> |rfft| -> power -> Meyda's 26-band mel bank
 (bins floor((N+1) f / sr), Nyquist bin unused) -> log(1 + energy) -> DCT-II with scale 2 -> 13 coefficients.
 Run with Debian's python3-numpy: /usr/bin/python3 scripts/make-mfcc-fixtures.py
 """
@@ -11,17 +11,17 @@ import os
 
 import numpy as np
 
-SR, WIN, HOP, NFFT, BANDS, NCOEF, SCALE = 16000, 400, 160, 512, 40, 13, 32768.0
+SR, WIN, HOP, NFFT, BANDS, NCOEF, SCALE = 8000, 200, 80, 256, 26, 13, 32768.0
 
 
 def test_signal():
     """0.5 s: a rising chirp, a steady 300 Hz tone and deterministic noise, stored as float32."""
-    t = np.arange(8000) / SR
-    chirp = 0.4 * np.sin(2 * np.pi * (200 * t + 3000 * t * t))
+    t = np.arange(SR // 2) / SR
+    chirp = 0.4 * np.sin(2 * np.pi * (200 * t + 1500 * t * t))
     tone = 0.2 * np.sin(2 * np.pi * 300 * t)
     state = 12345
-    noise = np.empty(8000)
-    for i in range(8000):
+    noise = np.empty(SR // 2)
+    for i in range(SR // 2):
         state = (state * 1103515245 + 12345) % 2**32
         noise[i] = state / 2**32 - 0.5
     return (chirp + tone + 0.05 * noise).astype(np.float32)

@@ -8,13 +8,20 @@ import { Rng } from '../src/core/rng';
 import { encodeWav } from '../src/audio/wav';
 import { resample } from '../src/audio/resample';
 import { writeFileAtomic } from '../src/io/atomic-write';
-import { renderUtterance, type NoiseCondition } from '../src/speech/corpus';
+import { renderUtterance } from '../src/speech/corpus';
+import type { Condition } from '../src/speech/conditions';
 import { voiceName, type VoiceSpec } from '../src/speech/synthesize';
 
 const OUT = path.join(__dirname, '..', 'audio');
 const caribbean: VoiceSpec = { engine: 'espeak-ng', voice: 'en-029', variant: 'f2' };
 const caribbeanMale: VoiceSpec = { engine: 'espeak-ng', voice: 'en-029', variant: 'm6' };
-const CLIPS: { file: string; text: string; voice: VoiceSpec; noise: NoiseCondition; format?: 'stereo-22k' }[] = [
+type NoiseLabel = 'clean' | '20dB' | '10dB';
+const CONDITION: Record<NoiseLabel, Condition> = {
+  clean: { channel: 'wideband' },
+  '20dB': { channel: 'wideband', noise: { type: 'white', snrDb: 20 } },
+  '10dB': { channel: 'wideband', noise: { type: 'white', snrDb: 10 } },
+};
+const CLIPS: { file: string; text: string; voice: VoiceSpec; noise: NoiseLabel; format?: 'stereo-22k' }[] = [
   { file: 'digits-427.wav', text: 'four two seven', voice: caribbeanMale, noise: 'clean' },
   { file: 'digits-9015.wav', text: 'nine oh one five', voice: caribbean, noise: 'clean' },
   { file: 'digits-338-noisy.wav', text: 'three three eight', voice: caribbeanMale, noise: '20dB' },
@@ -26,7 +33,7 @@ const CLIPS: { file: string; text: string; voice: VoiceSpec; noise: NoiseConditi
 
 async function main(): Promise<void> {
 const manifest = await Promise.all(CLIPS.map(async (c, i) => {
-  const signal = await renderUtterance(c.text, c.voice, c.noise, new Rng(700 + i));
+  const signal = await renderUtterance(c.text, c.voice, CONDITION[c.noise], new Rng(700 + i));
   const bytes = c.format === 'stereo-22k'
     ? encodeWav({ sampleRate: 22050, channels: [resample(signal, 16000, 22050), resample(signal, 16000, 22050)] })
     : encodeWav({ sampleRate: 16000, channels: [signal] });

@@ -1,11 +1,12 @@
 /**
- * Synthesises the speech corpora into data/speech/ (needs Debian's espeak-ng and flite):
- *   train: digit strings and command words from the training voices, random noise condition;
- *   val:   the same kinds of utterances from voices never used in training, each in every
- *          noise condition (clean, 20 dB, 10 dB SNR); picks the best epoch while training;
- *   test:  more of the same from the validation voices with other seeds, for the reported
- *          figures (npm run eval:speech), so that they are not the ones the epoch was picked on.
- * Usage: npm run speech:corpus -- [trainCount=10000] [valCount=600] [testCount=600] [--only train|val|test]
+ * Synthesises the speech corpora into data/speech/ (needs Debian's espeak-ng, flite, festival, sox):
+ *   train: digit strings and command words from the training voices, each in a random
+ *          recording condition (noise, room, microphone, telephone line; see conditions.ts);
+ *   val:   the same kinds of utterances from voices never used in training, each in one of the
+ *          test's recording conditions at random; picks the best epoch while training;
+ *   test:  the test voices (an unseen accent and a held-out recorded speaker), every utterance
+ *          in every test condition, for the reported figures (npm run eval:speech).
+ * Usage: npm run speech:corpus -- [trainCount=12000] [valCount=1000] [testCount=600] [--only train|val|test]
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
 import { fork } from 'child_process';
@@ -13,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { concatFloat32 } from '../src/core/dtype';
 import { generateCorpus, loadCorpus, saveCorpus, type Corpus } from '../src/speech/corpus';
-import { TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
+import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 
 const OUT = path.join(__dirname, '..', 'data', 'speech');
 
@@ -22,7 +23,8 @@ type Kind = 'train' | 'val' | 'test';
 async function shard(kind: Kind, count: number, seed: number, index: number): Promise<void> {
   const t0 = Date.now();
   const corpus = await generateCorpus({
-    count, seed, noise: kind === 'train' ? 'random' : 'all', augment: kind === 'train', voices: kind === 'train' ? TRAIN_VOICES : VALIDATION_VOICES,
+    count, seed, mode: kind === 'train' ? 'train' : kind === 'val' ? 'one-condition' : 'every-condition',
+    voices: kind === 'train' ? TRAIN_VOICES : kind === 'val' ? VALIDATION_VOICES : TEST_VOICES,
     onProgress: (done, total) => {
       if (done % 200 === 0 || done === total) {
         const s = (Date.now() - t0) / 1000;
@@ -51,8 +53,8 @@ async function main(): Promise<void> {
   }
   const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  const trainCount = Number(positional[0] ?? 10000);
-  const valCount = Number(positional[1] ?? 600);
+  const trainCount = Number(positional[0] ?? 12000);
+  const valCount = Number(positional[1] ?? 1000);
   const testCount = Number(positional[2] ?? 600);
   fs.mkdirSync(OUT, { recursive: true });
   const kinds = only ? [only] : ['train', 'val', 'test'];

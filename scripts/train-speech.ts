@@ -16,6 +16,7 @@ import { formatDuration } from '../src/train/progress';
 import { greedyDecode } from '../src/train/ctc-decode';
 import { loadCorpus, type Corpus } from '../src/speech/corpus';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
+import { maskBatch } from '../src/speech/spec-augment';
 import { Scoreboard } from '../src/speech/metrics';
 import { CLASSES, decodeWords, utteranceKind } from '../src/speech/vocabulary';
 
@@ -38,8 +39,7 @@ function evaluateWer(model: Sequential, corpus: Corpus): Scoreboard {
     ids.forEach((id, k) => {
       const u = corpus.utterances[id];
       const hyp = decodeWords(greedyDecode(out.data.subarray(k * out.time * CLASSES), b.lengths[k], CLASSES));
-      const kind = utteranceKind(u.text);
-      board.add(`${kind}/${u.noise}`, u.text, hyp);
+      board.add(`${utteranceKind(u.text)}/${u.condition}`, u.text, hyp);
       board.add('all', u.text, hyp);
     });
   }
@@ -83,7 +83,9 @@ function main(): void {
     let count = 0;
     const te = Date.now();
     order.forEach((bi, k) => {
-      const r = trainStep(model, corpusBatch(train, buckets[bi]), { loss, optimizer, clipNorm: 5 });
+      const batch = corpusBatch(train, buckets[bi]);
+      maskBatch(batch, rng);
+      const r = trainStep(model, batch, { loss, optimizer, clipNorm: 5 });
       sum += r.lossSum;
       count += r.count;
       if ((k + 1) % 50 === 0) process.stdout.write(`  epoch ${epoch + 1} batch ${k + 1}/${order.length} loss ${(sum / count).toFixed(3)}\r`);

@@ -39,10 +39,11 @@ describe('speech data', () => {
     expect(varied / 400).toBeLessThan(0.32);
   });
 
-  it('noise is added at the requested SNR over the speech part', () => {
+  it('noise of every type is added at the requested SNR over the speech part', () => {
     const speech = pad(normalizePeak(Float32Array.from({ length: 16000 }, (_, i) => Math.sin(i / 9)), -6), 0.3, 0.3);
-    for (const snr of [20, 10]) {
-      const noisy = addNoise(speech, snr, new Rng(snr));
+    const pool = [Float32Array.from({ length: 5000 }, (_, i) => Math.sin(i / 13) * Math.sin(i / 700))];
+    for (const [type, snr] of [['white', 20], ['brown', 10], ['pink', 20], ['pink', 10], ['babble', 10]] as const) {
+      const noisy = addNoise(speech, type, snr, new Rng(snr), pool);
       const active = speech.map((v) => (Math.abs(v) > 0.005 ? 1 : 0));
       let ps = 0;
       let pn = 0;

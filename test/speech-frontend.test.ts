@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { addDeltas, cmvn, frameCount, mfcc, MFCC, speechFeatures } from '../src/audio/mfcc';
+import { addDeltas, analysisBand, cmvn, frameCount, mfcc, MFCC, speechFeatures } from '../src/audio/mfcc';
 import { resample } from '../src/audio/resample';
 
 describe('MFCC (Meyda) against the numpy reference', () => {
@@ -10,7 +10,7 @@ describe('MFCC (Meyda) against the numpy reference', () => {
 
   it('has one frame per 10 ms hop of a 25 ms window', () => {
     expect(ours.frames).toBe(fx.frames);
-    expect(frameCount(16000)).toBe(98);
+    expect(frameCount(8000)).toBe(98);
     expect(frameCount(100)).toBe(1);
   });
 
@@ -44,6 +44,15 @@ describe('deltas and CMVN', () => {
     expect(mean).toBeCloseTo(0, 5);
     expect(variance).toBeCloseTo(1, 4);
     expect(col(1).every((v) => v === 0)).toBe(true);
+  });
+
+  it('the analysis band is 8 kHz audio without content below the high-pass corner', () => {
+    const tone = (hz: number) => Float32Array.from({ length: 16000 }, (_, i) => Math.sin((2 * Math.PI * hz * i) / 16000));
+    const rms = (x: Float32Array) => Math.sqrt(x.subarray(800).reduce((s, v) => s + v * v, 0) / (x.length - 800));
+    expect(analysisBand(tone(1000)).length).toBe(8000);
+    expect(rms(analysisBand(tone(1000)))).toBeGreaterThan(0.69); // passband: 1/√2 kept
+    expect(rms(analysisBand(tone(60)))).toBeLessThan(0.005); // mains hum: < -43 dB
+    expect(rms(analysisBand(tone(5000)))).toBeLessThan(0.01); // above the 4 kHz band
   });
 
   it('speechFeatures gives 39 values per frame', () => {

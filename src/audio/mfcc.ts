@@ -1,3 +1,6 @@
+import { highpass } from './biquad';
+import { resample } from './resample';
+
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const Meyda = require('meyda') as MeydaStatic;
 
@@ -10,15 +13,23 @@ interface MeydaStatic {
   extract(feature: 'mfcc', signal: Float32Array): number[];
 }
 
-/** Speech front-end settings (documented in the README). */
+/**
+ * Speech front-end settings (documented in the README). The analysis runs on telephone-band
+ * audio (8 kHz, high-passed at 250 Hz) whatever the input: wideband, telephone and
+ * headset recordings then give the model the same kind of features, instead of a model
+ * that has learnt the 4–8 kHz band of its training voices and breaks without it.
+ */
 export const MFCC = {
-  sampleRate: 16000,
+  sampleRate: 8000,
+  /** High-pass corner: below it telephone lines pass nothing, so no input may carry it. */
+  highpassHz: 250,
   /** 25 ms analysis window, Hamming-weighted, zero-padded to the FFT size. */
-  windowLength: 400,
+  windowLength: 200,
   /** 10 ms hop. */
-  hop: 160,
-  fftSize: 512,
-  melBands: 40,
+  hop: 80,
+  fftSize: 256,
+  /** 26 bands over 0–4 kHz (the usual count for telephone speech). */
+  melBands: 26,
   coefficients: 13,
   /** Samples are scaled to the 16-bit range first: Meyda takes log(1 + energy), which is only log-like for energies well above 1. */
   inputScale: 32768,
@@ -30,7 +41,7 @@ export function frameCount(samples: number): number {
   return samples < MFCC.windowLength ? 1 : 1 + Math.floor((samples - MFCC.windowLength) / MFCC.hop);
 }
 
-/** 13 MFCCs per 10 ms frame with Meyda: returns [frames, 13] row-major. */
+/** 13 MFCCs per 10 ms frame of an MFCC.sampleRate signal, with Meyda: returns [frames, 13] row-major. */
 export function mfcc(signal: Float32Array): { frames: number; data: Float32Array } {
   Meyda.bufferSize = MFCC.fftSize;
   Meyda.sampleRate = MFCC.sampleRate;
@@ -90,8 +101,13 @@ export function cmvn(data: Float32Array, frames: number, d: number): Float32Arra
   return data;
 }
 
-/** The full front end for a 16 kHz signal: MFCC + Δ + ΔΔ, CMVN; [frames, 39]. */
+/** A 16 kHz signal as the MFCC analysis takes it: resampled to 8 kHz and high-passed. */
+export function analysisBand(signal16k: Float32Array): Float32Array {
+  return highpass(resample(signal16k, 16000, MFCC.sampleRate), MFCC.highpassHz, MFCC.sampleRate);
+}
+
+/** The full front end for a 16 kHz signal: telephone band, MFCC + Δ + ΔΔ, CMVN; [frames, 39]. */
 export function speechFeatures(signal16k: Float32Array): { frames: number; data: Float32Array } {
-  const { frames, data } = mfcc(signal16k);
+  const { frames, data } = mfcc(analysisBand(signal16k));
   return { frames, data: cmvn(addDeltas(data, frames, MFCC.coefficients), frames, 3 * MFCC.coefficients) };
 }

@@ -15,12 +15,49 @@ export function pad(x: Float32Array, before: number, after: number): Float32Arra
   return out;
 }
 
+export type NoiseType = 'white' | 'brown' | 'pink' | 'babble';
+
+/** White, brown (integrated, leaky: hum and rumble) or pink (−3 dB/octave, Paul Kellet's filter) noise. */
+export function coloredNoise(n: number, type: Exclude<NoiseType, 'babble'>, rng: Rng): Float32Array {
+  const out = new Float32Array(n);
+  let s = 0;
+  const b = [0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const w = rng.normal();
+    if (type === 'white') out[i] = w;
+    else if (type === 'brown') out[i] = s = 0.98 * s + w;
+    else {
+      b[0] = 0.99886 * b[0] + w * 0.0555179;
+      b[1] = 0.99332 * b[1] + w * 0.0750759;
+      b[2] = 0.969 * b[2] + w * 0.153852;
+      b[3] = 0.8665 * b[3] + w * 0.3104856;
+      b[4] = 0.55 * b[4] + w * 0.5329522;
+      b[5] = -0.7616 * b[5] - w * 0.016898;
+      out[i] = b[0] + b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + w * 0.5362;
+      b[6] = w * 0.115926;
+    }
+  }
+  return out;
+}
+
 /**
- * Adds noise at the given signal-to-noise ratio, measured over the speech (samples above
- * 1% of the peak) so that padding does not change the effective SNR. The noise is white
- * or, half of the time, brown-ish (integrated and leaky), like hum and rumble.
+ * Babble: several other utterances from `pool` (clean speech of other talkers), each
+ * starting at a random offset and looped to cover `n` samples, summed.
  */
-export function addNoise(x: Float32Array, snrDb: number, rng: Rng): Float32Array {
+export function babble(n: number, pool: readonly Float32Array[], talkers: number, rng: Rng): Float32Array {
+  if (pool.length === 0) throw new Error('babble needs a pool of speech');
+  const out = new Float32Array(n);
+  for (let k = 0; k < talkers; k++) {
+    const src = pool[rng.int(pool.length)];
+    const start = rng.int(src.length);
+    const gain = rng.uniform(0.5, 1);
+    for (let i = 0; i < n; i++) out[i] += gain * src[(start + i) % src.length];
+  }
+  return out;
+}
+
+/** Mean power of the speech in `x`: samples above 1% of the peak, so padding does not change the SNR. */
+function speechPower(x: Float32Array): number {
   let peak = 0;
   for (const v of x) peak = Math.max(peak, Math.abs(v));
   let power = 0;
@@ -31,18 +68,20 @@ export function addNoise(x: Float32Array, snrDb: number, rng: Rng): Float32Array
       n++;
     }
   }
-  power /= Math.max(1, n);
-  const noise = new Float32Array(x.length);
-  const brown = rng.next() < 0.5;
-  let state = 0;
+  return power / Math.max(1, n);
+}
+
+/** Adds `noise` (same length as x) scaled to the given signal-to-noise ratio over the speech. */
+export function mixAtSnr(x: Float32Array, noise: Float32Array, snrDb: number): Float32Array {
   let noisePower = 0;
-  for (let i = 0; i < noise.length; i++) {
-    const w = rng.normal();
-    state = brown ? 0.98 * state + w : w;
-    noise[i] = state;
-    noisePower += state * state;
-  }
+  for (const v of noise) noisePower += v * v;
   noisePower /= Math.max(1, noise.length);
-  const scale = Math.sqrt(power / Math.pow(10, snrDb / 10) / Math.max(noisePower, 1e-12));
+  const scale = Math.sqrt(speechPower(x) / Math.pow(10, snrDb / 10) / Math.max(noisePower, 1e-12));
   return x.map((v, i) => v + noise[i] * scale);
+}
+
+/** Adds noise of a given type at a given SNR (babble draws 3–6 talkers from `babblePool`). */
+export function addNoise(x: Float32Array, type: NoiseType, snrDb: number, rng: Rng, babblePool: readonly Float32Array[] = []): Float32Array {
+  const noise = type === 'babble' ? babble(x.length, babblePool, 3 + rng.int(4), rng) : coloredNoise(x.length, type, rng);
+  return mixAtSnr(x, noise, snrDb);
 }

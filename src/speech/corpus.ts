@@ -3,7 +3,8 @@ import { concatFloat32 } from '../core/dtype';
 import { Rng } from '../core/rng';
 import { writeFileAtomic } from '../io/atomic-write';
 import { resample } from '../audio/resample';
-import { addNoise, normalizePeak, pad } from './augment';
+import { normalizePeak, pad } from './augment';
+import { applyCondition, conditionName, randomTrainingCondition, TEST_CONDITIONS, type Condition } from './conditions';
 import { FEATURE_DIM, modelFeatures } from './features';
 import { withAccentVariants } from './pronunciations';
 import { synthesize, voiceName, type VoiceSpec } from './synthesize';
@@ -15,13 +16,14 @@ import { COMMAND_WORDS, DIGIT_WORDS } from './vocabulary';
  * atomically. Generation is seeded: the same options give the same files.
  */
 export const CORPUS_FORMAT = 'rnnkit-speech-corpus';
-
-export type NoiseCondition = 'clean' | '20dB' | '10dB';
+/** Version 2: features from the telephone-band front end, one recording condition per utterance. */
+const CORPUS_VERSION = 2;
 
 export interface Utterance {
   text: string;
   voice: string;
-  noise: NoiseCondition;
+  /** The recording condition's name (conditionName), or 'train' for training's random ones. */
+  condition: string;
   steps: number;
   /** Offset of the first feature value in the .f32 file, in floats. */
   offset: number;
@@ -33,14 +35,18 @@ export interface Corpus {
   features: Float32Array;
 }
 
+/**
+ * How utterances are recorded: 'train' draws a random condition per utterance (and
+ * augments the speech itself); 'every-condition' renders each utterance in each of
+ * TEST_CONDITIONS (the test); 'one-condition' in one of them at random (validation).
+ */
+export type CorpusMode = 'train' | 'every-condition' | 'one-condition';
+
 export interface CorpusOptions {
   count: number;
   voices: VoiceSpec[];
   seed: number;
-  /** Noise conditions drawn per utterance (training), or every utterance in every condition (evaluation). */
-  noise: 'random' | 'all';
-  /** Training augmentation of every utterance: accent variants and speed perturbation. */
-  augment?: boolean;
+  mode: CorpusMode;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -57,53 +63,77 @@ export function sampleText(rng: Rng): string {
 const ACCENT_VARIANT_RATE = 0.3;
 
 /**
- * One utterance as the corpus stores it: synthesised, levelled, padded, with noise.
+ * Clean speech as the corpus stores it: synthesised, levelled, padded with silence.
  * With `augment` (training data), espeak-ng voices say some words with accent variants
  * (see pronunciations.ts), and a speed perturbation (×0.85–1.25 by resampling) scales pitch
  * and formants together, like a shorter or longer vocal tract: the few synthetic voices then
  * cover more speakers (in particular higher, female-like ones).
  */
-export async function renderUtterance(text: string, voice: VoiceSpec, noise: NoiseCondition, rng: Rng, augment = false): Promise<Float32Array> {
+export async function speakUtterance(text: string, voice: VoiceSpec, rng: Rng, augment = false): Promise<Float32Array> {
   const spoken = augment && voice.engine === 'espeak-ng' ? withAccentVariants(text, rng, ACCENT_VARIANT_RATE) : text;
   let speech = await synthesize(spoken, voice, { rate: rng.uniform(0.75, 1.35), pitch: rng.uniform(0.15, 0.85) });
   if (augment) speech = resample(speech, 16000 * rng.uniform(0.85, 1.25), 16000);
   const levelled = normalizePeak(speech, rng.uniform(-20, -1));
-  const padded = pad(levelled, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.4));
-  return noise === 'clean' ? padded : addNoise(padded, noise === '20dB' ? 20 : 10, rng);
+  return pad(levelled, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.4));
+}
+
+/** One utterance in a given recording condition (the sample clips and the notebooks use this). */
+export async function renderUtterance(text: string, voice: VoiceSpec, condition: Condition, rng: Rng, babblePool: readonly Float32Array[] = []): Promise<Float32Array> {
+  return applyCondition(await speakUtterance(text, voice, rng), condition, rng, babblePool);
+}
+
+/** Talkers for babble noise: clean utterances of the corpus's own voices, made once per corpus. */
+const BABBLE_POOL_SIZE = 24;
+
+async function babblePool(voices: VoiceSpec[], rng: Rng): Promise<Float32Array[]> {
+  const pool: Float32Array[] = [];
+  for (let i = 0; i < BABBLE_POOL_SIZE; i++) {
+    const text = Array.from({ length: 6 }, () => sampleText(rng)).join(' ');
+    pool.push(await speakUtterance(text, voices[rng.int(voices.length)], rng));
+  }
+  return pool;
 }
 
 export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   const rng = new Rng(opts.seed);
-  const conditions: NoiseCondition[] = ['clean', '20dB', '10dB'];
+  const babble = await babblePool(opts.voices, new Rng(opts.seed ^ 0x5bd1e995));
   const utterances: Utterance[] = [];
   const chunks: Float32Array[] = [];
   let offset = 0;
-  const total = opts.count * (opts.noise === 'all' ? 3 : 1);
+  const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
+  const add = (text: string, voice: VoiceSpec, condition: string, signal: Float32Array) => {
+    const f = modelFeatures(signal);
+    utterances.push({ text, voice: voiceName(voice), condition, steps: f.steps, offset });
+    chunks.push(f.data);
+    offset += f.data.length;
+    opts.onProgress?.(utterances.length, total);
+  };
   for (let i = 0; i < opts.count; i++) {
     const text = sampleText(rng);
     const voice = opts.voices[rng.int(opts.voices.length)];
-    const noises = opts.noise === 'all' ? conditions : [conditions[rng.int(3)]];
-    const uttSeed = rng.nextU32();
-    for (const noise of noises) {
-      // The same seed per utterance: in 'all' mode the conditions differ only in noise.
-      const f = modelFeatures(await renderUtterance(text, voice, noise, new Rng(uttSeed), opts.augment ?? false));
-      utterances.push({ text, voice: voiceName(voice), noise, steps: f.steps, offset });
-      chunks.push(f.data);
-      offset += f.data.length;
-      opts.onProgress?.(utterances.length, total);
+    const uttRng = new Rng(rng.nextU32());
+    const speech = await speakUtterance(text, voice, uttRng, opts.mode === 'train');
+    if (opts.mode === 'train') {
+      add(text, voice, 'train', randomTrainingCondition(speech, uttRng, babble));
+      continue;
     }
+    const conditions = opts.mode === 'every-condition' ? TEST_CONDITIONS : [TEST_CONDITIONS[rng.int(TEST_CONDITIONS.length)]];
+    const conditionSeed = uttRng.nextU32();
+    // The same noise seed in every condition: conditions of one utterance differ only in the condition.
+    for (const c of conditions) add(text, voice, conditionName(c), applyCondition(speech, c, new Rng(conditionSeed), babble));
   }
   return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks) };
 }
 
 export function saveCorpus(corpus: Corpus, base: string): void {
   writeFileAtomic(`${base}.f32`, new Uint8Array(corpus.features.buffer, corpus.features.byteOffset, corpus.features.byteLength));
-  writeFileAtomic(`${base}.json`, JSON.stringify({ format: CORPUS_FORMAT, version: 1, featureDim: corpus.featureDim, utterances: corpus.utterances }));
+  writeFileAtomic(`${base}.json`, JSON.stringify({ format: CORPUS_FORMAT, version: CORPUS_VERSION, featureDim: corpus.featureDim, utterances: corpus.utterances }));
 }
 
 export function loadCorpus(base: string): Corpus {
   const manifest = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
   if (manifest.format !== CORPUS_FORMAT) throw new Error(`${base}.json is not an rnnkit speech corpus`);
+  if (manifest.version !== CORPUS_VERSION) throw new Error(`${base}.json is a version ${manifest.version} speech corpus; this rnnkit reads version ${CORPUS_VERSION} (npm run speech:corpus remakes it)`);
   const bytes = fs.readFileSync(`${base}.f32`);
   const features = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   return { featureDim: manifest.featureDim, utterances: manifest.utterances, features };

@@ -26,3 +26,6 @@ export const TRAIN_VOICES: VoiceSpec[] = [
 export const VALIDATION_VOICES: VoiceSpec[] = ['', 'f2', 'm3', 'f4', 'm6', 'klatt3'].map((variant) => ({
   engine: 'espeak-ng' as const, voice: 'en-029', ...(variant ? { variant } : {}),
 }));
+
+/** Test voices: the unseen accent (as validation, other utterances) and a recorded speaker no model trains on. */
+export const TEST_VOICES: VoiceSpec[] = [...VALIDATION_VOICES, ...VALIDATION_VOICES.map(() => ({ engine: 'flite' as const, voice: 'awb' }))];

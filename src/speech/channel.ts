@@ -1,0 +1,128 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Rng } from '../core/rng';
+
+/**
+ * What a recording channel does to speech, simulated with Debian's sox (apt-get install sox
+ * libsox-fmt-all): telephone band and codecs, rooms, microphone colouring and clipping.
+ * Every function takes and returns 16 kHz mono samples in [-1, 1].
+ */
+const RATE = 16000;
+
+/** Runs `sox` from stdin to stdout in the given raw formats. */
+function soxPipe(input: Float32Array | Buffer, inFormat: string[], outFormat: string[], effects: string[]): Buffer {
+  return execFileSync('sox', ['-V1', ...inFormat, '-', ...outFormat, '-', ...effects], {
+    input: Buffer.from(input.buffer, input.byteOffset, input.byteLength),
+    maxBuffer: 1 << 30,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+const F32 = ['-t', 'f32', '-r', String(RATE), '-c', '1'];
+
+function toFloat32(bytes: Buffer): Float32Array {
+  const copy = new Uint8Array(bytes.byteLength - (bytes.byteLength % 4));
+  copy.set(bytes.subarray(0, copy.byteLength));
+  return new Float32Array(copy.buffer);
+}
+
+/** Applies sox effects (e.g. ['highpass', '200']) and keeps the length. */
+export function soxEffects(x: Float32Array, effects: string[]): Float32Array {
+  const y = toFloat32(soxPipe(x, F32, F32, effects));
+  return fitLength(y, x.length);
+}
+
+function fitLength(y: Float32Array, n: number): Float32Array {
+  if (y.length === n) return y;
+  const out = new Float32Array(n);
+  out.set(y.subarray(0, n));
+  return out;
+}
+
+/** Telephone codecs sox can encode and decode: G.711 μ-law and A-law, GSM 06.10 full rate, AMR narrowband. */
+export type TelephoneCodec = 'none' | 'ulaw' | 'alaw' | 'gsm' | 'amr-nb';
+const CODEC_TYPE: Record<Exclude<TelephoneCodec, 'none'>, string> = { ulaw: 'ul', alaw: 'al', gsm: 'gsm', 'amr-nb': 'amr-nb' };
+
+/**
+ * A telephone line: band-pass (default 300–3400 Hz), 8 kHz, the codec's encode/decode, back
+ * to 16 kHz. The codec runs for real (sox writes and reads its bitstream).
+ */
+export function telephone(x: Float32Array, codec: TelephoneCodec, band: [number, number] = [300, 3400]): Float32Array {
+  const line = codec === 'none' ? ['-t', 'f32', '-r', '8000', '-c', '1'] : ['-t', CODEC_TYPE[codec], '-r', '8000', '-c', '1'];
+  const encoded = soxPipe(x, F32, line, ['sinc', `${band[0]}-${band[1]}`, 'rate', '8000']);
+  return fitLength(toFloat32(soxPipe(encoded, line, F32, [])), x.length);
+}
+
+/** sox's reverb (a Freeverb-style algorithm): the room model used in training. */
+export function soxReverb(x: Float32Array, reverberance: number, hfDamping: number, roomScale: number, preDelayMs: number): Float32Array {
+  return soxEffects(x, ['reverb', String(reverberance), String(hfDamping), String(roomScale), '100', String(preDelayMs)]);
+}
+
+/**
+ * A measured-style room: convolution with a synthetic impulse response (direct path, then
+ * exponentially decaying noise with the given RT60, darker as it decays). A different room
+ * model from training's sox reverb, so the test does not reward learning one algorithm.
+ */
+export function roomImpulseReverb(x: Float32Array, rt60: number, directToReverbDb: number, rng: Rng): Float32Array {
+  const n = Math.round(rt60 * RATE);
+  const rir = new Float64Array(n);
+  let lp = 0;
+  let energy = 0;
+  for (let i = 1; i < n; i++) {
+    const decay = Math.pow(10, (-3 * i) / n); // -60 dB at rt60
+    const a = 0.2 + 0.7 * (i / n); // more high-frequency loss later in the tail
+    lp = a * lp + (1 - a) * rng.normal();
+    rir[i] = lp * decay;
+    energy += rir[i] * rir[i];
+  }
+  const tailGain = Math.pow(10, -directToReverbDb / 20) / Math.sqrt(Math.max(energy, 1e-12));
+  for (let i = 1; i < n; i++) rir[i] *= tailGain;
+  rir[0] = 1;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-rir-'));
+  try {
+    const file = path.join(dir, 'rir.txt');
+    fs.writeFileSync(file, Array.from(rir, (v) => v.toPrecision(6)).join('\n'));
+    return soxEffects(x, ['fir', file]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Hard clipping at `fraction` of the signal's peak (an overdriven microphone input). */
+export function clip(x: Float32Array, fraction: number): Float32Array {
+  let peak = 0;
+  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  const limit = peak * fraction;
+  return x.map((v) => Math.max(-limit, Math.min(limit, v)));
+}
+
+/** Rounds to 16-bit steps: what a WAV file keeps of a quiet recording. */
+export function quantize16(x: Float32Array): Float32Array {
+  return x.map((v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))) / 32768);
+}
+
+/** Microphone colouring: band limits and a spectral tilt (bass and treble shelves, dB). */
+export function microphone(x: Float32Array, lowCutHz: number, highCutHz: number, bassDb: number, trebleDb: number, peakBoost?: { hz: number; db: number }): Float32Array {
+  const effects = ['highpass', String(lowCutHz), 'lowpass', String(highCutHz), 'bass', String(bassDb), 'treble', String(trebleDb)];
+  if (peakBoost) effects.push('equalizer', String(peakBoost.hz), '1q', String(peakBoost.db));
+  return soxEffects(x, effects);
+}
+
+/** The random channel of one training utterance: each stage drawn independently. */
+export function randomTrainingChannel(x: Float32Array, rng: Rng): Float32Array {
+  let y = x;
+  if (rng.next() < 0.25) y = soxReverb(y, rng.uniform(10, 90), rng.uniform(0, 100), rng.uniform(10, 100), rng.uniform(0, 30));
+  if (rng.next() < 0.4) {
+    y = microphone(y, rng.uniform(40, 400), rng.uniform(3500, 7800), rng.uniform(-12, 8), rng.uniform(-12, 10),
+      rng.next() < 0.5 ? { hz: rng.uniform(800, 4000), db: rng.uniform(-8, 10) } : undefined);
+  }
+  if (rng.next() < 0.1) y = clip(y, rng.uniform(0.2, 0.7));
+  if (rng.next() < 0.35) {
+    // μ-law and GSM are the test's telephone codecs: training uses A-law, AMR and a clean band.
+    const codecs: TelephoneCodec[] = ['none', 'alaw', 'amr-nb'];
+    y = telephone(y, codecs[rng.int(codecs.length)], [rng.uniform(150, 450), rng.uniform(3000, 3800)]);
+  }
+  return y;
+}

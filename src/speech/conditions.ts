@@ -1,0 +1,65 @@
+import type { Rng } from '../core/rng';
+import { addNoise, normalizePeak, type NoiseType } from './augment';
+import { clip, microphone, quantize16, randomTrainingChannel, roomImpulseReverb, telephone } from './channel';
+
+/**
+ * Recording conditions the transcriber is measured in: a channel (how the speech reached
+ * the file) and background noise added at the talker's side, before the channel.
+ * Training draws its own random channels (randomTrainingChannel) from other settings and,
+ * where it can, other models: GSM coding, pink noise and the impulse-response room are never
+ * used in training, so the test says how well the model generalises to them.
+ */
+export type ChannelName = 'wideband' | 'telephone-ulaw' | 'telephone-gsm' | 'reverb' | 'cheap-mic' | 'low-level';
+
+export interface Condition {
+  channel: ChannelName;
+  noise?: { type: NoiseType; snrDb: number };
+}
+
+const CHANNELS: Record<ChannelName, (x: Float32Array, rng: Rng) => Float32Array> = {
+  wideband: (x) => x,
+  'telephone-ulaw': (x) => telephone(x, 'ulaw'),
+  'telephone-gsm': (x) => telephone(x, 'gsm'),
+  reverb: (x, rng) => roomImpulseReverb(x, 0.6, 0, rng),
+  // A small, tinny, overdriven microphone: no bass, a presence peak, clipped at a third of the peak.
+  'cheap-mic': (x) => clip(microphone(x, 300, 4500, -6, 4, { hz: 2500, db: 9 }), 0.35),
+  // Recorded 40 dB too quietly: 16-bit steps become audible against the speech.
+  'low-level': (x) => quantize16(normalizePeak(x, -42)),
+};
+
+export function conditionName(c: Condition): string {
+  return c.noise ? `${c.channel} + ${c.noise.type} ${c.noise.snrDb} dB` : `${c.channel}, clean`;
+}
+
+const noisy = (channel: ChannelName, type: NoiseType, snrDb: number): Condition => ({ channel, noise: { type, snrDb } });
+
+/** The evaluation's conditions: every channel clean and at 20 dB SNR, and the noise types at 20 and 10 dB. */
+export const TEST_CONDITIONS: readonly Condition[] = [
+  { channel: 'wideband' },
+  noisy('wideband', 'white', 20), noisy('wideband', 'white', 10),
+  noisy('wideband', 'pink', 20), noisy('wideband', 'pink', 10),
+  noisy('wideband', 'babble', 20), noisy('wideband', 'babble', 10),
+  { channel: 'telephone-ulaw' }, noisy('telephone-ulaw', 'pink', 20),
+  { channel: 'telephone-gsm' }, noisy('telephone-gsm', 'pink', 20),
+  { channel: 'reverb' }, noisy('reverb', 'pink', 20),
+  { channel: 'cheap-mic' }, noisy('cheap-mic', 'pink', 20),
+  { channel: 'low-level' },
+];
+
+/** Clean speech through a named condition; `babblePool` is other talkers' speech for babble noise. */
+export function applyCondition(speech: Float32Array, c: Condition, rng: Rng, babblePool: readonly Float32Array[]): Float32Array {
+  const withNoise = c.noise ? addNoise(speech, c.noise.type, c.noise.snrDb, rng, babblePool) : speech;
+  return CHANNELS[c.channel](withNoise, rng);
+}
+
+/** Training noise: none a third of the time, else white, brown or babble at 5–30 dB SNR (pink is kept for the test). */
+const TRAIN_NOISES: NoiseType[] = ['white', 'brown', 'babble'];
+
+/** One training utterance's random recording condition: noise, channel, level, 16-bit storage. */
+export function randomTrainingCondition(speech: Float32Array, rng: Rng, babblePool: readonly Float32Array[]): Float32Array {
+  let x = speech;
+  if (rng.next() >= 0.33) x = addNoise(x, TRAIN_NOISES[rng.int(TRAIN_NOISES.length)], rng.uniform(5, 30), rng, babblePool);
+  x = randomTrainingChannel(x, rng);
+  return quantize16(normalizePeak(x, rng.uniform(-45, -1)));
+}
+

@@ -1,0 +1,60 @@
+import { Scoreboard } from './metrics';
+import { utteranceKind } from './vocabulary';
+
+/** One row of the evaluation: a voice family in one recording condition. */
+export interface ConditionResult {
+  voices: string;
+  condition: string;
+  digitStrings: number;
+  digitWer: number;
+  commands: number;
+  commandAccuracy: number;
+}
+
+/** 'espeak-ng:en-029+f2' -> 'espeak-ng:en-029': variants of one voice are one family. */
+export function voiceFamily(voice: string): string {
+  return voice.split('+')[0];
+}
+
+/**
+ * Digit-string WER and command-word accuracy per voice family and recording condition,
+ * and over all families ('all voices').
+ */
+export class ConditionReport {
+  private readonly board = new Scoreboard();
+  private readonly keys = new Map<string, { voices: string; condition: string }>();
+
+  add(voice: string, condition: string, reference: string, hypothesis: string): void {
+    const kind = utteranceKind(reference);
+    for (const voices of [voiceFamily(voice), 'all voices']) {
+      const key = `${voices}\t${condition}`;
+      this.keys.set(key, { voices, condition });
+      this.board.add(`${key}\t${kind}`, reference, hypothesis);
+    }
+  }
+
+  results(): ConditionResult[] {
+    const lines = new Map(this.board.lines());
+    return [...this.keys.entries()].map(([key, { voices, condition }]) => {
+      const d = lines.get(`${key}\tdigits`);
+      const c = lines.get(`${key}\tcommand`);
+      return {
+        voices, condition,
+        digitStrings: d?.utterances ?? 0, digitWer: d?.wer ?? NaN,
+        commands: c?.utterances ?? 0, commandAccuracy: c?.sentenceAccuracy ?? NaN,
+      };
+    });
+  }
+
+  /** Markdown tables, one per voice family, conditions in the order first seen. */
+  format(): string {
+    const results = this.results();
+    const pct = (v: number) => (Number.isNaN(v) ? '–' : `${(100 * v).toFixed(1)}%`);
+    return [...new Set(results.map((r) => r.voices))].map((voices) => [
+      `${voices}`,
+      '| condition | digit-string WER | command accuracy | digit strings / commands |',
+      '|---|---|---|---|',
+      ...results.filter((r) => r.voices === voices).map((r) => `| ${r.condition} | ${pct(r.digitWer)} | ${pct(r.commandAccuracy)} | ${r.digitStrings} / ${r.commands} |`),
+    ].join('\n')).join('\n\n');
+  }
+}
