@@ -14,7 +14,7 @@ export type { Loss, LossResult, Target } from './losses/loss';
 export { crossEntropy, SoftmaxCrossEntropy, IGNORE_LABEL } from './losses/cross-entropy';
 export { mse, MeanSquaredError } from './losses/mse';
 export { ctc, CtcLoss, CTC_BLANK } from './losses/ctc';
-export { greedyDecode, beamDecode } from './train/ctc-decode';
+export { greedyDecode, beamDecode } from './decode/ctc-decode';
 export type { Optimizer, OptimizerState } from './optim/optimizer';
 export { sgd, adam, rmsprop, SGD, Adam, RMSProp } from './optim/optimizers';
 export { clipGradNorm, clipGradValue, gradNorm } from './optim/clip';
