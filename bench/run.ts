@@ -118,10 +118,12 @@ function rnnkitRevision(): string {
 function describeTorch(): string {
   const t = lastJsonLine(TORCH_PY, [TORCH_BENCH, 'env', String(BENCH_THREADS)]) as {
     version: string; threads: number; interopThreads: number; blas: string; lapack: string; mkl: boolean; openmp: string;
-    mkldnn: string; parallelBackend: string; loadedLibraries: string[]; build: string[];
+    mkldnn: string; parallelBackend: string; loadedLibraries: string[]; openblasThreads: number | null; threadEnv: Record<string, string>; build: string[];
   };
+  const env = Object.entries(t.threadEnv).map(([k, v]) => `${k}=${v}`).join(' ') || 'no thread variables set';
   const blasLibs = t.loadedLibraries.length ? t.loadedLibraries.join(', ') : 'none found in the process maps';
-  return `torch ${t.version} via ${TORCH_PY}: torch.get_num_threads() ${t.threads} (inter-op ${t.interopThreads}, ${t.parallelBackend} backend)\n` +
+  return `torch ${t.version} via ${TORCH_PY}: torch.get_num_threads() ${t.threads} (inter-op ${t.interopThreads}, ${t.parallelBackend} backend)` +
+    `${t.openblasThreads !== null ? `, OpenBLAS threads ${t.openblasThreads}` : ''}; ${env}\n` +
     `    BLAS_INFO=${t.blas}, LAPACK_INFO=${t.lapack}, MKL ${t.mkl ? 'yes' : 'no'}, USE_OPENMP=${t.openmp}, USE_MKLDNN=${t.mkldnn}; loaded: ${blasLibs}\n` +
     `    ${t.build.join('; ')}`;
 }

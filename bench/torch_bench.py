@@ -6,7 +6,9 @@
   /usr/bin/python3 bench/torch_bench.py STEPS MAX_SECONDS THREADS WORKLOAD_JSON
       ms per step of one workload, timed like bench/measure.ts (the same warm-up and time cap)
 """
+import ctypes
 import json
+import os
 import re
 import sys
 import time
@@ -30,6 +32,7 @@ def environment(threads):
             if re.search(r'blas|mkl|lapack', path.rsplit('/', 1)[-1]):
                 libs.add(path)
     features = [line.strip('- ').strip() for line in config.splitlines() if line.startswith('  - ')]
+    openblas = next((ctypes.CDLL(p) for p in sorted(libs) if 'openblas' in p.rsplit('/', 1)[-1]), None)
     return {
         'version': torch.__version__,
         'threads': torch.get_num_threads(),
@@ -41,6 +44,9 @@ def environment(threads):
         'mkldnn': settings.get('USE_MKLDNN'),
         'parallelBackend': (re.search(r'ATen parallel backend: (.*)', parallel) or [None, None])[1],
         'loadedLibraries': sorted(libs),
+        # OpenBLAS keeps its own thread pool beside torch's OpenMP one; both spin, which hurts on a busy machine.
+        'openblasThreads': openblas.openblas_get_num_threads() if openblas else None,
+        'threadEnv': {k: os.environ[k] for k in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'OMP_WAIT_POLICY') if k in os.environ},
         'build': [f for f in features if not f.startswith(('GCC', 'C++', 'Build settings'))],
     }
 
