@@ -1,10 +1,12 @@
 import * as path from 'path';
-import { median, workloadData, type Workload } from './workloads';
+import { measureSteps, type MeasureOptions } from './measure';
+import { workloadData, type Workload } from './workloads';
 
 type Tf = typeof import('@tensorflow/tfjs');
+export type TfjsBackend = 'cpu' | 'wasm';
 
 /** Loads tfjs with the pure-JS CPU backend or the WASM (SIMD) backend. */
-export async function loadTfjs(backend: 'cpu' | 'wasm'): Promise<Tf> {
+export async function loadTfjs(backend: TfjsBackend): Promise<Tf> {
   const tf = require('@tensorflow/tfjs') as Tf;
   if (backend === 'wasm') {
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
@@ -15,8 +17,20 @@ export async function loadTfjs(backend: 'cpu' | 'wasm'): Promise<Tf> {
   return tf;
 }
 
+/** Version and backend of a loaded tfjs, with the WASM backend's SIMD and thread support. */
+export async function describeTfjs(tf: Tf): Promise<string> {
+  const backend = tf.getBackend();
+  let detail = backend === 'cpu' ? 'pure JS, 1 thread' : backend;
+  if (backend === 'wasm') {
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    detail = `SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : '1 thread'}`;
+  }
+  return `tfjs ${tf.version.tfjs} backend ${backend} (${detail})`;
+}
+
 /** ms per step for tfjs on one workload: the same model (recurrent layer + per-step dense), Adam, cross-entropy. */
-export async function benchTfjs(tf: Tf, w: Workload, steps: number): Promise<number[]> {
+export async function benchTfjs(tf: Tf, w: Workload, opts: MeasureOptions): Promise<number[]> {
   const model = tf.sequential();
   const rnn = w.cell === 'lstm' ? tf.layers.lstm : tf.layers.gru;
   // tfjs's GRU has no reset_after=true (the PyTorch form); its classic GRU does the same matrix work.
@@ -26,32 +40,14 @@ export async function benchTfjs(tf: Tf, w: Workload, steps: number): Promise<num
   const { x, labels } = workloadData(w);
   const xs = tf.tensor3d(x, [w.batch, w.time, w.input]);
   const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), w.classes).reshape([w.batch, w.time, w.classes]);
-  const times: number[] = [];
-  for (let i = 0; i < steps + 2; i++) {
-    const t0 = process.hrtime.bigint();
-    if (w.mode === 'train') {
-      await model.trainOnBatch(xs, ys);
-    } else {
-      const y = model.predict(xs) as import('@tensorflow/tfjs').Tensor;
-      await y.data();
-      y.dispose();
-    }
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (i >= 2) times.push(ms);
-  }
+  const infer = async () => {
+    const y = model.predict(xs) as import('@tensorflow/tfjs').Tensor;
+    await y.data();
+    y.dispose();
+  };
+  const times = await measureSteps(w.mode === 'train' ? () => model.trainOnBatch(xs, ys) : infer, opts);
   xs.dispose();
   ys.dispose();
   model.dispose();
   return times;
-}
-
-if (require.main === module) {
-  (async () => {
-    const { WORKLOADS, flops } = require('./workloads') as typeof import('./workloads');
-    const tf = await loadTfjs(process.argv[2] as 'cpu' | 'wasm');
-    for (const w of WORKLOADS.filter((w) => !process.argv[3] || process.argv[3].split(',').includes(w.id))) {
-      const ms = median(await benchTfjs(tf, w, Number(process.argv[4] ?? 5)));
-      console.log(`${process.argv[2]} ${w.id} ${ms.toFixed(1)} ms/step ${(flops(w) / ms / 1e6).toFixed(2)} GFLOP/s`);
-    }
-  })();
 }

@@ -1,30 +1,53 @@
-/** One implementation on one workload, in its own process; prints a JSON line of step times. */
-import { getBackend, setBackend } from '../src/core/gemm';
-import { setNativeInference } from '../src/core/native';
-import { benchOnnxruntime } from './run-onnxruntime';
+/**
+ * One implementation on one workload, in its own process; prints a JSON line of step times:
+ *   worker.ts <impl> <workload> <steps> <maxSeconds>
+ * or, with `env <impl>...`, a JSON line describing how those implementations are set up.
+ */
+import { describeOnnxruntime, benchOnnxruntime } from './run-onnxruntime';
 import { benchRnnkit } from './run-rnnkit';
-import { benchTfjs, loadTfjs } from './run-tfjs';
+import { benchTfjs, describeTfjs, loadTfjs } from './run-tfjs';
+import { useRnnkitBackend, type RnnkitVariant } from './rnnkit-backend';
+import type { MeasureOptions } from './measure';
 import { WORKLOADS } from './workloads';
 
-async function main(): Promise<void> {
-  const [impl, id, stepsArg] = process.argv.slice(2);
+const RNNKIT_VARIANTS: string[] = ['rnnkit', 'rnnkit-wasm', 'rnnkit-js'] satisfies RnnkitVariant[];
+const TFJS: Record<string, 'cpu' | 'wasm'> = { 'tfjs-cpu': 'cpu', 'tfjs-wasm': 'wasm' };
+
+async function measure(impl: string, id: string, opts: MeasureOptions): Promise<number[]> {
   const w = WORKLOADS.find((x) => x.id === id);
   if (!w) throw new Error(`unknown workload ${id}`);
-  const steps = Number(stepsArg);
-  let times: number[];
-  if (impl === 'rnnkit' || impl === 'rnnkit-wasm' || impl === 'rnnkit-js') {
-    // rnnkit: WASM training kernels + native inference; the others switch the native kernel off.
-    setBackend(impl === 'rnnkit-js' ? 'js' : 'wasm');
-    setNativeInference(impl === 'rnnkit');
-    times = benchRnnkit(w, steps);
-  } else if (impl === 'tfjs-cpu' || impl === 'tfjs-wasm') {
-    times = await benchTfjs(await loadTfjs(impl === 'tfjs-cpu' ? 'cpu' : 'wasm'), w, steps);
-  } else if (impl === 'onnxruntime') {
-    times = await benchOnnxruntime(w, steps);
-  } else {
-    throw new Error(`unknown implementation ${impl}`);
+  if (RNNKIT_VARIANTS.includes(impl)) {
+    useRnnkitBackend(impl as RnnkitVariant);
+    return benchRnnkit(w, opts);
   }
-  process.stdout.write(JSON.stringify({ impl, workload: id, times, backend: getBackend() }) + '\n');
+  if (impl in TFJS) return benchTfjs(await loadTfjs(TFJS[impl]), w, opts);
+  if (impl === 'onnxruntime') return benchOnnxruntime(w, opts);
+  throw new Error(`unknown implementation ${impl}`);
+}
+
+async function describe(impl: string): Promise<string> {
+  if (RNNKIT_VARIANTS.includes(impl)) {
+    const { training, inference } = useRnnkitBackend(impl as RnnkitVariant);
+    return `training on ${training}, inference on ${inference}`;
+  }
+  if (impl in TFJS) return describeTfjs(await loadTfjs(TFJS[impl]));
+  if (impl === 'onnxruntime') return describeOnnxruntime();
+  throw new Error(`unknown implementation ${impl}`);
+}
+
+async function main(): Promise<void> {
+  const [mode, ...rest] = process.argv.slice(2);
+  let result: object;
+  if (mode === 'env') {
+    const described: Record<string, string> = {};
+    // One after another: each switches process-wide settings (rnnkit kernels, the tfjs backend).
+    for (const impl of rest) described[impl] = await describe(impl);
+    result = described;
+  } else {
+    const [id, steps, maxSeconds] = rest;
+    result = { impl: mode, workload: id, times: await measure(mode, id, { steps: Number(steps), maxSeconds: Number(maxSeconds) }) };
+  }
+  process.stdout.write(JSON.stringify(result) + '\n');
 }
 
 main().catch((err) => {

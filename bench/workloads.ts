@@ -12,6 +12,9 @@ export interface Workload {
   mode: 'train' | 'infer';
 }
 
+/** Threads for every implementation that can use several (rnnkit's native kernel splits a batch over 2). */
+export const BENCH_THREADS = 2;
+
 export const WORKLOADS: Workload[] = [
   { id: 'W1', title: 'LSTM train step', cell: 'lstm', input: 13, hidden: 128, time: 100, batch: 32, classes: 11, mode: 'train' },
   { id: 'W2', title: 'GRU train step', cell: 'gru', input: 13, hidden: 128, time: 100, batch: 32, classes: 11, mode: 'train' },
@@ -27,12 +30,6 @@ export function flops(w: Workload): number {
   return w.mode === 'train' ? 3 * fwd : fwd;
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /** Deterministic pseudo-random inputs so every implementation sees the same data. */
 export function workloadData(w: Workload): { x: Float32Array; labels: Int32Array } {
   const x = new Float32Array(w.batch * w.time * w.input);
@@ -43,12 +40,4 @@ export function workloadData(w: Workload): { x: Float32Array; labels: Int32Array
   }
   const labels = Int32Array.from({ length: w.batch * w.time }, (_, i) => (i * 7) % w.classes);
   return { x, labels };
-}
-
-export interface Measurement {
-  impl: string;
-  workload: string;
-  msPerStep: number;
-  steps: number;
-  gflops: number;
 }

@@ -11,7 +11,7 @@
 import * as path from 'path';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { writeFileAtomic } from '../src/io/atomic-write';
-import { beamDecode, greedyDecode } from '../src/train/ctc-decode';
+import { beamDecode, greedyDecode } from '../src/decode/ctc-decode';
 import { loadCorpus } from '../src/speech/corpus';
 import { grammarDecode } from '../src/speech/grammar-decode';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../src/io/atomic-write';
 import { ctc } from '../src/losses/ctc';
 import { saveOnnx } from '../src/onnx/export';
 import { formatDuration } from '../src/train/progress';
-import { greedyDecode } from '../src/train/ctc-decode';
+import { greedyDecode } from '../src/decode/ctc-decode';
 import { loadCorpus, type Corpus } from '../src/speech/corpus';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { maskBatch } from '../src/speech/spec-augment';

@@ -2,12 +2,12 @@
 import { loadModel, saveModel } from './io/model-file';
 import { saveOnnx, type OnnxExportOptions } from './onnx/export';
 import { importOnnxFile } from './onnx/import';
-import * as path from 'path';
-import { Sequential } from './model';
-import { loadCheckpoint } from './train/checkpoint';
-import { fitAsync } from './train/fit';
-import { loadData, lossOf, optimizerOf, readTrainSpec, scheduleOf } from './train/spec';
-import { DEFAULT_SPEECH_MODEL, Transcriber, type Decoder } from './speech/transcriber';
+import type { Decoder } from './speech/transcriber';
+import { consoleIo, type Io } from './cli/io';
+import { trainCommand } from './cli/train-command';
+import { transcribeCommand } from './cli/transcribe-command';
+
+export type { Io } from './cli/io';
 
 const USAGE = `usage:
   rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]
@@ -16,11 +16,6 @@ const USAGE = `usage:
   rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]
   rnnkit transcribe <clip.wav> [more.wav ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]`;
 
-export interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
 /** Options that take a value (`--out file`). */
 const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder']);
 
@@ -28,7 +23,7 @@ const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder'])
  * Runs one CLI command; resolves to the exit code (0 ok, 1 failure, 2 usage, 130 interrupted).
  * Errors are reported in one line naming the file or argument, never with a stack trace.
  */
-export async function main(argv: string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }, signal?: AbortSignal): Promise<number> {
+export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
   const values = new Map<string, string>();
   const flags = new Set<string>();
@@ -62,11 +57,11 @@ export async function main(argv: string[], io: Io = { out: (l) => console.log(l)
       }
       case 'train': {
         if (args.length !== 1 || !values.has('--out')) return usage(io, 'train takes a spec file and --out <model.json>');
-        return await train(args[0], values.get('--out')!, values.get('--checkpoint'), flags.has('--resume'), io, signal);
+        return await trainCommand(args[0], values.get('--out')!, values.get('--checkpoint'), flags.has('--resume'), io, signal);
       }
       case 'transcribe': {
         if (args.length === 0) return usage(io, 'transcribe takes one or more WAV files');
-        return await transcribe(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io);
+        return await transcribeCommand(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io);
       }
       case 'summary': {
         if (args.length !== 1) return usage(io, 'summary takes a model file');
@@ -80,47 +75,6 @@ export async function main(argv: string[], io: Io = { out: (l) => console.log(l)
     io.err(`rnnkit: ${(err as Error).message}`);
     return 1;
   }
-}
-
-async function train(specFile: string, out: string, checkpoint: string | undefined, resume: boolean, io: Io, signal?: AbortSignal): Promise<number> {
-  const spec = readTrainSpec(specFile);
-  const dir = path.dirname(path.resolve(specFile));
-  if (resume && !checkpoint) throw new Error('--resume needs --checkpoint <file>');
-  const restored = resume ? loadCheckpoint(checkpoint!) : null;
-  const model = restored?.model ?? new Sequential(spec.model);
-  const optimizer = optimizerOf(spec);
-  const history = await fitAsync(model, loadData(spec.data, spec, dir), {
-    loss: lossOf(spec), optimizer, schedule: scheduleOf(spec, optimizer.lr), epochs: spec.epochs, batchSize: spec.batchSize,
-    clipNorm: spec.clipNorm, clipValue: spec.clipValue, tbptt: spec.tbptt, earlyStopping: spec.earlyStopping, seed: spec.seed,
-    validation: spec.validation ? loadData(spec.validation, spec, dir) : undefined,
-    checkpoint: checkpoint ? { path: checkpoint } : undefined, resumeFrom: restored?.state, log: io.out, signal,
-  });
-  if (history.interrupted) {
-    io.err(checkpoint ? `rnnkit: interrupted; continue with --resume --checkpoint ${checkpoint}` : 'rnnkit: interrupted (no --checkpoint given, progress not saved)');
-    return 130;
-  }
-  saveModel(model, out);
-  io.out(`wrote ${out}`);
-  return 0;
-}
-
-/** Prints "file: transcript" per clip; a bad clip is reported and the others still run. */
-async function transcribe(files: string[], modelFile: string | undefined, decoder: Decoder, io: Io): Promise<number> {
-  const transcriber = await Transcriber.load(modelFile ?? DEFAULT_SPEECH_MODEL, decoder);
-  let failed = 0;
-  try {
-    for (const file of files) {
-      try {
-        io.out(`${file}: ${await transcriber.transcribeFile(file)}`);
-      } catch (err) {
-        failed++;
-        io.err(`rnnkit: ${(err as Error).message}`);
-      }
-    }
-  } finally {
-    await transcriber.release();
-  }
-  return failed > 0 ? 1 : 0;
 }
 
 function usage(io: Io, problem: string): number {

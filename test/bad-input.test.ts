@@ -1,13 +1,13 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { decodeWav, encodeWav, readWav, toMono, WavError } from '../src/audio/wav';
 import { importOnnx, importOnnxFile, OnnxImportError } from '../src/onnx/import';
 import { loadModel, ModelFileError, Sequential } from '../src';
 import { exportOnnx } from '../src/onnx/export';
+import { maxAbsDiff } from './helpers/compare';
+import { tempDir } from './helpers/temp-dir';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-bad-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('rnnkit-bad-');
 
 const tone = (n: number, rate = 16000) => Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
 
@@ -44,7 +44,7 @@ describe('WAV decoding', () => {
   it('decodes 8/16/24/32-bit PCM and 32/64-bit float, mono and stereo', () => {
     const pcm16 = decodeWav(encodeWav({ sampleRate: 16000, channels: [tone(400)] }));
     expect(pcm16.sampleRate).toBe(16000);
-    expect(Math.max(...Array.from(pcm16.channels[0], (v, i) => Math.abs(v - tone(400)[i])))).toBeLessThan(1e-4);
+    expect(maxAbsDiff(pcm16.channels[0], tone(400))).toBeLessThan(1e-4);
     const stereo = decodeWav(encodeWav({ sampleRate: 44100, channels: [tone(100, 44100), new Float32Array(100)] }, 'float32'));
     expect(stereo.channels).toHaveLength(2);
     expect(toMono(stereo)[25]).toBeCloseTo(tone(100, 44100)[25] / 2, 6);

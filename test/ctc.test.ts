@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Sequential } from '../src';
 import { ctc, CtcLoss } from '../src/losses/ctc';
-import { beamDecode, greedyDecode } from '../src/train/ctc-decode';
+import { beamDecode, greedyDecode } from '../src/decode/ctc-decode';
 import { grammarDecode } from '../src/speech/grammar-decode';
 import { randomSeq } from './helpers/data';
 import { gradientRelativeError } from './helpers/gradcheck';

@@ -4,15 +4,10 @@ import type { Seq } from '../src/core/seq';
 import { Sequential, type LayerSpec } from '../src/model';
 import { randomSeq } from './helpers/data';
 import { naiveGemm } from './helpers/naive-gemm';
+import { maxAbsDiff } from './helpers/compare';
 
 const TOL = 1e-5;
 const cpuHasAvx2 = process.platform === 'linux' && process.arch === 'x64' && /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-}
 
 it('the native inference kernel is built where the CPU supports it (npm run build)', () => {
   expect(nativeInferenceAvailable()).toBe(cpuHasAvx2);

@@ -5,15 +5,9 @@ import { Sequential } from '../src';
 import { exportOnnx } from '../src/onnx/export';
 import { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError } from '../src/onnx/import';
 import { randomSeq } from './helpers/data';
+import { maxAbsDiff } from './helpers/compare';
 
 const DIR = path.join(__dirname, 'fixtures', 'torch-onnx');
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 // Exported by torch.onnx.export (scripts/make-torch-onnx-fixtures.py); reference outputs from PyTorch.
 const fixtures = fs.readdirSync(DIR).filter((f) => f.endsWith('.onnx')).map((f) => f.replace('.onnx', ''));

@@ -4,16 +4,10 @@ import type { Recurrent } from '../src/layers/recurrent';
 import { exportOnnx } from '../src/onnx/export';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { randomLabels, randomSeq } from './helpers/data';
+import { maxAbsDiff } from './helpers/compare';
 
 const TOL = 1e-5;
 const T = 9;
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 const grid: [CellType, boolean, number][] = [];
 for (const type of ['rnn', 'lstm', 'gru'] as CellType[]) for (const bi of [false, true]) for (const layers of [1, 2]) grid.push([type, bi, layers]);

@@ -1,15 +1,13 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { fit, fitAsync, adam, crossEntropy, Sequential, type Dataset, type FitOptions } from '../src';
 import { loadCheckpoint } from '../src/train/checkpoint';
 import { randomLabels } from './helpers/data';
+import { spawnCli } from './helpers/cli';
+import { spawnTs } from './helpers/spawn';
+import { tempDir } from './helpers/temp-dir';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-rel-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const ROOT = path.join(__dirname, '..');
-const NODE_TS = ['-r', '@swc-node/register'];
+const tmp = tempDir('rnnkit-rel-');
 
 function task(n: number, T: number, V: number): Dataset {
   const ids = randomLabels(n * T, V, 3);
@@ -53,24 +51,13 @@ describe('interrupt and resume', () => {
       data: { task: 'adding', sequences: 256, time: 30, seed: 1 },
       loss: 'mse', optimizer: { name: 'adam', lr: 0.01 }, epochs: 8, batchSize: 16, clipNorm: 1,
     }));
-    const cli = (args: string[], onLine?: (line: string, kill: () => void) => void) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn(process.execPath, [...NODE_TS, path.join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        onLine?.(String(d), () => child.kill('SIGINT'));
-      });
-      child.stderr.on('data', (d) => (err += d));
-      child.on('close', (code) => resolve({ code, out, err }));
-    });
     const full = path.join(tmp, 'full.json');
-    expect((await cli(['train', spec, '--out', full])).code).toBe(0);
+    expect((await spawnCli(['train', spec, '--out', full])).code).toBe(0);
 
     const out = path.join(tmp, 'resumed.json');
     const ckpt = path.join(tmp, 'train-ckpt.json');
     let sent = false;
-    const first = await cli(['train', spec, '--out', out, '--checkpoint', ckpt], (line, kill) => {
+    const first = await spawnCli(['train', spec, '--out', out, '--checkpoint', ckpt], (line, kill) => {
       if (!sent && line.includes('epoch 2/8')) {
         sent = true;
         kill();
@@ -80,7 +67,7 @@ describe('interrupt and resume', () => {
     expect(first.err).toMatch(/interrupted; continue with --resume --checkpoint/);
     expect(fs.existsSync(out)).toBe(false);
     expect(loadCheckpoint(ckpt).state.epoch).toBeLessThan(8);
-    const second = await cli(['train', spec, '--out', out, '--checkpoint', ckpt, '--resume']);
+    const second = await spawnCli(['train', spec, '--out', out, '--checkpoint', ckpt, '--resume']);
     expect(second.code).toBe(0);
     expect(second.out).toMatch(/epoch 8\/8/);
     const a = JSON.parse(fs.readFileSync(full, 'utf8')).params;
@@ -93,7 +80,7 @@ describe('atomic writes', () => {
   it('killing a writer mid-write leaves the previous file intact, and the next write clears its temp file', async () => {
     const target = path.join(tmp, 'model-big.bin');
     fs.writeFileSync(target, 'previous content');
-    const child = spawn(process.execPath, [...NODE_TS, path.join(__dirname, 'helpers', 'slow-writer.ts'), target], { cwd: ROOT });
+    const child = spawnTs(path.join(__dirname, 'helpers', 'slow-writer.ts'), [target]);
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     // Let the 400 MB write get under way, then kill it hard.
     await new Promise((r) => setTimeout(r, 150));

@@ -7,17 +7,11 @@ import { mse } from '../src/losses/mse';
 import { Recurrent } from '../src/layers/recurrent';
 import { Sequential } from '../src/model';
 import { Adam, RMSProp, SGD } from '../src/optim/optimizers';
+import { maxAbsDiff } from './helpers/compare';
 
 // Fixtures come from scripts/make-torch-fixtures.py (PyTorch, float64).
 const DIR = path.join(__dirname, 'fixtures', 'torch');
 const load = (name: string) => JSON.parse(fs.readFileSync(path.join(DIR, `${name}.json`), 'utf8'));
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 /** Slice of torch's [layers*D, B, H] state tensor for one layer and direction. */
 function stateSlice(all: number[], layer: number, dir: number, D: number, BH: number): number[] {

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import {
   adam, addingProblem, cosineLR, crossEntropy, DataError, evaluate, fit, gradientNormsPerStep, loadModel, mse,
@@ -7,9 +6,9 @@ import {
   type LayerSpec, type Optimizer,
 } from '../src';
 import { randomLabels } from './helpers/data';
+import { tempDir } from './helpers/temp-dir';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-train-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('rnnkit-train-');
 
 /** Per-step task: output at t is the input token at t-1 ("echo with delay"), with ragged lengths. */
 function delayTask(n: number, T: number, V: number, seed: number): Dataset {

@@ -1,26 +1,19 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { main } from '../src/cli';
 import { encodeWav } from '../src/audio/wav';
 import { loadModel } from '../src';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { modelFeatures } from '../src/speech/features';
 import { decodeWav, toMono } from '../src/audio/wav';
 import { resample } from '../src/audio/resample';
+import { runCli } from './helpers/cli';
+import { maxAbsDiff } from './helpers/compare';
+import { tempDir } from './helpers/temp-dir';
 
 const ROOT = path.join(__dirname, '..');
 const AUDIO = path.join(ROOT, 'audio');
 const clips: { file: string; text: string }[] = JSON.parse(fs.readFileSync(path.join(AUDIO, 'clips.json'), 'utf8'));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-asr-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
+const tmp = tempDir('rnnkit-asr-');
 
 describe('rnnkit transcribe with the shipped model', () => {
   it('the shipped model is small (< 5 MB) and its ONNX export matches the engine to 1e-5', async () => {
@@ -32,12 +25,12 @@ describe('rnnkit transcribe with the shipped model', () => {
     const x = { data: f.data, batch: 1, time: f.steps, features: 78 };
     const a = engine.predict(x).data;
     const b = (await onnx.run(x)).output.data;
-    expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(a, b)).toBeLessThan(1e-5);
     await onnx.release();
   });
 
   it('transcribes every sample clip in audio/ correctly', async () => {
-    const r = await run('transcribe', ...clips.map((c) => path.join(AUDIO, c.file)));
+    const r = await runCli('transcribe', ...clips.map((c) => path.join(AUDIO, c.file)));
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.out).toEqual(clips.map((c) => `${path.join(AUDIO, c.file)}: ${c.text}`));
@@ -53,7 +46,7 @@ describe('rnnkit transcribe with the shipped model', () => {
     fs.writeFileSync(corrupt, fs.readFileSync(good).subarray(0, 60));
     fs.writeFileSync(long, encodeWav({ sampleRate: 8000, channels: [new Float32Array(8000 * 25)] }));
     fs.writeFileSync(text, 'these are my notes, not audio');
-    const r = await run('transcribe', empty, good, corrupt, long, text, path.join(tmp, 'missing.wav'));
+    const r = await runCli('transcribe', empty, good, corrupt, long, text, path.join(tmp, 'missing.wav'));
     expect(r.code).toBe(1);
     expect(r.out).toEqual([`${good}: ${clips[0].text}`]);
     expect(r.err).toEqual([

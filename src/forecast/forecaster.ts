@@ -4,7 +4,8 @@ import { mse } from '../losses/mse';
 import { Sequential } from '../model';
 import { adam } from '../optim/optimizers';
 import { ShapeError } from '../core/seq';
-import { fit, type History } from '../train/fit';
+import { fit } from '../train/fit';
+import type { History } from '../train/fit-state';
 import { anchoredScale, checkWindowSpec, featuresPerStep, makeWindows, windowInputs, type WindowSpec } from './windows';
 
 export interface ForecasterSpec extends WindowSpec {

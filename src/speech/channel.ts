@@ -13,7 +13,8 @@ const RATE = 16000;
 
 /** Runs `sox` from stdin to stdout in the given raw formats. */
 function soxPipe(input: Float32Array | Buffer, inFormat: string[], outFormat: string[], effects: string[]): Buffer {
-  return execFileSync('sox', ['-V1', ...inFormat, '-', ...outFormat, '-', ...effects], {
+  // -R: repeatable (seeded) dither and the like, so that a seeded corpus is the same every time.
+  return execFileSync('sox', ['-V1', '-R', ...inFormat, '-', ...outFormat, '-', ...effects], {
     input: Buffer.from(input.buffer, input.byteOffset, input.byteLength),
     maxBuffer: 1 << 30,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -83,7 +84,9 @@ export function roomImpulseReverb(x: Float32Array, rt60: number, directToReverbD
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-rir-'));
   try {
     const file = path.join(dir, 'rir.txt');
-    fs.writeFileSync(file, Array.from(rir, (v) => v.toPrecision(6)).join('\n'));
+    // sox's fir takes filters to be linear-phase and advances the output by half their
+    // length; n - 1 leading zeros make that advance land on the direct path.
+    fs.writeFileSync(file, [...new Array<string>(n - 1).fill('0'), ...Array.from(rir, (v) => v.toPrecision(6))].join('\n'));
     return soxEffects(x, ['fir', file]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

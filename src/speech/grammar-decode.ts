@@ -1,5 +1,5 @@
 import { ctcLogLikelihood } from '../losses/ctc';
-import { beamDecode } from '../train/ctc-decode';
+import { beamDecode } from '../decode/ctc-decode';
 import { COMMAND_WORDS, DIGIT_WORDS, WORDS } from './vocabulary';
 
 const DIGIT_IDS = DIGIT_WORDS.map((w) => WORDS.indexOf(w) + 1);

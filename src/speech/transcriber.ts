@@ -2,7 +2,7 @@ import * as path from 'path';
 import { readWav, toMono, WavError } from '../audio/wav';
 import { resample } from '../audio/resample';
 import { OnnxModel } from '../onnx/onnx-model';
-import { beamDecode, greedyDecode } from '../train/ctc-decode';
+import { beamDecode, greedyDecode } from '../decode/ctc-decode';
 import { modelFeatures } from './features';
 import { grammarDecode } from './grammar-decode';
 import { CLASSES, decodeWords } from './vocabulary';

@@ -2,7 +2,7 @@ import { readJson } from '../io/read-file';
 import { writeFileAtomic } from '../io/atomic-write';
 import { modelFromJSON, modelToJSON, type ModelFile } from '../io/model-file';
 import type { Sequential } from '../model';
-import type { FitState } from './fit';
+import type { FitState } from './fit-state';
 import { FileError } from '../io/file-error';
 
 /**

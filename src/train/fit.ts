@@ -4,13 +4,14 @@ import { ShapeError } from '../core/seq';
 import type { Loss } from '../losses/loss';
 import type { Sequential } from '../model';
 import { clipGradNorm, clipGradValue, gradNorm } from '../optim/clip';
-import type { Optimizer, OptimizerState } from '../optim/optimizer';
+import type { Optimizer } from '../optim/optimizer';
 import { adam } from '../optim/optimizers';
 import type { Schedule } from '../optim/schedules';
 import { fromArray } from '../core/dtype';
 import { saveCheckpoint } from './checkpoint';
 import { DataError, takeBatch, timeWindow, validateDataset, type Batch, type Dataset } from './dataset';
 import { NonFiniteError } from './errors';
+import type { FitState, History } from './fit-state';
 import { formatEpoch, type EpochReport } from './progress';
 
 export interface EarlyStopping {
@@ -47,18 +48,6 @@ export interface FitOptions extends Partial<TrainStepOptions> {
   checkpoint?: { path: string; everyEpochs?: number };
   /** Continue a run from a checkpoint's state (see loadCheckpoint). */
   resumeFrom?: FitState;
-}
-
-export interface History {
-  loss: number[];
-  valLoss: number[];
-  lr: number[];
-  /** Mean global gradient norm (before clipping) per epoch. */
-  gradNorm: number[];
-  bestEpoch: number;
-  stoppedEarly: boolean;
-  /** True when fitAsync was stopped by its signal before the last epoch. */
-  interrupted: boolean;
 }
 
 /** Counters shared by the steps of one fit, so errors can say which step failed. */
@@ -139,31 +128,6 @@ export function evaluate(model: Sequential, ds: Dataset, loss: Loss, batchSize =
     count += r.count;
   }
   return count > 0 ? sum / count : 0;
-}
-
-/** Everything a run needs to continue exactly where it stopped (saved in checkpoints). */
-export interface FitState {
-  /** Epoch in progress (0-based). */
-  epoch: number;
-  /** Start, within `order`, of the next batch of this epoch (0: the epoch has not started). */
-  batchStart: number;
-  order: number[];
-  shuffleRng: number[];
-  modelRng: number[];
-  optimizer: OptimizerState;
-  lr: number;
-  step: number;
-  epochLossSum: number;
-  epochCount: number;
-  epochNormSum: number;
-  epochBatches: number;
-  history: History;
-  best: number;
-  sinceBest: number;
-  /** Weights of the best epoch, for early stopping with restoreBest. */
-  bestWeights: number[][] | null;
-  elapsedSeconds: number;
-  finished: boolean;
 }
 
 interface Run {

@@ -9,8 +9,8 @@ import type { ModelConfig } from '../model';
 import type { Optimizer } from '../optim/optimizer';
 import { adam, rmsprop, sgd } from '../optim/optimizers';
 import { cosineLR, stepLR, type Schedule } from '../optim/schedules';
-import { DataError, type Dataset } from './dataset';
-import type { EarlyStopping } from './fit';
+import { DataError, type Dataset } from '../train/dataset';
+import type { EarlyStopping } from '../train/fit';
 import { FileError } from '../io/file-error';
 
 /**
