@@ -14,7 +14,8 @@ const USAGE = `usage:
   rnnkit import-onnx <in.onnx> <model.json>
   rnnkit summary <model.json>
   rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]
-  rnnkit transcribe <clip.wav> [more.wav ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]`;
+  rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]
+      (WAV, MP3, FLAC, Ogg Vorbis/Opus)`;
 
 export interface Io {
   out: (line: string) => void;
@@ -65,7 +66,7 @@ export async function main(argv: string[], io: Io = { out: (l) => console.log(l)
         return await train(args[0], values.get('--out')!, values.get('--checkpoint'), flags.has('--resume'), io, signal);
       }
       case 'transcribe': {
-        if (args.length === 0) return usage(io, 'transcribe takes one or more WAV files');
+        if (args.length === 0) return usage(io, 'transcribe takes one or more audio files');
         return await transcribe(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io);
       }
       case 'summary': {

@@ -1,6 +1,8 @@
 import * as path from 'path';
-import { readWav, toMono, WavError } from '../audio/wav';
+import { AudioError } from '../audio/audio-error';
+import { readAudio } from '../audio/read-audio';
 import { resample } from '../audio/resample';
+import { toMono } from '../audio/wav';
 import { OnnxModel } from '../onnx/onnx-model';
 import { beamDecode, greedyDecode } from '../train/ctc-decode';
 import { modelFeatures } from './features';
@@ -42,13 +44,13 @@ export class Transcriber {
     return decodeWords(ids);
   }
 
-  /** A WAV file to text; bad files throw WavError naming the file. */
+  /** An audio file (WAV, MP3, FLAC, Ogg) to text; bad files throw AudioError naming the file. */
   async transcribeFile(file: string): Promise<string> {
-    const audio = readWav(file);
+    const audio = await readAudio(file);
     const seconds = audio.channels[0].length / audio.sampleRate;
-    if (seconds > MAX_CLIP_SECONDS) throw new WavError(file, `too long: ${seconds.toFixed(1)} s (clips up to ${MAX_CLIP_SECONDS} s)`);
+    if (seconds > MAX_CLIP_SECONDS) throw new AudioError(file, `too long: ${seconds.toFixed(1)} s (clips up to ${MAX_CLIP_SECONDS} s)`);
     const mono = resample(toMono(audio), audio.sampleRate, 16000);
-    if (mono.length < MIN_SAMPLES) throw new WavError(file, `too short: ${(mono.length / 16).toFixed(0)} ms of audio`);
+    if (mono.length < MIN_SAMPLES) throw new AudioError(file, `too short: ${(mono.length / 16).toFixed(0)} ms of audio`);
     return this.transcribe(mono);
   }
 
