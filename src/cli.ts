@@ -15,7 +15,7 @@ const USAGE = `usage:
   rnnkit summary <model.json>
   rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]
   rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]
-      (WAV, MP3, FLAC, Ogg Vorbis/Opus)`;
+      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses)`;
 
 export interface Io {
   out: (line: string) => void;
@@ -105,14 +105,20 @@ async function train(specFile: string, out: string, checkpoint: string | undefin
   return 0;
 }
 
-/** Prints "file: transcript" per clip; a bad clip is reported and the others still run. */
+/**
+ * Prints "file: transcript" per clip, or "file [start–end s]: transcript" per segment of a
+ * recording long enough to be split; a bad clip is reported and the others still run.
+ */
 async function transcribe(files: string[], modelFile: string | undefined, decoder: Decoder, io: Io): Promise<number> {
   const transcriber = await Transcriber.load(modelFile ?? DEFAULT_SPEECH_MODEL, decoder);
   let failed = 0;
   try {
     for (const file of files) {
       try {
-        io.out(`${file}: ${await transcriber.transcribeFile(file)}`);
+        const { segmented, segments } = await transcriber.transcribeSegments(file);
+        if (!segmented) io.out(`${file}: ${segments[0].text}`);
+        else if (segments.length === 0) io.out(`${file}: `); // a long recording without speech
+        else for (const s of segments) io.out(`${file} [${s.start.toFixed(2)}–${s.end.toFixed(2)} s]: ${s.text}`);
       } catch (err) {
         failed++;
         io.err(`rnnkit: ${(err as Error).message}`);
