@@ -1,23 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../src/cli';
 import { decodeAudio, readAudio } from '../src/audio/read-audio';
 import { sniffAudioFormat } from '../src/audio/audio-format';
 import { AudioError } from '../src/audio/audio-error';
 import { ENCODERS } from './helpers/encode-audio';
+import { runCli, SAMPLE_AUDIO as AUDIO, sampleClips as clips } from './helpers/run-cli';
 
-const AUDIO = path.join(__dirname, '..', 'audio');
-const clips: { file: string; text: string }[] = JSON.parse(fs.readFileSync(path.join(AUDIO, 'clips.json'), 'utf8'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-formats-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 /** Each format gets two different sample clips (a digit string and another), encoded by a real encoder. */
 const formats = Object.keys(ENCODERS).map((name, k) => {
@@ -39,7 +30,7 @@ describe('audio formats made by real encoders', () => {
   });
 
   it.each(formats)('%s: the shipped model transcribes the clips right', async (_name, files) => {
-    const r = await run('transcribe', ...files.map((f) => f.file));
+    const r = await runCli('transcribe', ...files.map((f) => f.file));
     expect(r.err).toEqual([]);
     expect(r.out).toEqual(files.map((f) => `${f.file}: ${f.text}`));
   });

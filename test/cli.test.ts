@@ -1,20 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../src/cli';
 import { loadModel, saveModel, Sequential } from '../src';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { randomSeq } from './helpers/data';
+import { runCli } from './helpers/run-cli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('rnnkit CLI', () => {
   const modelFile = path.join(tmp, 'model.json');
@@ -23,7 +16,7 @@ describe('rnnkit CLI', () => {
 
   it('export-onnx writes a file that onnxruntime runs like the engine', async () => {
     const onnxFile = path.join(tmp, 'model.onnx');
-    const r = await run('export-onnx', modelFile, onnxFile);
+    const r = await runCli('export-onnx', modelFile, onnxFile);
     expect(r).toEqual({ code: 0, out: [`wrote ${onnxFile}`], err: [] });
     const session = await OnnxModel.load(onnxFile);
     const x = randomSeq('float32', 2, 6, 3);
@@ -36,15 +29,15 @@ describe('rnnkit CLI', () => {
   it('import-onnx turns an ONNX file back into the same model', async () => {
     const onnxFile = path.join(tmp, 'model2.onnx');
     const back = path.join(tmp, 'back.json');
-    expect((await run('export-onnx', modelFile, onnxFile, '--softmax')).code).toBe(0);
-    const r = await run('import-onnx', onnxFile, back);
+    expect((await runCli('export-onnx', modelFile, onnxFile, '--softmax')).code).toBe(0);
+    const r = await runCli('import-onnx', onnxFile, back);
     expect(r.code).toBe(0);
     expect(r.out[0]).toMatch(/ends in softmax/);
     expect(loadModel(back).getWeights()).toEqual(model.getWeights());
   });
 
   it('summary prints layers and parameter counts', async () => {
-    const r = await run('summary', modelFile);
+    const r = await runCli('summary', modelFile);
     expect(r.code).toBe(0);
     expect(r.out[0]).toMatch(/0 +gru \(bidirectional\) +3 -> 10 +300 params/);
     expect(r.out[0]).toMatch(/total 322 params, float32/);
@@ -53,12 +46,12 @@ describe('rnnkit CLI', () => {
   it('reports problems in one line with the file name, and leaves no output behind', async () => {
     const missing = path.join(tmp, 'nope.json');
     const target = path.join(tmp, 'never.onnx');
-    const r = await run('export-onnx', missing, target);
+    const r = await runCli('export-onnx', missing, target);
     expect(r.code).toBe(1);
     expect(r.err).toEqual([`rnnkit: ${missing}: cannot read: ENOENT`]);
     expect(fs.existsSync(target)).toBe(false);
-    expect((await run('frobnicate')).code).toBe(2);
-    expect((await run('export-onnx', modelFile)).err[0]).toMatch(/takes a model file and an output file/);
-    expect((await run('export-onnx', modelFile, target, '--fast')).err[0]).toMatch(/unknown option --fast/);
+    expect((await runCli('frobnicate')).code).toBe(2);
+    expect((await runCli('export-onnx', modelFile)).err[0]).toMatch(/takes a model file and an output file/);
+    expect((await runCli('export-onnx', modelFile, target, '--fast')).err[0]).toMatch(/unknown option --fast/);
   });
 });

@@ -1,24 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../src/cli';
 import { decodeWav, encodeWav } from '../src/audio/wav';
 import { Transcriber } from '../src/speech/transcriber';
 import { Rng } from '../src/core/rng';
 import { sox } from './helpers/encode-audio';
+import { runCli, SAMPLE_AUDIO as AUDIO, sampleClips as clips } from './helpers/run-cli';
 
-const AUDIO = path.join(__dirname, '..', 'audio');
-const clips: { file: string; text: string }[] = JSON.parse(fs.readFileSync(path.join(AUDIO, 'clips.json'), 'utf8'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-long-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const RATE = 16000;
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 /** Low background noise (-60 dBFS), so pauses are not digital silence. */
 function background(seconds: number, seed: number): Float32Array {
@@ -52,7 +43,7 @@ describe('long recordings are split at pauses', () => {
     const file = path.join(tmp, 'long.wav');
     fs.writeFileSync(file, encodeWav({ sampleRate: RATE, channels: [signal] }));
 
-    const r = await run('transcribe', file);
+    const r = await runCli('transcribe', file);
     expect(r.err).toEqual([]);
     const lines = r.out.map((line) => line.match(/^(.*) \[(\d+\.\d\d)–(\d+\.\d\d) s\]: (.*)$/));
     expect(lines.every((m) => m && m[1] === file)).toBe(true);
@@ -73,6 +64,6 @@ describe('long recordings are split at pauses', () => {
     } finally {
       await transcriber.release();
     }
-    expect(await run('transcribe', file)).toEqual({ code: 0, out: [`${file}: `], err: [] });
+    expect(await runCli('transcribe', file)).toEqual({ code: 0, out: [`${file}: `], err: [] });
   });
 });

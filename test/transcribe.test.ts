@@ -1,26 +1,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../src/cli';
 import { loadModel } from '../src';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { modelFeatures } from '../src/speech/features';
 import { decodeWav, toMono } from '../src/audio/wav';
 import { resample } from '../src/audio/resample';
 import { rawWav } from './helpers/raw-wav';
+import { runCli, SAMPLE_AUDIO as AUDIO, sampleClips as clips } from './helpers/run-cli';
 
 const ROOT = path.join(__dirname, '..');
-const AUDIO = path.join(ROOT, 'audio');
-const clips: { file: string; text: string }[] = JSON.parse(fs.readFileSync(path.join(AUDIO, 'clips.json'), 'utf8'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-asr-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('rnnkit transcribe with the shipped model', () => {
   it('the shipped model is small (< 5 MB) and its ONNX export matches the engine to 1e-5', async () => {
@@ -37,7 +28,7 @@ describe('rnnkit transcribe with the shipped model', () => {
   });
 
   it('transcribes every sample clip in audio/ correctly', async () => {
-    const r = await run('transcribe', ...clips.map((c) => path.join(AUDIO, c.file)));
+    const r = await runCli('transcribe', ...clips.map((c) => path.join(AUDIO, c.file)));
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.out).toEqual(clips.map((c) => `${path.join(AUDIO, c.file)}: ${c.text}`));
@@ -53,7 +44,7 @@ describe('rnnkit transcribe with the shipped model', () => {
     fs.writeFileSync(corrupt, fs.readFileSync(good).subarray(0, 60));
     fs.writeFileSync(long, rawWav({ format: 7, bits: 8, rate: 4000, data: new Uint8Array(4000 * 3601).fill(0xff) })); // μ-law silence
     fs.writeFileSync(text, 'these are my notes, not audio');
-    const r = await run('transcribe', empty, good, corrupt, long, text, path.join(tmp, 'missing.wav'));
+    const r = await runCli('transcribe', empty, good, corrupt, long, text, path.join(tmp, 'missing.wav'));
     expect(r.code).toBe(1);
     expect(r.out).toEqual([`${good}: ${clips[0].text}`]);
     expect(r.err).toEqual([
