@@ -29,6 +29,14 @@ describe('WAV decoding', () => {
     expect(decodeWav(rawWav({ extensibleSub: 1, bits: 24, data: samples(3, 10) })).channels[0]).toHaveLength(10);
   });
 
+  it('converts long files block by block without seams (2^20 frames per block)', () => {
+    const n = (1 << 20) + 5000;
+    const ramp = Float32Array.from({ length: n }, (_, i) => ((i % 2000) - 1000) / 1024);
+    const decoded = decodeWav(encodeWav({ sampleRate: 16000, channels: [ramp] }, 'float32')).channels[0];
+    expect(decoded).toHaveLength(n);
+    expect(ramp.findIndex((v, i) => decoded[i] !== v)).toBe(-1);
+  });
+
   it('decodes G.711 μ-law and A-law (telephone WAV), also as WAVE_FORMAT_EXTENSIBLE sub-formats', () => {
     // ITU-T G.711 codes: μ-law 0x80 = +32124, 0xff = 0, 0x00 = -32124; A-law 0xd5 = +8, 0xaa = +32256, 0x2a = -32256
     const mulaw = decodeWav(rawWav({ format: 7, bits: 8, channels: 2, data: new Uint8Array([0x80, 0xff, 0x00, 0x80]) }));

@@ -38,6 +38,8 @@ const FORMAT_BITS: Record<number, { name: string; bits: number[] }> = {
 export const MIN_SAMPLE_RATE = 4000;
 export const MAX_SAMPLE_RATE = 384000;
 export const MAX_CHANNELS = 8;
+/** Frames converted per wav-decoder call. */
+const BLOCK_FRAMES = 1 << 20;
 
 interface Chunk {
   id: string;
@@ -98,15 +100,20 @@ export function decodeWav(bytes: Uint8Array, file = '<wav>', maxSeconds = MAX_AU
 
   const samples = bytes.subarray(data!.start, data!.start + frames * blockAlign);
   if (format === FORMAT_ALAW || format === FORMAT_MULAW) return { sampleRate, channels: expandG711(samples, format === FORMAT_ALAW ? alaw : mulaw, channels) };
-  // Hand wav-decoder a clean copy: header with the plain format code, then exactly the data.
-  const clean = new Uint8Array(44 + frames * blockAlign);
-  writeHeader(clean, format, channels, sampleRate, bits, frames * blockAlign);
-  clean.set(samples, 44);
-  const decoded = wavDecoder.decode.sync(clean.buffer);
-  for (const ch of decoded.channelData) {
-    for (let i = 0; i < ch.length; i++) if (!Number.isFinite(ch[i])) fail(`sample ${i} is ${ch[i]} (corrupt float data)`);
+  // Hand wav-decoder clean blocks: header with the plain format code, then exactly that much data.
+  // Blocks keep the temporary copies small next to an hour of output.
+  const out = Array.from({ length: channels }, () => new Float32Array(frames));
+  for (let first = 0; first < frames; first += BLOCK_FRAMES) {
+    const block = samples.subarray(first * blockAlign, Math.min(frames, first + BLOCK_FRAMES) * blockAlign);
+    const clean = new Uint8Array(44 + block.length);
+    writeHeader(clean, format, channels, sampleRate, bits, block.length);
+    clean.set(block, 44);
+    wavDecoder.decode.sync(clean.buffer).channelData.forEach((ch, c) => {
+      for (let i = 0; i < ch.length; i++) if (!Number.isFinite(ch[i])) fail(`sample ${first + i} is ${ch[i]} (corrupt float data)`);
+      out[c].set(ch, first);
+    });
   }
-  return { sampleRate, channels: decoded.channelData.map((c) => Float32Array.from(c)) };
+  return { sampleRate, channels: out };
 }
 
 /** Expands interleaved 8-bit G.711 codes into one [-1, 1) channel each; every code is a valid sample. */
