@@ -5,6 +5,7 @@ import { decodeAudio, readAudio } from '../src/audio/read-audio';
 import { sniffAudioFormat } from '../src/audio/audio-format';
 import { AudioError } from '../src/audio/audio-error';
 import { ENCODERS } from './helpers/encode-audio';
+import { Rng } from '../src/core/rng';
 import { runCli, SAMPLE_AUDIO as AUDIO, sampleClips as clips } from './helpers/run-cli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-formats-'));
@@ -73,6 +74,17 @@ describe('bounds on untrusted compressed input', () => {
     await expect(decodeAudio(text, 'notes.mp3')).rejects.toThrow(
       'notes.mp3: unknown audio format (starts with "hell"; supported: WAV (PCM, float, A-law, μ-law), MP3, FLAC, Ogg Vorbis, Ogg Opus)',
     );
+  });
+
+  it('mutated compressed files decode or throw AudioError, nothing else', async () => {
+    const rng = new Rng(12);
+    const seeds = formats.slice(2).map(([, files]) => fs.readFileSync(files[0].file));
+    for (let i = 0; i < 16; i++) {
+      const bytes = Uint8Array.from(seeds[i % seeds.length]);
+      for (let k = 0; k < 1 + rng.int(20); k++) bytes[rng.int(bytes.length)] = rng.int(256);
+      const input = rng.int(2) === 0 ? bytes : bytes.subarray(0, rng.int(bytes.length));
+      await decodeAudio(input, 'fuzz').catch((err) => expect(err).toBeInstanceOf(AudioError));
+    }
   });
 
   it('a corrupt compressed stream is an AudioError, not a crash', async () => {

@@ -74,7 +74,10 @@ export async function decodeCompressed(bytes: Uint8Array, format: AudioFormat, f
 /** Runs the decoder worker; a crash, an exit without a reply or a timeout come back as { error }. */
 function runWorker(workerData: object): Promise<WorkerReply> {
   return new Promise((resolve) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    // The WebAssembly decoders log their errors to the console; keep that out of the caller's output.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, stdout: true, stderr: true });
+    worker.stdout.resume();
+    worker.stderr.resume();
     const settle = (reply: WorkerReply) => {
       clearTimeout(timer);
       worker.removeAllListeners();
