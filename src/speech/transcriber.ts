@@ -44,8 +44,8 @@ export interface Transcript {
 export type Decoder = 'grammar' | 'beam' | 'greedy';
 
 /**
- * Transcribes short clips of connected digits and command words with the ONNX model.
- * Decoders: 'grammar' (default: a digit string or one command word, whichever the CTC
+ * Transcribes connected digits and command words with the ONNX model: short clips whole,
+ * long recordings segment by segment (split at pauses). Decoders: 'grammar' (default: a digit string or one command word, whichever the CTC
  * likelihood prefers), 'beam' (prefix beam search, width 8) or 'greedy' (best path).
  */
 export class Transcriber {
