@@ -4,7 +4,7 @@ import * as path from 'path';
 import { decodeWav, encodeWav } from '../src/audio/wav';
 import { Transcriber } from '../src/speech/transcriber';
 import { Rng } from '../src/core/rng';
-import { sox } from './helpers/encode-audio';
+import { ENCODERS, sox } from './helpers/encode-audio';
 import { runCli, SAMPLE_AUDIO as AUDIO, sampleClips as clips } from './helpers/run-cli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-long-'));
@@ -26,12 +26,14 @@ function speechOf(clip: { file: string }): Float32Array {
 }
 
 describe('long recordings are split at pauses', () => {
-  it('a 20+ s recording of all sample clips with pauses: one line per clip, times within ±0.3 s', async () => {
+  // All sample clips with pauses between them (21.5 s) over low noise, and where each was put.
+  const recording = path.join(tmp, 'long.wav');
+  const placed: { start: number; end: number; text: string }[] = [];
+  beforeAll(() => {
     const pauses = [1.5, 2.0, 1.2, 2.5, 1.0, 3.0, 1.8, 1.6];
     const pieces = clips.map(speechOf);
     const total = pauses.reduce((a, b) => a + b, 0) + pieces.reduce((a, p) => a + p.length / RATE, 0);
     const signal = background(total, 7);
-    const placed: { start: number; end: number; text: string }[] = [];
     let at = pauses[0];
     pieces.forEach((piece, k) => {
       const offset = Math.round(at * RATE);
@@ -40,9 +42,12 @@ describe('long recordings are split at pauses', () => {
       at = (offset + piece.length) / RATE + pauses[k + 1];
     });
     expect(total).toBeGreaterThan(20);
-    const file = path.join(tmp, 'long.wav');
-    fs.writeFileSync(file, encodeWav({ sampleRate: RATE, channels: [signal] }));
+    fs.writeFileSync(recording, encodeWav({ sampleRate: RATE, channels: [signal] }));
+    ENCODERS['Ogg Opus'](recording, path.join(tmp, 'long.opus'));
+  });
 
+  it.each(['long.wav', 'long.opus'])('%s (over 20 s): one line per clip with its text, times within ±0.3 s', async (name) => {
+    const file = path.join(tmp, name);
     const r = await runCli('transcribe', file);
     expect(r.err).toEqual([]);
     const lines = r.out.map((line) => line.match(/^(.*) \[(\d+\.\d\d)–(\d+\.\d\d) s\]: (.*)$/));
