@@ -14,7 +14,8 @@ const USAGE = `usage:
   rnnkit import-onnx <in.onnx> <model.json>
   rnnkit summary <model.json>
   rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]
-  rnnkit transcribe <clip.wav> [more.wav ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]`;
+  rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]
+      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses)`;
 
 /** Options that take a value (`--out file`). */
 const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder']);
@@ -60,7 +61,7 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
         return await trainCommand(args[0], values.get('--out')!, values.get('--checkpoint'), flags.has('--resume'), io, signal);
       }
       case 'transcribe': {
-        if (args.length === 0) return usage(io, 'transcribe takes one or more WAV files');
+        if (args.length === 0) return usage(io, 'transcribe takes one or more audio files');
         return await transcribeCommand(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io);
       }
       case 'summary': {

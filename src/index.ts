@@ -33,9 +33,14 @@ export { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError, ty
 export { OnnxModel, type OnnxRunOptions, type OnnxRunResult } from './onnx/onnx-model';
 export { getBackend, setBackend, type Backend } from './core/gemm';
 export { decodeWav, readWav, encodeWav, toMono, WavError, type Audio } from './audio/wav';
+export { decodeAudio, readAudio } from './audio/read-audio';
+export { AudioError } from './audio/audio-error';
+export { sniffAudioFormat, type AudioFormat } from './audio/audio-format';
+export { MAX_AUDIO_SECONDS, MAX_COMPRESSED_BYTES, MAX_WAV_BYTES } from './audio/limits';
+export { detectSpeech, DEFAULT_VAD, type VadOptions, type SpeechSegment } from './audio/vad';
 export { resample } from './audio/resample';
 export { mfcc, addDeltas, cmvn, speechFeatures, MFCC } from './audio/mfcc';
-export { Transcriber, DEFAULT_SPEECH_MODEL } from './speech/transcriber';
+export { Transcriber, DEFAULT_SPEECH_MODEL, MAX_CLIP_SECONDS, type Transcript, type TranscriptSegment } from './speech/transcriber';
 export { FileError } from './io/file-error';
 export * as forecast from './forecast';
 export * as nlp from './nlp';

@@ -6,39 +6,11 @@ import { loadModel, ModelFileError, Sequential } from '../src';
 import { exportOnnx } from '../src/onnx/export';
 import { maxAbsDiff } from './helpers/compare';
 import { tempDir } from './helpers/temp-dir';
+import { rawWav } from './helpers/raw-wav';
 
 const tmp = tempDir('rnnkit-bad-');
 
 const tone = (n: number, rate = 16000) => Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
-
-/** A WAV file built byte by byte, for encodings encodeWav does not write. */
-function rawWav(opts: { format?: number; channels?: number; rate?: number; bits?: number; blockAlign?: number; data?: Uint8Array; extensibleSub?: number }): Uint8Array {
-  const { format = 1, channels = 1, rate = 16000, bits = 16, data = new Uint8Array(64) } = opts;
-  const ext = opts.extensibleSub !== undefined;
-  const fmtSize = ext ? 40 : 16;
-  const buf = new Uint8Array(12 + 8 + fmtSize + 8 + data.length);
-  const v = new DataView(buf.buffer);
-  const ascii = (at: number, s: string) => [...s].forEach((c, i) => (buf[at + i] = c.charCodeAt(0)));
-  ascii(0, 'RIFF');
-  v.setUint32(4, buf.length - 8, true);
-  ascii(8, 'WAVEfmt ');
-  v.setUint32(16, fmtSize, true);
-  v.setUint16(20, ext ? 0xfffe : format, true);
-  v.setUint16(22, channels, true);
-  v.setUint32(24, rate, true);
-  v.setUint32(28, (rate * channels * bits) / 8, true);
-  v.setUint16(32, opts.blockAlign ?? (channels * bits) / 8, true);
-  v.setUint16(34, bits, true);
-  if (ext) {
-    v.setUint16(36, 22, true);
-    v.setUint16(38, bits, true);
-    v.setUint16(44, opts.extensibleSub!, true);
-  }
-  ascii(20 + fmtSize, 'data');
-  v.setUint32(24 + fmtSize, data.length, true);
-  buf.set(data, 28 + fmtSize);
-  return buf;
-}
 
 describe('WAV decoding', () => {
   it('decodes 8/16/24/32-bit PCM and 32/64-bit float, mono and stereo', () => {
@@ -57,14 +29,34 @@ describe('WAV decoding', () => {
     expect(decodeWav(rawWav({ extensibleSub: 1, bits: 24, data: samples(3, 10) })).channels[0]).toHaveLength(10);
   });
 
+  it('converts long files block by block without seams (2^20 frames per block)', () => {
+    const n = (1 << 20) + 5000;
+    const ramp = Float32Array.from({ length: n }, (_, i) => ((i % 2000) - 1000) / 1024);
+    const decoded = decodeWav(encodeWav({ sampleRate: 16000, channels: [ramp] }, 'float32')).channels[0];
+    expect(decoded).toHaveLength(n);
+    expect(ramp.findIndex((v, i) => decoded[i] !== v)).toBe(-1);
+  });
+
+  it('decodes G.711 μ-law and A-law (telephone WAV), also as WAVE_FORMAT_EXTENSIBLE sub-formats', () => {
+    // ITU-T G.711 codes: μ-law 0x80 = +32124, 0xff = 0, 0x00 = -32124; A-law 0xd5 = +8, 0xaa = +32256, 0x2a = -32256
+    const mulaw = decodeWav(rawWav({ format: 7, bits: 8, channels: 2, data: new Uint8Array([0x80, 0xff, 0x00, 0x80]) }));
+    expect(mulaw.channels.map((c) => Array.from(c, (v) => Math.round(v * 32768)))).toEqual([[32124, -32124], [0, 32124]]);
+    const alaw = decodeWav(rawWav({ format: 6, bits: 8, data: new Uint8Array([0xd5, 0xaa, 0x2a]) }));
+    expect(Array.from(alaw.channels[0], (v) => Math.round(v * 32768))).toEqual([8, 32256, -32256]);
+    const codes = new Uint8Array(64).map((_, i) => i * 4);
+    for (const format of [6, 7]) {
+      expect(decodeWav(rawWav({ extensibleSub: format, bits: 8, data: codes }))).toEqual(decodeWav(rawWav({ format, bits: 8, data: codes })));
+    }
+  });
+
   // The bad-input table (README "Bad input"): every case names the file and the problem.
   const cases: [string, Uint8Array, RegExp][] = [
     ['empty file', new Uint8Array(0), /clip\.wav: empty file/],
     ['not a WAV file', new TextEncoder().encode('ID3\u0004 this is an mp3 file, honestly'), /not a WAV file \(starts with "ID3\?"/],
     ['truncated header', encodeWav({ sampleRate: 16000, channels: [tone(100)] }).subarray(0, 30), /no "data" chunk|"fmt " chunk too short/],
     ['truncated data', encodeWav({ sampleRate: 16000, channels: [tone(100)] }).subarray(0, 100), /truncated: the data chunk declares 200 bytes, the file holds 56/],
-    ['μ-law encoding', rawWav({ format: 7, bits: 8 }), /unsupported encoding μ-law/],
-    ['ADPCM encoding', rawWav({ format: 2, bits: 4, blockAlign: 256 }), /unsupported encoding Microsoft ADPCM/],
+    ['ADPCM encoding', rawWav({ format: 2, bits: 4, blockAlign: 256 }), /unsupported encoding Microsoft ADPCM \(only PCM, IEEE float, A-law and μ-law\)/],
+    ['16-bit μ-law', rawWav({ format: 7, bits: 16 }), /unsupported μ-law bit depth 16/],
     ['12-bit PCM', rawWav({ bits: 12, blockAlign: 2 }), /unsupported PCM bit depth 12/],
     ['sample rate 0', rawWav({ rate: 0 }), /unsupported sample rate 0 Hz/],
     ['sample rate 1 MHz', rawWav({ rate: 1000000 }), /unsupported sample rate 1000000 Hz/],
@@ -75,6 +67,12 @@ describe('WAV decoding', () => {
   it.each(cases)('%s gives a WavError naming the problem', (_name, bytes, message) => {
     expect(() => decodeWav(bytes, 'clip.wav')).toThrow(WavError);
     expect(() => decodeWav(bytes, 'clip.wav')).toThrow(message);
+  });
+
+  it('refuses audio longer than the limit from the header, before converting samples', () => {
+    const fiveSeconds = rawWav({ format: 7, bits: 8, rate: 8000, data: new Uint8Array(40000) });
+    expect(() => decodeWav(fiveSeconds, 'clip.wav', 4)).toThrow(/^clip\.wav: too long: 5\.0 s \(audio up to 4 s\)$/);
+    expect(decodeWav(fiveSeconds, 'clip.wav', 5).channels[0]).toHaveLength(40000);
   });
 
   it('a missing file names the file', () => {

@@ -3,6 +3,7 @@ import { Rng } from '../src/core/rng';
 import { Sequential } from '../src';
 import { exportOnnx } from '../src/onnx/export';
 import { importOnnx, OnnxImportError } from '../src/onnx/import';
+import { rawWav } from './helpers/raw-wav';
 
 /**
  * Fuzz-style robustness: thousands of random and mutated inputs. Each must either load or
@@ -59,6 +60,8 @@ it('WAV loader: 3000 mutated files either decode or throw WavError', () => {
     encodeWav({ sampleRate: 16000, channels: [tone] }),
     encodeWav({ sampleRate: 22050, channels: [tone, tone] }, 'float32'),
     encodeWav({ sampleRate: 8000, channels: [tone.subarray(0, 10)] }),
+    rawWav({ format: 7, bits: 8, rate: 8000, data: Uint8Array.from({ length: 300 }, (_, i) => i) }), // μ-law
+    rawWav({ extensibleSub: 6, bits: 8, channels: 2, rate: 8000, data: Uint8Array.from({ length: 300 }, (_, i) => 255 - i) }), // A-law
   ];
   const r = fuzz(seeds, 3000, (b) => decodeWav(b, 'fuzz.wav'), WavError);
   expect(r.loaded + r.rejected).toBe(3000);

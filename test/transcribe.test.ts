@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { encodeWav } from '../src/audio/wav';
 import { loadModel } from '../src';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { modelFeatures } from '../src/speech/features';
@@ -8,11 +7,11 @@ import { decodeWav, toMono } from '../src/audio/wav';
 import { resample } from '../src/audio/resample';
 import { runCli } from './helpers/cli';
 import { maxAbsDiff } from './helpers/compare';
+import { rawWav } from './helpers/raw-wav';
+import { SAMPLE_AUDIO as AUDIO, sampleClips as clips } from './helpers/sample-clips';
 import { tempDir } from './helpers/temp-dir';
 
 const ROOT = path.join(__dirname, '..');
-const AUDIO = path.join(ROOT, 'audio');
-const clips: { file: string; text: string }[] = JSON.parse(fs.readFileSync(path.join(AUDIO, 'clips.json'), 'utf8'));
 const tmp = tempDir('rnnkit-asr-');
 
 describe('rnnkit transcribe with the shipped model', () => {
@@ -36,7 +35,7 @@ describe('rnnkit transcribe with the shipped model', () => {
     expect(r.out).toEqual(clips.map((c) => `${path.join(AUDIO, c.file)}: ${c.text}`));
   });
 
-  it('reports corrupt, empty, too-long and non-WAV files and still transcribes the others', async () => {
+  it('reports corrupt, empty, too-long (over 1 hour) and non-audio files and still transcribes the others', async () => {
     const good = path.join(AUDIO, clips[0].file);
     const empty = path.join(tmp, 'empty.wav');
     const corrupt = path.join(tmp, 'corrupt.wav');
@@ -44,7 +43,7 @@ describe('rnnkit transcribe with the shipped model', () => {
     const text = path.join(tmp, 'notes.wav');
     fs.writeFileSync(empty, '');
     fs.writeFileSync(corrupt, fs.readFileSync(good).subarray(0, 60));
-    fs.writeFileSync(long, encodeWav({ sampleRate: 8000, channels: [new Float32Array(8000 * 25)] }));
+    fs.writeFileSync(long, rawWav({ format: 7, bits: 8, rate: 4000, data: new Uint8Array(4000 * 3601).fill(0xff) })); // μ-law silence
     fs.writeFileSync(text, 'these are my notes, not audio');
     const r = await runCli('transcribe', empty, good, corrupt, long, text, path.join(tmp, 'missing.wav'));
     expect(r.code).toBe(1);
@@ -52,8 +51,8 @@ describe('rnnkit transcribe with the shipped model', () => {
     expect(r.err).toEqual([
       `rnnkit: ${empty}: empty file`,
       expect.stringMatching(new RegExp(`^rnnkit: ${corrupt}: truncated: the data chunk declares \\d+ bytes, the file holds 16$`)),
-      `rnnkit: ${long}: too long: 25.0 s (clips up to 20 s)`,
-      `rnnkit: ${text}: not a WAV file (starts with "thes", expected RIFF....WAVE)`,
+      `rnnkit: ${long}: too long: 3601.0 s (audio up to 3600 s)`,
+      `rnnkit: ${text}: unknown audio format (starts with "thes"; supported: WAV (PCM, float, A-law, μ-law), MP3, FLAC, Ogg Vorbis, Ogg Opus)`,
       `rnnkit: ${path.join(tmp, 'missing.wav')}: cannot read: ENOENT`,
     ]);
   });

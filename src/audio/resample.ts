@@ -26,9 +26,10 @@ export function resample(signal: Float32Array, fromRate: number, toRate: number)
     const lo = Math.max(0, Math.ceil(center - radius));
     const hi = Math.min(signal.length - 1, Math.floor(center + radius));
     let acc = 0;
+    // No Math.* in this loop: global lookups are slow inside jest's vm context (60× on 26 s of 48 kHz audio).
     for (let j = lo; j <= hi; j++) {
-      const pos = Math.abs(j - center) * cutoff * RESOLUTION;
-      const k = Math.floor(pos);
+      const pos = (j > center ? j - center : center - j) * cutoff * RESOLUTION;
+      const k = pos | 0; // floor: pos is non-negative and small
       const frac = pos - k;
       acc += signal[j] * (KERNEL[k] + frac * (KERNEL[k + 1] - KERNEL[k]));
     }

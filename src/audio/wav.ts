@@ -1,5 +1,8 @@
 import { readBytes } from '../io/read-file';
-import { FileError } from '../io/file-error';
+import { AudioError } from './audio-error';
+import { MAX_AUDIO_SECONDS, tooLongProblem } from './limits';
+// G.711 (telephone) expansion from alawmulaw; wav-decoder only does PCM and float.
+import { alaw, mulaw } from 'alawmulaw';
 // wav-decoder does the sample conversion; the header checks here come first so that
 // every malformed file gets a WavError that says what is wrong, instead of a crash
 // deep inside the decoder (it trusts sizes and chunk order).
@@ -17,15 +20,26 @@ export interface Audio {
   channels: Float32Array[];
 }
 
-export class WavError extends FileError {}
+export class WavError extends AudioError {}
 
 const FORMAT_PCM = 1;
 const FORMAT_FLOAT = 3;
+const FORMAT_ALAW = 6;
+const FORMAT_MULAW = 7;
 const FORMAT_EXTENSIBLE = 0xfffe;
-const FORMAT_NAMES: Record<number, string> = { 2: 'Microsoft ADPCM', 6: 'A-law', 7: 'μ-law', 0x11: 'IMA ADPCM', 0x55: 'MP3' };
+const FORMAT_NAMES: Record<number, string> = { 2: 'Microsoft ADPCM', 0x11: 'IMA ADPCM', 0x55: 'MP3' };
+/** Bit depths each supported encoding allows. */
+const FORMAT_BITS: Record<number, { name: string; bits: number[] }> = {
+  [FORMAT_PCM]: { name: 'PCM', bits: [8, 16, 24, 32] },
+  [FORMAT_FLOAT]: { name: 'float', bits: [32, 64] },
+  [FORMAT_ALAW]: { name: 'A-law', bits: [8] },
+  [FORMAT_MULAW]: { name: 'μ-law', bits: [8] },
+};
 export const MIN_SAMPLE_RATE = 4000;
 export const MAX_SAMPLE_RATE = 384000;
 export const MAX_CHANNELS = 8;
+/** Frames converted per wav-decoder call. */
+const BLOCK_FRAMES = 1 << 20;
 
 interface Chunk {
   id: string;
@@ -33,8 +47,12 @@ interface Chunk {
   size: number;
 }
 
-/** Decodes a RIFF/WAVE file: 8/16/24/32-bit PCM or 32/64-bit float, 1–8 channels. */
-export function decodeWav(bytes: Uint8Array, file = '<wav>'): Audio {
+/**
+ * Decodes a RIFF/WAVE file: 8/16/24/32-bit PCM, 32/64-bit float or 8-bit G.711 A-law/μ-law
+ * (also as WAVE_FORMAT_EXTENSIBLE sub-formats), 1–8 channels, up to `maxSeconds` long
+ * (checked from the header, before any sample is converted).
+ */
+export function decodeWav(bytes: Uint8Array, file = '<wav>', maxSeconds = MAX_AUDIO_SECONDS): Audio {
   const fail = (problem: string): never => {
     throw new WavError(file, problem);
   };
@@ -68,28 +86,41 @@ export function decodeWav(bytes: Uint8Array, file = '<wav>'): Audio {
     if (fmt!.size < 40 || f + 26 > bytes.length) fail('WAVE_FORMAT_EXTENSIBLE header too short');
     format = view.getUint16(f + 24, true); // first two bytes of the sub-format GUID
   }
-  if (format !== FORMAT_PCM && format !== FORMAT_FLOAT) {
-    fail(`unsupported encoding ${FORMAT_NAMES[format] ?? `0x${format.toString(16)}`} (only PCM and IEEE float)`);
-  }
+  const encoding = FORMAT_BITS[format];
+  if (!encoding) fail(`unsupported encoding ${FORMAT_NAMES[format] ?? `0x${format.toString(16)}`} (only PCM, IEEE float, A-law and μ-law)`);
   if (channels < 1 || channels > MAX_CHANNELS) fail(`unsupported channel count ${channels} (1 to ${MAX_CHANNELS})`);
   if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) fail(`unsupported sample rate ${sampleRate} Hz (${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE})`);
-  const okBits = format === FORMAT_PCM ? [8, 16, 24, 32] : [32, 64];
-  if (!okBits.includes(bits)) fail(`unsupported ${format === FORMAT_PCM ? 'PCM' : 'float'} bit depth ${bits}`);
+  if (!encoding.bits.includes(bits)) fail(`unsupported ${encoding.name} bit depth ${bits}`);
   if (blockAlign !== (channels * bits) / 8) fail(`inconsistent block size ${blockAlign} for ${channels} channel(s) of ${bits} bits`);
   const available = bytes.length - data!.start;
   if (data!.size > available) fail(`truncated: the data chunk declares ${data!.size} bytes, the file holds ${available}`);
   const frames = Math.floor(data!.size / blockAlign);
   if (frames === 0) fail('no audio samples (empty data chunk)');
+  if (frames / sampleRate > maxSeconds) fail(tooLongProblem(frames / sampleRate, maxSeconds));
 
-  // Hand wav-decoder a clean copy: header with the plain format code, then exactly the data.
-  const clean = new Uint8Array(44 + frames * blockAlign);
-  writeHeader(clean, format, channels, sampleRate, bits, frames * blockAlign);
-  clean.set(bytes.subarray(data!.start, data!.start + frames * blockAlign), 44);
-  const decoded = wavDecoder.decode.sync(clean.buffer);
-  for (const ch of decoded.channelData) {
-    for (let i = 0; i < ch.length; i++) if (!Number.isFinite(ch[i])) fail(`sample ${i} is ${ch[i]} (corrupt float data)`);
+  const samples = bytes.subarray(data!.start, data!.start + frames * blockAlign);
+  if (format === FORMAT_ALAW || format === FORMAT_MULAW) return { sampleRate, channels: expandG711(samples, format === FORMAT_ALAW ? alaw : mulaw, channels) };
+  // Hand wav-decoder clean blocks: header with the plain format code, then exactly that much data.
+  // Blocks keep the temporary copies small next to an hour of output.
+  const out = Array.from({ length: channels }, () => new Float32Array(frames));
+  for (let first = 0; first < frames; first += BLOCK_FRAMES) {
+    const block = samples.subarray(first * blockAlign, Math.min(frames, first + BLOCK_FRAMES) * blockAlign);
+    const clean = new Uint8Array(44 + block.length);
+    writeHeader(clean, format, channels, sampleRate, bits, block.length);
+    clean.set(block, 44);
+    wavDecoder.decode.sync(clean.buffer).channelData.forEach((ch, c) => {
+      for (let i = 0; i < ch.length; i++) if (!Number.isFinite(ch[i])) fail(`sample ${first + i} is ${ch[i]} (corrupt float data)`);
+      out[c].set(ch, first);
+    });
   }
-  return { sampleRate, channels: decoded.channelData.map((c) => Float32Array.from(c)) };
+  return { sampleRate, channels: out };
+}
+
+/** Expands interleaved 8-bit G.711 codes into one [-1, 1) channel each; every code is a valid sample. */
+function expandG711(codes: Uint8Array, codec: { decode(samples: Uint8Array): Int16Array }, channels: number): Float32Array[] {
+  const pcm = codec.decode(codes);
+  const frames = pcm.length / channels;
+  return Array.from({ length: channels }, (_, c) => Float32Array.from({ length: frames }, (_, i) => pcm[i * channels + c] / 32768));
 }
 
 export function readWav(file: string): Audio {

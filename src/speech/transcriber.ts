@@ -1,6 +1,10 @@
 import * as path from 'path';
-import { readWav, toMono, WavError } from '../audio/wav';
+import { AudioError } from '../audio/audio-error';
+import { MAX_AUDIO_SECONDS } from '../audio/limits';
+import { readAudio } from '../audio/read-audio';
 import { resample } from '../audio/resample';
+import { detectSpeech } from '../audio/vad';
+import { toMono } from '../audio/wav';
 import { OnnxModel } from '../onnx/onnx-model';
 import { beamDecode, greedyDecode } from '../decode/ctc-decode';
 import { modelFeatures } from './features';
@@ -10,16 +14,38 @@ import * as fs from 'fs';
 
 /** The model shipped in the repository (models/speech.onnx, made by npm run train:speech). */
 export const DEFAULT_SPEECH_MODEL = path.join(__dirname, '..', '..', 'models', 'speech.onnx');
-/** Clips longer than this are refused: the model is trained on short utterances. */
+/**
+ * Clips up to this long are transcribed whole; longer ones (up to MAX_AUDIO_SECONDS) are split
+ * at pauses first, because the model is trained on short utterances.
+ */
 export const MAX_CLIP_SECONDS = 20;
 /** Shorter than one analysis window. */
 const MIN_SAMPLES = 400;
+const RATE = 16000;
+/** Silence kept around each detected segment: the model was trained on utterances with 0.05–0.4 s padding. */
+const SEGMENT_CONTEXT_SECONDS = 0.2;
+
+/** A stretch of a recording and its transcript; times in seconds from the start. */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Transcript {
+  /** Length of the recording in seconds. */
+  seconds: number;
+  /** True when the recording was longer than MAX_CLIP_SECONDS and split at pauses. */
+  segmented: boolean;
+  /** One segment covering a short clip; the segments with recognised words of a long one. */
+  segments: TranscriptSegment[];
+}
 
 export type Decoder = 'grammar' | 'beam' | 'greedy';
 
 /**
- * Transcribes short clips of connected digits and command words with the ONNX model.
- * Decoders: 'grammar' (default: a digit string or one command word, whichever the CTC
+ * Transcribes connected digits and command words with the ONNX model: short clips whole,
+ * long recordings segment by segment (split at pauses). Decoders: 'grammar' (default: a digit string or one command word, whichever the CTC
  * likelihood prefers), 'beam' (prefix beam search, width 8) or 'greedy' (best path).
  */
 export class Transcriber {
@@ -42,17 +68,35 @@ export class Transcriber {
     return decodeWords(ids);
   }
 
-  /** A WAV file to text; bad files throw WavError naming the file. */
+  /** An audio file (WAV, MP3, FLAC, Ogg) to text; a long recording's segments are joined by spaces. Bad files throw AudioError naming the file. */
   async transcribeFile(file: string): Promise<string> {
-    const audio = readWav(file);
-    const seconds = audio.channels[0].length / audio.sampleRate;
-    if (seconds > MAX_CLIP_SECONDS) throw new WavError(file, `too long: ${seconds.toFixed(1)} s (clips up to ${MAX_CLIP_SECONDS} s)`);
-    const mono = resample(toMono(audio), audio.sampleRate, 16000);
-    if (mono.length < MIN_SAMPLES) throw new WavError(file, `too short: ${(mono.length / 16).toFixed(0)} ms of audio`);
-    return this.transcribe(mono);
+    return (await this.transcribeSegments(file)).segments.map((s) => s.text).join(' ');
+  }
+
+  /** An audio file to timed segments: short clips whole, recordings over MAX_CLIP_SECONDS split at pauses (up to MAX_AUDIO_SECONDS). */
+  async transcribeSegments(file: string): Promise<Transcript> {
+    const mono = await readMono16k(file);
+    if (mono.length < MIN_SAMPLES) throw new AudioError(file, `too short: ${(mono.length / 16).toFixed(0)} ms of audio`);
+    const seconds = mono.length / RATE;
+    if (seconds <= MAX_CLIP_SECONDS) return { seconds, segmented: false, segments: [{ start: 0, end: seconds, text: await this.transcribe(mono) }] };
+
+    const segments: TranscriptSegment[] = [];
+    for (const { start, end } of detectSpeech(mono, RATE)) {
+      const from = Math.max(0, Math.round((start - SEGMENT_CONTEXT_SECONDS) * RATE));
+      const to = Math.min(mono.length, Math.round((end + SEGMENT_CONTEXT_SECONDS) * RATE));
+      const text = await this.transcribe(mono.subarray(from, to));
+      if (text !== '') segments.push({ start, end, text });
+    }
+    return { seconds, segmented: true, segments };
   }
 
   async release(): Promise<void> {
     await this.model.release();
   }
+}
+
+/** Decodes, mixes down and resamples; the source-rate channels go out of scope here. */
+async function readMono16k(file: string): Promise<Float32Array> {
+  const audio = await readAudio(file, MAX_AUDIO_SECONDS);
+  return resample(toMono(audio), audio.sampleRate, RATE);
 }
