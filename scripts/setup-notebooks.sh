@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# One-time setup for the notebooks: Jupyter from Debian's packages, Chromium (renders the
-# static figures), espeak-ng (the speech notebook synthesises test words), and the tslab
-# kernel registered against this checkout's node_modules.
+# One-time setup for the notebooks and tests: Jupyter from Debian's packages, Chromium (renders
+# the static figures), the speech synthesisers (espeak-ng, flite, festival with two of its voices;
+# the speech notebook and test/speech-*.test.ts synthesise words), and the tslab kernel
+# registered against this checkout's node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel chromium espeak-ng)
+PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel chromium espeak-ng
+  flite festival festvox-kallpc16k festvox-us-slt-hts)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
