@@ -1,6 +1,7 @@
 import { espeakNg } from './engines/espeak-ng';
 import { festival } from './engines/festival';
 import { flite } from './engines/flite';
+import { gnuspeech } from './engines/gnuspeech';
 
 /**
  * Text to 16 kHz mono speech with one of several synthesisers (engines/: one module each).
@@ -8,8 +9,9 @@ import { flite } from './engines/flite';
  * with this module can contain them.
  */
 export interface VoiceSpec {
-  engine: 'espeak-ng' | 'flite' | 'festival';
-  /** espeak-ng: language/accent, e.g. en-us; flite: voice name, e.g. kal16; festival: voice name, e.g. kal_diphone. */
+  engine: 'espeak-ng' | 'flite' | 'festival' | 'gnuspeech';
+  /** espeak-ng: language/accent, e.g. en-us; flite: voice name, e.g. kal16; festival: voice name, e.g. kal_diphone;
+   *  gnuspeech: male, female, large_child, small_child or baby. */
   voice: string;
   /** espeak-ng voice variant, e.g. f3 or klatt2. */
   variant?: string;
@@ -47,6 +49,7 @@ const ENGINES: Record<VoiceSpec['engine'], Engine> = {
   'espeak-ng': espeakNg,
   flite,
   festival,
+  gnuspeech,
 };
 
 export async function synthesize(text: string, voice: VoiceSpec, prosody: Prosody): Promise<Float32Array> {
