@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# One-time setup for the notebooks: Jupyter from Debian's packages, Chromium (renders the
-# static figures), espeak-ng (the speech notebook synthesises test words), and the tslab
-# kernel registered against this checkout's node_modules. Also the real audio encoders the
-# format tests run (test/audio-formats.test.ts, test/long-clips.test.ts): sox with its
-# format plugins (μ-law/A-law WAV, FLAC, Ogg Vorbis, MP3 through libsox-fmt-mp3) and opusenc.
+# One-time setup for the notebooks and tests: Jupyter from Debian's packages, Chromium (renders
+# the static figures), the speech synthesisers (espeak-ng, flite, festival with two of its voices;
+# the speech notebook and test/speech-*.test.ts synthesise words), sox with its format plugins
+# (channel simulation, and with opusenc the real encoders of test/audio-formats.test.ts and
+# test/long-clips.test.ts), and the tslab kernel registered against this checkout's node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-NOTEBOOK_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel chromium espeak-ng)
-AUDIO_ENCODER_PACKAGES=(sox libsox-fmt-all opus-tools)
-PACKAGES=("${NOTEBOOK_PACKAGES[@]}" "${AUDIO_ENCODER_PACKAGES[@]}")
+NOTEBOOK_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel chromium)
+SYNTHESISER_PACKAGES=(espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts)
+AUDIO_PACKAGES=(sox libsox-fmt-all opus-tools)
+PACKAGES=("${NOTEBOOK_PACKAGES[@]}" "${SYNTHESISER_PACKAGES[@]}" "${AUDIO_PACKAGES[@]}")
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

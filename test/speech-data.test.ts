@@ -3,8 +3,10 @@ import { addNoise, normalizePeak, pad } from '../src/speech/augment';
 import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
 import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
 import { Scoreboard, wordErrors } from '../src/speech/metrics';
-import { isReserved, synthesize } from '../src/speech/synthesize';
-import { TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
+import { FESTIVAL_VOICES } from '../src/speech/engines/festival';
+import { GNUSPEECH_VOICES } from '../src/speech/engines/gnuspeech';
+import { isReserved, synthesize, type VoiceSpec } from '../src/speech/synthesize';
+import { byShare, SPEAKER_HOLDOUT_VOICES, TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 import { CLASSES, decodeWords, encodeWords, WORDS } from '../src/speech/vocabulary';
 
 describe('speech data', () => {
@@ -14,12 +16,29 @@ describe('speech data', () => {
     expect(() => encodeWords('one hundred')).toThrow(/'hundred' is not in the vocabulary/);
   });
 
-  it('no training or validation voice is one of the reserved evaluation voices, and synthesis refuses those', async () => {
-    expect([...TRAIN_VOICES, ...VALIDATION_VOICES].filter(isReserved)).toEqual([]);
-    const trainNames = new Set(TRAIN_VOICES.map((v) => `${v.engine}:${v.voice}`));
-    expect(VALIDATION_VOICES.filter((v) => trainNames.has(`${v.engine}:${v.voice}`))).toEqual([]);
+  it('no listed voice is one of the reserved evaluation voices, and synthesis refuses those', async () => {
+    expect([...TRAIN_VOICES, ...VALIDATION_VOICES, ...TEST_VOICES].filter(isReserved)).toEqual([]);
     await expect(synthesize('one', { engine: 'flite', voice: 'rms' }, { rate: 1, pitch: 0.5 })).rejects.toThrow(/reserved for evaluation/);
     await expect(synthesize('one', { engine: 'espeak-ng', voice: 'en-us-nyc', variant: 'f2' }, { rate: 1, pitch: 0.5 })).rejects.toThrow(/reserved/);
+  });
+
+  it('voice lists: validation and test voices are never trained on (by engine and voice), the speaker hold-out is only tested', () => {
+    const names = (voices: VoiceSpec[]) => new Set(voices.map((v) => `${v.engine}:${v.voice}`));
+    const overlap = (a: VoiceSpec[], b: VoiceSpec[]) => [...names(a)].filter((n) => names(b).has(n));
+    expect(overlap(TRAIN_VOICES, VALIDATION_VOICES)).toEqual([]);
+    expect(overlap(TRAIN_VOICES, TEST_VOICES)).toEqual([]);
+    expect(overlap(SPEAKER_HOLDOUT_VOICES, [...TRAIN_VOICES, ...VALIDATION_VOICES])).toEqual([]);
+    expect(overlap(SPEAKER_HOLDOUT_VOICES, TEST_VOICES)).toEqual([...names(SPEAKER_HOLDOUT_VOICES)]);
+    // every festival and GnuSpeech voice listed is one that its engine drives
+    const all = [...TRAIN_VOICES, ...VALIDATION_VOICES, ...TEST_VOICES];
+    expect(all.filter((v) => v.engine === 'festival' && !(v.voice in FESTIVAL_VOICES))).toEqual([]);
+    expect(all.filter((v) => v.engine === 'gnuspeech' && !(GNUSPEECH_VOICES as readonly string[]).includes(v.voice))).toEqual([]);
+  });
+
+  it('training voices: each engine makes about its share of the list', () => {
+    const share = (engine: string) => TRAIN_VOICES.filter((v) => v.engine === engine).length / TRAIN_VOICES.length;
+    expect([share('espeak-ng'), share('flite'), share('festival'), share('gnuspeech')].map((x) => Math.round(x * 100))).toEqual([40, 20, 15, 25]);
+    expect(byShare([{ voices: [{ engine: 'flite', voice: 'kal' }], share: 0.25 }, { voices: [{ engine: 'flite', voice: 'slt' }], share: 0.75 }]).map((v) => v.voice)).toEqual(['kal', 'slt', 'slt', 'slt']);
   });
 
   it('accent variants: every word has some, each is spoken by espeak-ng as phonemes, the rate is honoured', async () => {

@@ -1,6 +1,8 @@
 // Jest runs tests in a separate V8 context, whose Float32Array is not the one native
 // addons such as onnxruntime-node check against. Sharing the host's typed-array
-// constructors makes arrays created in tests acceptable to them.
+// constructors makes arrays created in tests acceptable to them. The context's import() also
+// fails without --experimental-vm-modules, so Node's own is lent for loading ES-module-only
+// packages (src/speech/engines/load-esm.ts).
 const { TestEnvironment } = require('jest-environment-node');
 
 const SHARED = [
@@ -12,6 +14,7 @@ class NodeRealmEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     for (const name of SHARED) this.global[name] = globalThis[name];
+    this.global.nodeImport = (specifier) => import(specifier);
   }
 }
 

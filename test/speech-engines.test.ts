@@ -1,0 +1,60 @@
+import { isReserved, synthesize, type VoiceSpec } from '../src/speech/synthesize';
+
+const SECOND = 16000;
+const NORMAL = { rate: 1, pitch: 0.5 };
+
+function peak(audio: Float32Array): number {
+  return audio.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+}
+
+/** One voice of each engine the synthesiser drives. */
+const ONE_VOICE_PER_ENGINE: VoiceSpec[] = [
+  { engine: 'espeak-ng', voice: 'en-us', variant: 'f3' },
+  { engine: 'flite', voice: 'slt' },
+  { engine: 'festival', voice: 'kal_diphone' },
+  { engine: 'festival', voice: 'cmu_us_slt_arctic_hts' },
+  { engine: 'gnuspeech', voice: 'male' },
+];
+
+describe('speech synthesis engines', () => {
+  // Few and short utterances: the resampling to 16 kHz runs slowly under jest.
+  it.each(ONE_VOICE_PER_ENGINE.map((v) => [`${v.engine}:${v.voice}`, v] as const))('%s: audible digits and a command word of plausible length; the rate changes the duration', async (_, voice) => {
+    const digits = await synthesize('nine oh two', voice, NORMAL);
+    const slow = await synthesize('stop', voice, { rate: 0.75, pitch: 0.2 });
+    const fast = await synthesize('stop', voice, { rate: 1.35, pitch: 0.8 });
+    expect({ audible: [digits, slow, fast].every((a) => peak(a) > 0.05) }).toEqual({ audible: true });
+    expect(digits.length / SECOND).toBeGreaterThan(0.8);
+    expect(digits.length / SECOND).toBeLessThan(3);
+    expect(fast.length / SECOND).toBeGreaterThan(0.25);
+    expect(slow.length / SECOND).toBeLessThan(1.6);
+    // 1.8 if every sound scaled; the pauses at the ends do not all
+    expect(slow.length / fast.length).toBeGreaterThan(1.5);
+  });
+
+  it('reserved evaluation voices of every engine are refused', async () => {
+    const reserved: VoiceSpec[] = [
+      { engine: 'flite', voice: 'rms' },
+      { engine: 'festival', voice: 'ked_diphone' },
+      { engine: 'festival', voice: 'ked' },
+      { engine: 'espeak-ng', voice: 'en-gb-scotland' },
+      { engine: 'espeak-ng', voice: 'en-us-nyc', variant: 'm3' },
+      { engine: 'espeak-ng', voice: 'en-gb-x-gbcwmd' },
+    ];
+    for (const voice of reserved) {
+      expect(isReserved(voice)).toBe(true);
+      await expect(synthesize('one', voice, NORMAL)).rejects.toThrow(/reserved for evaluation/);
+    }
+  });
+
+  it('gnuspeech is deterministic (its unseeded random intonation is off) and shares one module between concurrent calls', async () => {
+    const voice: VoiceSpec = { engine: 'gnuspeech', voice: 'female' };
+    const [a, b] = await Promise.all([synthesize('nine', voice, NORMAL), synthesize('nine', voice, NORMAL)]);
+    expect(a.length).toBeGreaterThan(0.25 * SECOND);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+
+  it('an unknown voice is named in the error', async () => {
+    await expect(synthesize('one', { engine: 'festival', voice: 'don_diphone' }, NORMAL)).rejects.toThrow(/'don_diphone' is not one of kal_diphone/);
+    await expect(synthesize('one', { engine: 'gnuspeech', voice: 'robot' }, NORMAL)).rejects.toThrow(/'robot' is not one of male, female/);
+  });
+});
