@@ -39,7 +39,7 @@ export { sniffAudioFormat, type AudioFormat } from './audio/audio-format';
 export { MAX_AUDIO_SECONDS, MAX_COMPRESSED_BYTES, MAX_WAV_BYTES } from './audio/limits';
 export { detectSpeech, DEFAULT_VAD, type VadOptions, type SpeechSegment } from './audio/vad';
 export { resample } from './audio/resample';
-export { mfcc, addDeltas, cmvn, speechFeatures, MFCC } from './audio/mfcc';
+export { mfcc, addDeltas, cmvn, speechFeatures, analysisBand, MFCC } from './audio/mfcc';
 export { Transcriber, DEFAULT_SPEECH_MODEL, MAX_CLIP_SECONDS, type Transcript, type TranscriptSegment } from './speech/transcriber';
 export { FileError } from './io/file-error';
 export * as forecast from './forecast';
