@@ -1,7 +1,6 @@
-import { decodeWav, toMono } from '../../audio/wav';
-import { resample } from '../../audio/resample';
 import type { Prosody, VoiceSpec } from '../synthesize';
 import { importEsm } from './load-esm';
+import { wavTo16k } from './to-16k';
 
 /** The parts of the Emscripten module of @echogarden/gnuspeech-wasm used here. */
 interface GnuSpeechModule {
@@ -69,8 +68,7 @@ export async function gnuspeech(text: string, voice: VoiceSpec, prosody: Prosody
   const args = [text, '/out.wav', DATA, '/out-params.txt'].map((s) => cString(m, s));
   try {
     m._GnuSpeech_synthesizeToFile(args[0], args[1], args[2], args[3], false);
-    const audio = decodeWav(m.FS.readFile('/out.wav'), 'gnuspeech output');
-    return resample(toMono(audio), audio.sampleRate, 16000);
+    return wavTo16k(m.FS.readFile('/out.wav'), 'gnuspeech output');
   } finally {
     args.forEach((a) => m._free(a));
   }
