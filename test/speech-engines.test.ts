@@ -1,3 +1,4 @@
+import { FestivalSession } from '../src/speech/engines/festival-session';
 import { isReserved, synthesize, type VoiceSpec } from '../src/speech/synthesize';
 
 const SECOND = 16000;
@@ -51,6 +52,15 @@ describe('speech synthesis engines', () => {
     const [a, b] = await Promise.all([synthesize('nine', voice, NORMAL), synthesize('nine', voice, NORMAL)]);
     expect(a.length).toBeGreaterThan(0.25 * SECOND);
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+
+  it('festival sessions: several utterances in flight come back in order; a failing setup ends the session with festival\'s message', async () => {
+    const voice: VoiceSpec = { engine: 'festival', voice: 'kal_diphone' };
+    const [short, long] = await Promise.all([synthesize('go', voice, NORMAL), synthesize('seven seven seven', voice, NORMAL)]);
+    expect(long.length).toBeGreaterThan(2 * short.length);
+    const broken = new FestivalSession(['(voice_no_such_voice)']);
+    await expect(broken.synthesize((wav) => `(utt.save.wave (utt.synth (Utterance Text "one")) "${wav}" 'riff)`)).rejects.toThrow(/festival.*voice_no_such_voice/);
+    expect(broken.ended).toBeDefined();
   });
 
   it('an unknown voice is named in the error', async () => {

@@ -3,8 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { decodeWav, toMono } from '../../audio/wav';
-import { resample } from '../../audio/resample';
+import { wavTo16k } from './to-16k';
 
 const run = promisify(execFile);
 
@@ -21,8 +20,7 @@ export async function synthesizeWithTool(command: string, args: (wav: string, te
     fs.writeFileSync(textFile, `${text}\n`);
     // The synthesisers' own chatter stays out of the caller's output (a failure still throws with it).
     await run(command, args(wav, textFile), { maxBuffer: 1 << 20 });
-    const audio = decodeWav(fs.readFileSync(wav), wav);
-    return resample(toMono(audio), audio.sampleRate, 16000);
+    return wavTo16k(fs.readFileSync(wav), wav);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
