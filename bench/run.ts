@@ -20,9 +20,9 @@ const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));
 const TORCH_PY = '/usr/bin/python3';
 
 function peersFor(w: Workload): string[] {
-  const peers = ['rnnkit-js', 'tfjs-cpu', 'tfjs-wasm'];
-  // Inference runs on the native kernel when it is built; rnnkit-wasm shows the kernels it replaces.
-  if (w.mode === 'infer') peers.push('rnnkit-wasm', 'onnxruntime');
+  // rnnkit runs on the native kernels when they are built; rnnkit-wasm shows the kernels they replace.
+  const peers = ['rnnkit-wasm', 'rnnkit-js', 'tfjs-cpu', 'tfjs-wasm'];
+  if (w.mode === 'infer') peers.push('onnxruntime');
   return peers.filter((p) => !skip.has(p));
 }
 

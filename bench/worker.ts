@@ -1,6 +1,5 @@
 /** One implementation on one workload, in its own process; prints a JSON line of step times. */
-import { getBackend, setBackend } from '../src/core/gemm';
-import { setNativeInference } from '../src/core/native';
+import { getBackend, setBackend } from '../src/kernels';
 import { benchOnnxruntime } from './run-onnxruntime';
 import { benchRnnkit } from './run-rnnkit';
 import { benchTfjs, loadTfjs } from './run-tfjs';
@@ -13,9 +12,8 @@ async function main(): Promise<void> {
   const steps = Number(stepsArg);
   let times: number[];
   if (impl === 'rnnkit' || impl === 'rnnkit-wasm' || impl === 'rnnkit-js') {
-    // rnnkit: WASM training kernels + native inference; the others switch the native kernel off.
-    setBackend(impl === 'rnnkit-js' ? 'js' : 'wasm');
-    setNativeInference(impl === 'rnnkit');
+    // rnnkit: the default backend (native where it is built); the others force the WASM or JS kernels.
+    if (impl !== 'rnnkit') setBackend(impl === 'rnnkit-js' ? 'js' : 'wasm');
     times = benchRnnkit(w, steps);
   } else if (impl === 'tfjs-cpu' || impl === 'tfjs-wasm') {
     times = await benchTfjs(await loadTfjs(impl === 'tfjs-cpu' ? 'cpu' : 'wasm'), w, steps);

@@ -30,7 +30,7 @@ export { addingProblem } from './data/adding-problem';
 export { exportOnnx, saveOnnx, ONNX_OPSET, type OnnxExportOptions } from './onnx/export';
 export { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError, type ImportedModel } from './onnx/import';
 export { OnnxModel, type OnnxRunOptions, type OnnxRunResult } from './onnx/onnx-model';
-export { getBackend, setBackend, type Backend } from './core/gemm';
+export { backendAvailable, getBackend, setBackend, type Backend } from './kernels';
 export { decodeWav, readWav, encodeWav, toMono, WavError, type Audio } from './audio/wav';
 export { resample } from './audio/resample';
 export { mfcc, addDeltas, cmvn, speechFeatures, MFCC } from './audio/mfcc';

@@ -1,0 +1,127 @@
+/* Packed-panel AVX2+FMA matrix products: a 6x16 register tile over 16-column panels of Wᵀ. */
+#include "gemm.h"
+#include <immintrin.h>
+#include <stdlib.h>
+#include <string.h>
+
+float *pack_panels(const float *w, int N, int K, long sn, long sk) {
+  const int panels = (N + PANEL - 1) / PANEL;
+  const size_t bytes = sizeof(float) * (size_t)panels * (K > 0 ? K : 1) * PANEL;
+  float *p = aligned_alloc(32, (bytes + 31) & ~(size_t)31);
+  if (!p) return NULL;
+  memset(p, 0, bytes);
+  /* Walk the source along its contiguous dimension. */
+  if (sn <= sk) {
+    for (int k = 0; k < K; k++)
+      for (int n = 0; n < N; n++) p[((size_t)(n / PANEL) * K + k) * PANEL + n % PANEL] = w[n * sn + k * sk];
+  } else {
+    for (int n = 0; n < N; n++)
+      for (int k = 0; k < K; k++) p[((size_t)(n / PANEL) * K + k) * PANEL + n % PANEL] = w[n * sn + k * sk];
+  }
+  return p;
+}
+
+/*
+ * R rows x one 16-column panel: 2R accumulators (R = 6 leaves 3 of the 16 ymm registers free).
+ * op(A)[r,k] = a[r*ars + k*acs]. The r-loops are unrolled explicitly: left rolled, gcc keeps acc[][]
+ * in memory and stores all twelve accumulators at every k, which halves the kernel's speed.
+ */
+static inline __attribute__((always_inline)) void panel_rows(const int R, int N, int K, const float *a, long ars, long acs, const float *b, float *C, int ldc, int n0) {
+  __m256 acc[6][2];
+#pragma GCC unroll 6
+  for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+  for (int k = 0; k < K; k++) {
+    const __m256 b0 = _mm256_load_ps(b + (size_t)k * PANEL);
+    const __m256 b1 = _mm256_load_ps(b + (size_t)k * PANEL + 8);
+#pragma GCC unroll 6
+    for (int r = 0; r < R; r++) {
+      const __m256 av = _mm256_broadcast_ss(a + r * ars + k * acs);
+      acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+    }
+  }
+  const int w = N - n0 < PANEL ? N - n0 : PANEL;
+#pragma GCC unroll 6
+  for (int r = 0; r < R; r++) {
+    float *c = C + (size_t)r * ldc + n0;
+    if (w == PANEL) {
+      _mm256_storeu_ps(c, _mm256_add_ps(_mm256_loadu_ps(c), acc[r][0]));
+      _mm256_storeu_ps(c + 8, _mm256_add_ps(_mm256_loadu_ps(c + 8), acc[r][1]));
+    } else {
+      float tmp[PANEL];
+      _mm256_storeu_ps(tmp, acc[r][0]);
+      _mm256_storeu_ps(tmp + 8, acc[r][1]);
+      for (int j = 0; j < w; j++) c[j] += tmp[j];
+    }
+  }
+}
+
+void gemm_acc(int M, int N, int K, const float *A, int lda, const float *Wp, float *C, int ldc) {
+  const int panels = (N + PANEL - 1) / PANEL;
+  int m = 0;
+  for (; m + 6 <= M; m += 6)
+    for (int p = 0; p < panels; p++)
+      panel_rows(6, N, K, A + (size_t)m * lda, lda, 1, Wp + (size_t)p * K * PANEL, C + (size_t)m * ldc, ldc, p * PANEL);
+  for (; m + 4 <= M; m += 4)
+    for (int p = 0; p < panels; p++)
+      panel_rows(4, N, K, A + (size_t)m * lda, lda, 1, Wp + (size_t)p * K * PANEL, C + (size_t)m * ldc, ldc, p * PANEL);
+  for (; m < M; m++) {
+    /* One row (batch 1 is a matrix-vector product): two panels at a time, 4 accumulators. */
+    const float *a = A + (size_t)m * lda;
+    for (int p = 0; p < panels; p += 2) {
+      const int two = p + 1 < panels;
+      const float *b = Wp + (size_t)p * K * PANEL;
+      const float *b2 = two ? b + (size_t)K * PANEL : b;
+      __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+      for (int k = 0; k < K; k++) {
+        const __m256 av = _mm256_broadcast_ss(a + k);
+        s0 = _mm256_fmadd_ps(av, _mm256_load_ps(b + (size_t)k * PANEL), s0);
+        s1 = _mm256_fmadd_ps(av, _mm256_load_ps(b + (size_t)k * PANEL + 8), s1);
+        s2 = _mm256_fmadd_ps(av, _mm256_load_ps(b2 + (size_t)k * PANEL), s2);
+        s3 = _mm256_fmadd_ps(av, _mm256_load_ps(b2 + (size_t)k * PANEL + 8), s3);
+      }
+      float tmp[2 * PANEL];
+      _mm256_storeu_ps(tmp, s0); _mm256_storeu_ps(tmp + 8, s1); _mm256_storeu_ps(tmp + 16, s2); _mm256_storeu_ps(tmp + 24, s3);
+      const int n0 = p * PANEL, w = N - n0 < (two ? 2 * PANEL : PANEL) ? N - n0 : (two ? 2 * PANEL : PANEL);
+      float *c = C + (size_t)m * ldc + n0;
+      for (int j = 0; j < w; j++) c[j] += tmp[j];
+    }
+  }
+}
+
+/* Depth of one pass over K: a KC x 16 slice of a panel (16 KB) stays in L1 while a 6-row block runs over it. */
+#define KC 256
+#define MR 6
+
+/* The first R rows of a packed 6-row block against every panel (R is a constant in each case, for unrolling). */
+static void block_rows(int R, int N, int kc, const float *ap, const float *Wp, int K, int k0, float *C, int ldc) {
+  const int panels = (N + PANEL - 1) / PANEL;
+  for (int p = 0; p < panels; p++) {
+    const float *b = Wp + ((size_t)p * K + k0) * PANEL;
+    switch (R) {
+      case 6: panel_rows(6, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
+      case 5: panel_rows(5, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
+      case 4: panel_rows(4, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
+      case 3: panel_rows(3, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
+      case 2: panel_rows(2, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
+      default: panel_rows(1, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
+    }
+  }
+}
+
+int gemm_rows(int N, int K, const float *A, long ars, long acs, const float *Wp, float *C, int ldc, int m0, int m1) {
+  float *ap = aligned_alloc(32, sizeof(float) * KC * MR);
+  if (!ap) return 0;
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    const int kc = K - k0 < KC ? K - k0 : KC;
+    for (int m = m0; m < m1; m += MR) {
+      const int R = m1 - m < MR ? m1 - m : MR;
+      /* Repack rows m..m+R-1 of op(A)[:, k0:k0+kc] as [kc][6]: the kernel then reads A contiguously. */
+      for (int k = 0; k < kc; k++)
+        for (int r = 0; r < MR; r++) ap[k * MR + r] = r < R ? A[(m + r) * ars + (long)(k0 + k) * acs] : 0.0f;
+      block_rows(R, N, kc, ap, Wp, K, k0, C + (size_t)m * ldc, ldc);
+    }
+  }
+  free(ap);
+  return 1;
+}
