@@ -56,16 +56,42 @@ static inline __attribute__((always_inline)) void panel_rows(const int R, int N,
   }
 }
 
+/* Depth of one pass over K: a KC x 16 slice of a panel (16 KB) stays in L1 while a 6-row block runs over it. */
+#define KC 256
+#define MR 6
+
+/*
+ * R ≤ 6 rows of op(A)[r,k] = a[r*ars + k*acs] (k in k0..k0+kc-1 of the packed W, K deep) against every
+ * panel. R is a constant in each case, so the kernel's loops unroll.
+ */
+static void block_rows(int R, int N, int kc, const float *a, long ars, long acs, const float *Wp, int K, int k0, float *C, int ldc) {
+  const int panels = (N + PANEL - 1) / PANEL;
+  for (int p = 0; p < panels; p++) {
+    const float *b = Wp + ((size_t)p * K + k0) * PANEL;
+    switch (R) {
+      case 6: panel_rows(6, N, kc, a, ars, acs, b, C, ldc, p * PANEL); break;
+      case 5: panel_rows(5, N, kc, a, ars, acs, b, C, ldc, p * PANEL); break;
+      case 4: panel_rows(4, N, kc, a, ars, acs, b, C, ldc, p * PANEL); break;
+      case 3: panel_rows(3, N, kc, a, ars, acs, b, C, ldc, p * PANEL); break;
+      case 2: panel_rows(2, N, kc, a, ars, acs, b, C, ldc, p * PANEL); break;
+      default: panel_rows(1, N, kc, a, ars, acs, b, C, ldc, p * PANEL); break;
+    }
+  }
+}
+
+
 void gemm_acc(int M, int N, int K, const float *A, int lda, const float *Wp, float *C, int ldc) {
   const int panels = (N + PANEL - 1) / PANEL;
-  int m = 0;
-  for (; m + 6 <= M; m += 6)
-    for (int p = 0; p < panels; p++)
-      panel_rows(6, N, K, A + (size_t)m * lda, lda, 1, Wp + (size_t)p * K * PANEL, C + (size_t)m * ldc, ldc, p * PANEL);
-  for (; m + 4 <= M; m += 4)
-    for (int p = 0; p < panels; p++)
-      panel_rows(4, N, K, A + (size_t)m * lda, lda, 1, Wp + (size_t)p * K * PANEL, C + (size_t)m * ldc, ldc, p * PANEL);
-  for (; m < M; m++) {
+  if (M > 1) {
+    /* Rows in equal blocks of at most 6 (8 rows as 4 + 4, not 6 + 2): more accumulators per block hide the FMA latency. */
+    const int blocks = (M + MR - 1) / MR;
+    for (int i = 0; i < blocks; i++) {
+      const int m0 = M * i / blocks, m1 = M * (i + 1) / blocks;
+      block_rows(m1 - m0, N, K, A + (size_t)m0 * lda, lda, 1, Wp, K, 0, C + (size_t)m0 * ldc, ldc);
+    }
+    return;
+  }
+  for (int m = 0; m < M; m++) {
     /* One row (batch 1 is a matrix-vector product): two panels at a time, 4 accumulators. */
     const float *a = A + (size_t)m * lda;
     for (int p = 0; p < panels; p += 2) {
@@ -89,27 +115,9 @@ void gemm_acc(int M, int N, int K, const float *A, int lda, const float *Wp, flo
   }
 }
 
-/* Depth of one pass over K: a KC x 16 slice of a panel (16 KB) stays in L1 while a 6-row block runs over it. */
-#define KC 256
-#define MR 6
-
-/* The first R rows of a packed 6-row block against every panel (R is a constant in each case, for unrolling). */
-static void block_rows(int R, int N, int kc, const float *ap, const float *Wp, int K, int k0, float *C, int ldc) {
-  const int panels = (N + PANEL - 1) / PANEL;
-  for (int p = 0; p < panels; p++) {
-    const float *b = Wp + ((size_t)p * K + k0) * PANEL;
-    switch (R) {
-      case 6: panel_rows(6, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
-      case 5: panel_rows(5, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
-      case 4: panel_rows(4, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
-      case 3: panel_rows(3, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
-      case 2: panel_rows(2, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
-      default: panel_rows(1, N, kc, ap, 1, MR, b, C, ldc, p * PANEL); break;
-    }
-  }
-}
-
 int gemm_rows(int N, int K, const float *A, long ars, long acs, const float *Wp, float *C, int ldc, int m0, int m1) {
+  /* Repacking A costs as much as one panel's arithmetic: it pays off only when several panels reuse it. */
+  const int repack = (N + PANEL - 1) / PANEL > 2;
   float *ap = aligned_alloc(32, sizeof(float) * KC * MR);
   if (!ap) return 0;
   for (int k0 = 0; k0 < K; k0 += KC) {
@@ -117,9 +125,13 @@ int gemm_rows(int N, int K, const float *A, long ars, long acs, const float *Wp,
     for (int m = m0; m < m1; m += MR) {
       const int R = m1 - m < MR ? m1 - m : MR;
       /* Repack rows m..m+R-1 of op(A)[:, k0:k0+kc] as [kc][6]: the kernel then reads A contiguously. */
+      if (!repack) {
+        block_rows(R, N, kc, A + m * ars + (long)k0 * acs, ars, acs, Wp, K, k0, C + (size_t)m * ldc, ldc);
+        continue;
+      }
       for (int k = 0; k < kc; k++)
         for (int r = 0; r < MR; r++) ap[k * MR + r] = r < R ? A[(m + r) * ars + (long)(k0 + k) * acs] : 0.0f;
-      block_rows(R, N, kc, ap, Wp, K, k0, C + (size_t)m * ldc, ldc);
+      block_rows(R, N, kc, ap, 1, MR, Wp, K, k0, C + (size_t)m * ldc, ldc);
     }
   }
   free(ap);

@@ -207,9 +207,22 @@ static int inside(size_t len, int64_t off, int rows, int64_t rs, int cols, int64
 }
 
 /*
+ * C[M x N] (row stride ldc) += op(A)·Wᵀ, W packed: two threads take disjoint rows of C when the product is
+ * big enough to amortise starting one (split at a 6-row tile); each sums over k in the same fixed order.
+ * Returns 0 when out of memory.
+ */
+static int product(int M, int N, int K, int threads, const float *A, long ars, long acs, const float *Wp, float *C, int ldc) {
+  const int workers = threads > 1 && M >= 12 && (double)M * N * K > 1e6 ? 2 : 1;
+  const int mid = workers == 2 ? (M / 2 + 5) / 6 * 6 : M;
+  GemmJob jobs[2];
+  for (int w = 0; w < workers; w++) jobs[w] = (GemmJob){N, K, w ? mid : 0, w ? M : mid, A, ars, acs, Wp, C, ldc, 0};
+  run_workers(run_gemm, &jobs[0], workers == 2 ? &jobs[1] : NULL);
+  return !jobs[0].failed && !(workers == 2 && jobs[1].failed);
+}
+
+/*
  * gemm(M, N, K, threads, aOff, ars, acs, bOff, bns, bks, cOff, ldc, A, B, C):
- * C[cOff + i·ldc + j] += Σ_k A[aOff + i·ars + k·acs] · B[bOff + j·bns + k·bks]. Two threads take
- * disjoint rows of C; each sums over k in the same fixed order.
+ * C[cOff + i·ldc + j] += Σ_k A[aOff + i·ars + k·acs] · B[bOff + j·bns + k·bks].
  */
 static napi_value gemm(napi_env env, napi_callback_info info) {
   napi_value a[15];
@@ -224,39 +237,9 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   if (!inside(len[0], n[4], M, n[5], K, n[6]) || !inside(len[1], n[7], N, n[8], K, n[9]) || n[11] < N || !inside(len[2], n[10], M, n[11], N, 1))
     return fail(env, "gemm", "offsets and strides reach outside the arrays");
   float *Wp = pack_panels(d[1] + n[7], N, K, n[8], n[9]);
-  if (!Wp) return fail(env, "gemm", "out of memory");
-  /* A second thread pays only for a product big enough to amortise starting it; rows split at a 6-row tile. */
-  const int workers = threads > 1 && M >= 12 && (double)M * N * K > 1e6 ? 2 : 1;
-  const int mid = workers == 2 ? (M / 2 + 5) / 6 * 6 : M;
-  GemmJob jobs[2];
-  for (int w = 0; w < workers; w++)
-    jobs[w] = (GemmJob){N, K, w ? mid : 0, w ? M : mid, d[0] + n[4], n[5], n[6], Wp, d[2] + n[10], n[11], 0};
-  run_workers(run_gemm, &jobs[0], workers == 2 ? &jobs[1] : NULL);
+  const int ok = Wp && product(M, N, K, threads, d[0] + n[4], n[5], n[6], Wp, d[2] + n[10], n[11]);
   free(Wp);
-  if (jobs[0].failed || (workers == 2 && jobs[1].failed)) return fail(env, "gemm", "out of memory");
-  return NULL;
-}
-
-typedef struct {
-  int N, K, r0, r1;
-  const float *x, *wT, *bias;
-  float *y;
-} LinearJob;
-
-/* rows × width buffer whose rows all start as a copy of `bias`. */
-static void fill_rows(float *dst, int rows, int width, const float *bias) {
-  for (int r = 0; r < rows; r++) memcpy(dst + (size_t)r * width, bias, sizeof(float) * width);
-}
-
-/* Rows r0..r1-1 of y = x·Wᵀ + b. */
-static void *run_linear(void *arg) {
-  LinearJob *j = (LinearJob *)arg;
-  const int rows = j->r1 - j->r0;
-  if (rows <= 0) return NULL;
-  float *y = j->y + (size_t)j->r0 * j->N;
-  fill_rows(y, rows, j->N, j->bias);
-  gemm_acc(rows, j->N, j->K, j->x + (size_t)j->r0 * j->K, j->K, j->wT, y, j->N);
-  return NULL;
+  return ok ? NULL : fail(env, "gemm", "out of memory");
 }
 
 /* linear(M, N, K, threads, x, w, b, y): y[M x N] = x[M x K]·wᵀ + b, w [N x K] as torch.nn.Linear. */
@@ -270,14 +253,11 @@ static napi_value linear(napi_env env, napi_callback_info info) {
   if (!get_arrays(env, a, 4, 4, d, len)) return fail(env, "linear", "arrays must be Float32Array");
   if (M < 0 || N <= 0 || K <= 0 || len[0] != (size_t)M * K || len[1] != (size_t)N * K || len[2] != (size_t)N || len[3] != (size_t)M * N)
     return fail(env, "linear", "array sizes do not match the shapes");
+  for (int r = 0; r < M; r++) memcpy(d[3] + (size_t)r * N, d[2], sizeof(float) * N);
   float *wT = pack_panels(d[1], N, K, K, 1);
-  if (!wT) return fail(env, "linear", "out of memory");
-  const int workers = threads > 1 && (double)M * N * K > 1e6 ? 2 : 1;
-  LinearJob jobs[2];
-  for (int i = 0; i < workers; i++) jobs[i] = (LinearJob){N, K, M * i / workers, M * (i + 1) / workers, d[0], wT, d[2], d[3]};
-  run_workers(run_linear, &jobs[0], workers == 2 ? &jobs[1] : NULL);
+  const int ok = wT && product(M, N, K, threads, d[0], K, 1, wT, d[3], N);
   free(wT);
-  return NULL;
+  return ok ? NULL : fail(env, "linear", "out of memory");
 }
 
 static napi_value supported(napi_env env, napi_callback_info info) {
