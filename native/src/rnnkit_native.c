@@ -80,8 +80,13 @@ static int fits(float *const *data, const size_t *len, int i, size_t need) {
   return need == 0 || (data[i] && len[i] >= need);
 }
 
-/* Two jobs when the caller allows threads and the work has at least two rows; 1 otherwise. */
-static int worker_count(int threads, int rows) { return threads > 1 && rows > 1 ? 2 : 1; }
+/*
+ * Two jobs when the caller allows threads, the work has at least `min_rows` rows and enough multiply-adds
+ * (about 0.1 ms) to amortise starting a thread (tens of µs, far more when the other core is busy).
+ */
+static int worker_count(int threads, int rows, int min_rows, double macs) {
+  return threads > 1 && rows >= min_rows && macs > 8e6 ? 2 : 1;
+}
 
 /* ---- recurrent sequences ---- */
 enum { FX, FWIH, FWHH, FBIH, FBHH, FHS, FCS, FCACHE, FY, F_ARRAYS };
@@ -113,7 +118,7 @@ static napi_value forward(napi_env env, napi_callback_info info) {
     return fail(env, "forward", "array sizes do not match the shapes");
   float *wihP = pack_panels(d[FWIH], (int)GH, I, I, 1), *whhP = pack_panels(d[FWHH], (int)GH, H, H, 1);
   if (!wihP || !whhP) { free(wihP); free(whhP); return fail(env, "forward", "out of memory"); }
-  const int workers = worker_count(threads, B);
+  const int workers = worker_count(threads, B, 2, (double)B * T * GH * (I + H));
   ForwardJob jobs[2];
   for (int w = 0; w < workers; w++) {
     jobs[w] = (ForwardJob){cell, G, CB, B, T, I, H, reverse, training, B * w / workers, B * (w + 1) / workers,
@@ -163,7 +168,7 @@ static napi_value backward(napi_env env, napi_callback_info info) {
     return fail(env, "backward", "array sizes do not match the shapes");
   /* dL/dh_{t-1} += dhg·W_hh: the packed operand is W_hhᵀ, element (n, k) = W_hh[k·H + n]. */
   float *whhP = pack_panels(d[BWHH], H, (int)GH, 1, H);
-  const int workers = worker_count(threads, B);
+  const int workers = worker_count(threads, B, 2, (double)B * T * GH * H);
   double *sq = calloc((size_t)workers * T, sizeof(double));
   if (!whhP || !sq) { free(whhP); free(sq); return fail(env, "backward", "out of memory"); }
   BackwardJob jobs[2];
@@ -212,12 +217,35 @@ static int inside(size_t len, int64_t off, int rows, int64_t rs, int cols, int64
  * Returns 0 when out of memory.
  */
 static int product(int M, int N, int K, int threads, const float *A, long ars, long acs, const float *Wp, float *C, int ldc) {
-  const int workers = threads > 1 && M >= 12 && (double)M * N * K > 1e6 ? 2 : 1;
+  const int workers = worker_count(threads, M, 12, (double)M * N * K);
   const int mid = workers == 2 ? (M / 2 + 5) / 6 * 6 : M;
   GemmJob jobs[2];
   for (int w = 0; w < workers; w++) jobs[w] = (GemmJob){N, K, w ? mid : 0, w ? M : mid, A, ars, acs, Wp, C, ldc, 0};
   run_workers(run_gemm, &jobs[0], workers == 2 ? &jobs[1] : NULL);
   return !jobs[0].failed && !(workers == 2 && jobs[1].failed);
+}
+
+/* C[M x N] += op(A)·op(B), op(B)[k,j] = B[j·bns + k·bks] packed whole. Returns 0 when out of memory. */
+static int strided_product(int M, int N, int K, int threads, const float *A, long ars, long acs, const float *B, long bns, long bks, float *C, int ldc) {
+  float *Wp = pack_panels(B, N, K, bns, bks);
+  const int ok = Wp && product(M, N, K, threads, A, ars, acs, Wp, C, ldc);
+  free(Wp);
+  return ok;
+}
+
+/*
+ * The same for few rows and many columns (e.g. a dense head's dW): packing the wide op(B) would cost more
+ * than the arithmetic, so Cᵀ = op(B)ᵀ·op(A)ᵀ is formed in a scratch buffer with the small op(A) packed,
+ * then added to C.
+ */
+static int transposed_product(int M, int N, int K, int threads, const float *A, long ars, long acs, const float *B, long bns, long bks, float *C, int ldc) {
+  float *Ct = calloc((size_t)N * M, sizeof(float));
+  const int ok = Ct && strided_product(N, M, K, threads, B, bns, bks, A, ars, acs, Ct, M);
+  if (ok)
+    for (int i = 0; i < M; i++)
+      for (int j = 0; j < N; j++) C[(size_t)i * ldc + j] += Ct[(size_t)j * M + i];
+  free(Ct);
+  return ok;
 }
 
 /*
@@ -236,9 +264,8 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   if (M == 0 || N == 0 || K == 0) return NULL;
   if (!inside(len[0], n[4], M, n[5], K, n[6]) || !inside(len[1], n[7], N, n[8], K, n[9]) || n[11] < N || !inside(len[2], n[10], M, n[11], N, 1))
     return fail(env, "gemm", "offsets and strides reach outside the arrays");
-  float *Wp = pack_panels(d[1] + n[7], N, K, n[8], n[9]);
-  const int ok = Wp && product(M, N, K, threads, d[0] + n[4], n[5], n[6], Wp, d[2] + n[10], n[11]);
-  free(Wp);
+  const int ok = M < PANEL && N > 2 * M ? transposed_product(M, N, K, threads, d[0] + n[4], n[5], n[6], d[1] + n[7], n[8], n[9], d[2] + n[10], n[11])
+                                       : strided_product(M, N, K, threads, d[0] + n[4], n[5], n[6], d[1] + n[7], n[8], n[9], d[2] + n[10], n[11]);
   return ok ? NULL : fail(env, "gemm", "out of memory");
 }
 
