@@ -1,7 +1,7 @@
 import type { Arr } from '../core/dtype';
 import { jsKernels } from './js';
 import { nativeAddon, type NativeAddon } from './native-addon';
-import type { Gemm, Kernels } from './types';
+import type { Gemm, Kernels, SequenceShape } from './types';
 
 /**
  * The native kernels (native/src, AVX2+FMA, two threads). Each thread owns disjoint rows of every
@@ -13,6 +13,9 @@ const THREADS = 2;
 const NATIVE_MIN_WORK = 4096;
 
 const f32 = (...arrays: (Arr | null)[]): boolean => arrays.every((a) => a === null || a instanceof Float32Array);
+
+/** The addon takes float32 data and at least one sequence of at least one step; JS serves the rest. */
+const sequenceFits = (shape: SequenceShape, ...arrays: (Arr | null)[]): boolean => shape.B > 0 && shape.T > 0 && f32(...arrays);
 
 /**
  * A product whose operands are read through strides: op(A)[i,k] = A[aOff + i·ars + k·acs],
@@ -38,21 +41,21 @@ function nativeKernels(a: NativeAddon): Kernels {
     },
     sequenceForward(shape, buf) {
       const { cell, B, T, I, H, reverse } = shape;
-      if (!f32(buf.x, buf.wIh, buf.wHh, buf.bIh, buf.bHh, buf.hs, buf.cs, buf.cache, buf.y)) return jsKernels.sequenceForward(shape, buf);
+      if (!sequenceFits(shape, buf.x, buf.wIh, buf.wHh, buf.bIh, buf.bHh, buf.hs, buf.cs, buf.cache, buf.y)) return jsKernels.sequenceForward(shape, buf);
       a.forward(cell.code, cell.gates, cell.cacheBlocks, B, T, I, H, reverse ? 1 : 0, THREADS,
         buf.x as Float32Array, buf.wIh as Float32Array, buf.wHh as Float32Array, buf.bIh as Float32Array, buf.bHh as Float32Array,
         buf.lengths, buf.hs as Float32Array, cell.hasCellState ? (buf.cs as Float32Array) : null, buf.cache as Float32Array, buf.y as Float32Array);
     },
     sequenceInference(shape, buf) {
       const { cell, B, T, I, H, reverse } = shape;
-      if (!f32(buf.x, buf.wIh, buf.wHh, buf.bIh, buf.bHh, buf.h, buf.c, buf.y)) return jsKernels.sequenceInference(shape, buf);
+      if (!sequenceFits(shape, buf.x, buf.wIh, buf.wHh, buf.bIh, buf.bHh, buf.h, buf.c, buf.y)) return jsKernels.sequenceInference(shape, buf);
       a.forward(cell.code, cell.gates, cell.cacheBlocks, B, T, I, H, reverse ? 1 : 0, THREADS,
         buf.x as Float32Array, buf.wIh as Float32Array, buf.wHh as Float32Array, buf.bIh as Float32Array, buf.bHh as Float32Array,
         buf.lengths, buf.h as Float32Array, cell.hasCellState ? (buf.c as Float32Array) : null, null, buf.y as Float32Array);
     },
     sequenceBackward(shape, buf) {
       const { cell, B, T, H, reverse } = shape;
-      if (!f32(buf.hs, buf.cs, buf.cache, buf.dy, buf.wHh, buf.dh, buf.dc, buf.dxg, buf.dhg, buf.dbIh, buf.dbHh)) return jsKernels.sequenceBackward(shape, buf);
+      if (!sequenceFits(shape, buf.hs, buf.cs, buf.cache, buf.dy, buf.wHh, buf.dh, buf.dc, buf.dxg, buf.dhg, buf.dbIh, buf.dbHh)) return jsKernels.sequenceBackward(shape, buf);
       const norms = new Float32Array(T);
       a.backward(cell.code, cell.gates, cell.cacheBlocks, B, T, H, reverse ? 1 : 0, THREADS,
         buf.hs as Float32Array, cell.hasCellState ? (buf.cs as Float32Array) : null, buf.cache as Float32Array, buf.dy as Float32Array | null,
