@@ -113,3 +113,27 @@ describe.each(fast)('seeded training on the %s kernels', (backend) => {
     expect(b.params).toEqual(a.params);
   });
 });
+
+// Every backend leaves the same activations behind (hs, cs, cache in processing order), so a forward
+// on one backend can be followed by a backward on another.
+const pairs: [Backend, Backend][] = backendAvailable('native') ? [['native', 'wasm'], ['wasm', 'native'], ['native', 'js']] : [['wasm', 'js'], ['js', 'wasm']];
+describe.each(pairs)('forward on %s, backward on %s', (forwardOn, backwardOn) => {
+  it.each(['lstm', 'gru', 'rnn'] as CellType[])('%s: gradients equal the JS ones to 1e-5', (type) => {
+    const B = 5;
+    const T = 12;
+    const lengths = [12, 3, 12, 7, 1];
+    const x = randomSeq('float32', B, T, 6, 2);
+    const labels = { data: randomLabels(B * T, 4, 3), batch: B, time: T, features: 1 };
+    const grads = (fwd: Backend, bwd: Backend) => {
+      setBackend(fwd);
+      const model = new Sequential({ inputFeatures: 6, layers: [{ type, hiddenSize: 16, bidirectional: true }, { type: 'dense', units: 4 }], seed: 8 });
+      const out = model.forward(x, { lengths });
+      const r = crossEntropy().compute(out, labels, model.lengthsOfLastForward());
+      setBackend(bwd);
+      model.backward(r.grad);
+      return model.params().map((p) => p.grad);
+    };
+    const mixed = grads(forwardOn, backwardOn);
+    grads('js', 'js').forEach((g, i) => expect(relDiff(mixed[i], g)).toBeLessThan(1e-5));
+  });
+});
