@@ -132,14 +132,6 @@ static napi_value forward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* acc[j] += Σ_r src[r·n + j], rows in order. */
-static void add_column_sums(int rows, int n, const float *src, float *acc) {
-  for (int r = 0; r < rows; r++) {
-    const float *row = src + (size_t)r * n;
-    for (int j = 0; j < n; j++) acc[j] += row[j];
-  }
-}
-
 enum { BHS, BCS, BCACHE, BDY, BWHH, BDH, BDC, BDXG, BDHG, BNORMS, BDBIH, BDBHH, B_ARRAYS };
 
 /*
@@ -170,23 +162,28 @@ static napi_value backward(napi_env env, napi_callback_info info) {
   float *whhP = pack_panels(d[BWHH], H, (int)GH, 1, H);
   const int workers = worker_count(threads, B, 2, (double)B * T * GH * H);
   double *sq = calloc((size_t)workers * T, sizeof(double));
-  if (!whhP || !sq) { free(whhP); free(sq); return fail(env, "backward", "out of memory"); }
+  float *bias = calloc((size_t)workers * 2 * GH, sizeof(float)); /* per job: dbIh, dbHh parts */
+  if (!whhP || !sq || !bias) { free(whhP); free(sq); free(bias); return fail(env, "backward", "out of memory"); }
   BackwardJob jobs[2];
   for (int w = 0; w < workers; w++) {
+    float *part = bias + (size_t)w * 2 * GH;
     jobs[w] = (BackwardJob){cell, G, CB, B, T, H, reverse, B * w / workers, B * (w + 1) / workers,
                             d[BHS], lstm ? d[BCS] : NULL, d[BCACHE], d[BDY], whhP, lengths,
-                            d[BDH], lstm ? d[BDC] : NULL, d[BDXG], d[BDHG], sq + (size_t)w * T, 0};
+                            d[BDH], lstm ? d[BDC] : NULL, d[BDXG], d[BDHG], sq + (size_t)w * T, part, part + GH, 0};
   }
   run_workers(run_backward, &jobs[0], workers == 2 ? &jobs[1] : NULL);
   free(whhP);
   const int failed = jobs[0].failed || (workers == 2 && jobs[1].failed);
-  /* Per-step norms: the jobs' partial sums added in job order, the same on every run. */
+  /* The jobs' partial sums are combined in job order, the same on every run. */
   for (int t = 0; t < T && !failed; t++) d[BNORMS][t] = (float)sqrt(workers == 2 ? sq[t] + sq[T + t] : sq[t]);
+  for (int w = 0; w < workers && !failed; w++)
+    for (size_t k = 0; k < GH; k++) {
+      d[BDBIH][k] += bias[(size_t)w * 2 * GH + k];
+      d[BDBHH][k] += bias[(size_t)w * 2 * GH + GH + k];
+    }
   free(sq);
-  if (failed) return fail(env, "backward", "out of memory");
-  add_column_sums(B * T, (int)GH, d[BDXG], d[BDBIH]);
-  add_column_sums(T * B, (int)GH, d[BDHG], d[BDBHH]);
-  return NULL;
+  free(bias);
+  return failed ? fail(env, "backward", "out of memory") : NULL;
 }
 
 /* ---- matrix products ---- */

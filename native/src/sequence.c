@@ -51,6 +51,11 @@ void *run_forward(void *arg) {
   return NULL;
 }
 
+/* acc[j] += row[j] */
+static void add_row(float *acc, const float *row, int n) {
+  for (int j = 0; j < n; j++) acc[j] += row[j];
+}
+
 static double sum_squares(const float *v, int n) {
   double s = 0;
   for (int i = 0; i < n; i++) s += (double)v[i] * v[i];
@@ -90,6 +95,8 @@ void *run_backward(void *arg) {
       const size_t prev = s * BH + row * H, next = prev + BH;
       cell_backward(j->cell, H, j->cache ? j->cache + ((size_t)s * j->B + row) * CW : NULL, j->hs + prev,
                     j->cs ? j->cs + prev : NULL, j->hs + next, cur + o, dc ? dc + o : NULL, dxg, dhg, other + o);
+      add_row(j->dbih, dxg, GH); /* bias gradients while the rows are in L1 */
+      add_row(j->dbhh, dhg, GH);
     }
     j->sq[t] = sq;
     gemm_acc(nb, H, GH, j->dhg + ((size_t)s * j->B + j->b0) * GH, GH, j->whhP, other, H);

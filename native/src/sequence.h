@@ -30,6 +30,7 @@ typedef struct {
   float *dxg;       /* out: [B·T·G·H] */
   float *dhg;       /* out: [T·B·G·H], processing order */
   double *sq;       /* out: this job's Σ (dL/dh_t)² per time step t, [T] */
+  float *dbih, *dbhh; /* out: this job's sums of its dxg and dhg rows [G·H], zero on entry */
   int failed;
 } BackwardJob;
 
