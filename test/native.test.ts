@@ -109,7 +109,7 @@ function linearReference(M: number, N: number, K: number, x: Float32Array, w: Fl
   });
   it('refuses a cell layout that does not match the cell', () => {
     const f = new Float32Array(64);
-    expect(() => nativeAddon()!.forward(2, 3, 4, 1, 1, 1, 1, 0, 1, f, f, f, f, f, new Int32Array(1), f, f, null, f)).toThrow(/do not match the cell/);
+    expect(() => nativeAddon()!.forward(2, 3, 4, 1, 1, 1, 1, 0, 1, f, f, f, f, f, f, f, null, f, new Int32Array(1))).toThrow(/do not match the cell/);
   });
 });
 

@@ -75,9 +75,28 @@ static int get_arrays(napi_env env, napi_value *a, int first, int count, float *
   return 1;
 }
 
+/* One call's arguments: ints first, then typed arrays (Float32Array or null), then anything else. */
+typedef struct {
+  napi_value a[24];
+  int32_t n[16];
+  float *d[16];
+  size_t len[16];
+} Call;
+
+/*
+ * Reads a call of `fn` with `count` arguments: `nints` int32 into c->n, then `narrays` Float32Array (or
+ * null) into c->d, c->len; throws and returns 0 when the count or a type is wrong.
+ */
+static int read_call(napi_env env, napi_callback_info info, const char *fn, size_t count, int nints, int narrays, Call *c) {
+  if (!get_args(env, info, fn, count, c->a, nints, c->n)) return 0;
+  if (get_arrays(env, c->a, nints, narrays, c->d, c->len)) return 1;
+  fail(env, fn, "arrays must be Float32Array");
+  return 0;
+}
+
 /* Whether array i is present with at least `need` values (or absent and not needed). */
-static int fits(float *const *data, const size_t *len, int i, size_t need) {
-  return need == 0 || (data[i] && len[i] >= need);
+static int fits(const Call *c, int i, size_t need) {
+  return need == 0 || (c->d[i] && c->len[i] >= need);
 }
 
 /*
@@ -92,38 +111,33 @@ static int worker_count(int threads, int rows, int min_rows, double macs) {
 enum { FX, FWIH, FWHH, FBIH, FBHH, FHS, FCS, FCACHE, FY, F_ARRAYS };
 
 /*
- * forward(cell, gates, cacheBlocks, B, T, I, H, reverse, threads, x, wIh, wHh, bIh, bHh, lengths, hs, cs, cache, y).
+ * forward(cell, gates, cacheBlocks, B, T, I, H, reverse, threads, x, wIh, wHh, bIh, bHh, hs, cs, cache, y, lengths).
  * With cache (training) hs, cs hold every state [(T+1)·B·H], row 0 the initial one; without (inference)
  * they hold the state [B·H], updated in place. y [B·T·H] must be zero.
  */
 static napi_value forward(napi_env env, napi_callback_info info) {
-  napi_value a[19];
-  int32_t n[9];
-  if (!get_args(env, info, "forward", 19, a, 9, n)) return NULL;
-  const int cell = n[0], G = n[1], CB = n[2], B = n[3], T = n[4], I = n[5], H = n[6], reverse = n[7], threads = n[8];
-  float *d[F_ARRAYS];
-  size_t len[F_ARRAYS];
-  if (!get_arrays(env, a, 9, 5, d, len) || !get_arrays(env, a, 15, 4, d + FHS, len + FHS))
-    return fail(env, "forward", "arrays must be Float32Array");
+  Call c;
+  if (!read_call(env, info, "forward", 19, 9, F_ARRAYS, &c)) return NULL;
+  const int cell = c.n[0], G = c.n[1], CB = c.n[2], B = c.n[3], T = c.n[4], I = c.n[5], H = c.n[6], reverse = c.n[7], threads = c.n[8];
   if (!cell_layout_ok(cell, G, CB)) return fail(env, "forward", "gates and cacheBlocks do not match the cell");
-  const int32_t *lengths = get_i32(env, a[14], (size_t)(B > 0 ? B : 0));
+  const int32_t *lengths = get_i32(env, c.a[18], (size_t)(B > 0 ? B : 0));
   napi_valuetype cache_type;
-  napi_typeof(env, a[17], &cache_type);
+  napi_typeof(env, c.a[16], &cache_type);
   const int training = cache_type != napi_null && cache_type != napi_undefined; /* an RNN's cache is empty but present */
   const size_t GH = (size_t)G * H, BH = (size_t)B * H, states = training ? (size_t)(T + 1) * BH : BH;
-  if (B <= 0 || T <= 0 || I <= 0 || H <= 0 || !lengths || !fits(d, len, FX, (size_t)B * T * I) || !fits(d, len, FWIH, GH * I) ||
-      !fits(d, len, FWHH, GH * H) || !fits(d, len, FBIH, GH) || !fits(d, len, FBHH, GH) || !fits(d, len, FHS, states) ||
-      !fits(d, len, FCS, cell == CELL_LSTM ? states : 0) || !fits(d, len, FY, (size_t)B * T * H) ||
-      (training && !fits(d, len, FCACHE, (size_t)T * B * CB * H)))
+  if (B <= 0 || T <= 0 || I <= 0 || H <= 0 || !lengths || !fits(&c, FX, (size_t)B * T * I) || !fits(&c, FWIH, GH * I) ||
+      !fits(&c, FWHH, GH * H) || !fits(&c, FBIH, GH) || !fits(&c, FBHH, GH) || !fits(&c, FHS, states) ||
+      !fits(&c, FCS, cell == CELL_LSTM ? states : 0) || !fits(&c, FY, (size_t)B * T * H) ||
+      (training && !fits(&c, FCACHE, (size_t)T * B * CB * H)))
     return fail(env, "forward", "array sizes do not match the shapes");
-  float *wihP = pack_panels(d[FWIH], (int)GH, I, I, 1), *whhP = pack_panels(d[FWHH], (int)GH, H, H, 1);
+  float *wihP = pack_panels(c.d[FWIH], (int)GH, I, I, 1), *whhP = pack_panels(c.d[FWHH], (int)GH, H, H, 1);
   if (!wihP || !whhP) { free(wihP); free(whhP); return fail(env, "forward", "out of memory"); }
   const int workers = worker_count(threads, B, 2, (double)B * T * GH * (I + H));
   ForwardJob jobs[2];
   for (int w = 0; w < workers; w++) {
     jobs[w] = (ForwardJob){cell, G, CB, B, T, I, H, reverse, training, B * w / workers, B * (w + 1) / workers,
-                           d[FX], wihP, whhP, d[FBIH], d[FBHH], lengths,
-                           d[FHS], cell == CELL_LSTM ? d[FCS] : NULL, training ? d[FCACHE] : NULL, d[FY], 0};
+                           c.d[FX], wihP, whhP, c.d[FBIH], c.d[FBHH], lengths,
+                           c.d[FHS], cell == CELL_LSTM ? c.d[FCS] : NULL, training ? c.d[FCACHE] : NULL, c.d[FY], 0};
   }
   run_workers(run_forward, &jobs[0], workers == 2 ? &jobs[1] : NULL);
   free(wihP);
@@ -135,31 +149,26 @@ static napi_value forward(napi_env env, napi_callback_info info) {
 enum { BHS, BCS, BCACHE, BDY, BWHH, BDH, BDC, BDXG, BDHG, BNORMS, BDBIH, BDBHH, B_ARRAYS };
 
 /*
- * backward(cell, gates, cacheBlocks, B, T, H, reverse, threads, hs, cs, cache, dy, lengths, wHh, dh, dc,
- *          dxg, dhg, norms, dbIh, dbHh): the counterpart of a training forward. dh, dc: in dL/d(final
+ * backward(cell, gates, cacheBlocks, B, T, H, reverse, threads, hs, cs, cache, dy, wHh, dh, dc, dxg, dhg,
+ *          norms, dbIh, dbHh, lengths): the counterpart of a training forward. dh, dc: in dL/d(final
  * state), out dL/d(initial state). Writes dxg [B·T·G·H], dhg [T·B·G·H] (processing order), norms [T]
  * (||dL/dh_t|| over the batch) and adds the bias gradients to dbIh, dbHh.
  */
 static napi_value backward(napi_env env, napi_callback_info info) {
-  napi_value a[21];
-  int32_t n[8];
-  if (!get_args(env, info, "backward", 21, a, 8, n)) return NULL;
-  const int cell = n[0], G = n[1], CB = n[2], B = n[3], T = n[4], H = n[5], reverse = n[6], threads = n[7];
-  float *d[B_ARRAYS];
-  size_t len[B_ARRAYS];
-  if (!get_arrays(env, a, 8, 4, d, len) || !get_arrays(env, a, 13, 8, d + BWHH, len + BWHH))
-    return fail(env, "backward", "arrays must be Float32Array");
+  Call c;
+  if (!read_call(env, info, "backward", 21, 8, B_ARRAYS, &c)) return NULL;
+  const int cell = c.n[0], G = c.n[1], CB = c.n[2], B = c.n[3], T = c.n[4], H = c.n[5], reverse = c.n[6], threads = c.n[7];
   if (!cell_layout_ok(cell, G, CB)) return fail(env, "backward", "gates and cacheBlocks do not match the cell");
-  const int32_t *lengths = get_i32(env, a[12], (size_t)(B > 0 ? B : 0));
+  const int32_t *lengths = get_i32(env, c.a[20], (size_t)(B > 0 ? B : 0));
   const int lstm = cell == CELL_LSTM;
   const size_t GH = (size_t)G * H, BH = (size_t)B * H, states = (size_t)(T + 1) * BH;
-  if (B <= 0 || T <= 0 || H <= 0 || !lengths || !fits(d, len, BHS, states) || !fits(d, len, BCS, lstm ? states : 0) ||
-      !fits(d, len, BCACHE, (size_t)T * B * CB * H) || (d[BDY] && len[BDY] < (size_t)B * T * H) || !fits(d, len, BWHH, GH * H) ||
-      !fits(d, len, BDH, BH) || !fits(d, len, BDC, lstm ? BH : 0) || !fits(d, len, BDXG, (size_t)B * T * GH) ||
-      !fits(d, len, BDHG, (size_t)T * B * GH) || !fits(d, len, BNORMS, (size_t)T) || !fits(d, len, BDBIH, GH) || !fits(d, len, BDBHH, GH))
+  if (B <= 0 || T <= 0 || H <= 0 || !lengths || !fits(&c, BHS, states) || !fits(&c, BCS, lstm ? states : 0) ||
+      !fits(&c, BCACHE, (size_t)T * B * CB * H) || (c.d[BDY] && c.len[BDY] < (size_t)B * T * H) || !fits(&c, BWHH, GH * H) ||
+      !fits(&c, BDH, BH) || !fits(&c, BDC, lstm ? BH : 0) || !fits(&c, BDXG, (size_t)B * T * GH) ||
+      !fits(&c, BDHG, (size_t)T * B * GH) || !fits(&c, BNORMS, (size_t)T) || !fits(&c, BDBIH, GH) || !fits(&c, BDBHH, GH))
     return fail(env, "backward", "array sizes do not match the shapes");
   /* dL/dh_{t-1} += dhg·W_hh: the packed operand is W_hhᵀ, element (n, k) = W_hh[k·H + n]. */
-  float *whhP = pack_panels(d[BWHH], H, (int)GH, 1, H);
+  float *whhP = pack_panels(c.d[BWHH], H, (int)GH, 1, H);
   const int workers = worker_count(threads, B, 2, (double)B * T * GH * H);
   double *sq = calloc((size_t)workers * T, sizeof(double));
   float *bias = calloc((size_t)workers * 2 * GH, sizeof(float)); /* per job: dbIh, dbHh parts */
@@ -168,18 +177,18 @@ static napi_value backward(napi_env env, napi_callback_info info) {
   for (int w = 0; w < workers; w++) {
     float *part = bias + (size_t)w * 2 * GH;
     jobs[w] = (BackwardJob){cell, G, CB, B, T, H, reverse, B * w / workers, B * (w + 1) / workers,
-                            d[BHS], lstm ? d[BCS] : NULL, d[BCACHE], d[BDY], whhP, lengths,
-                            d[BDH], lstm ? d[BDC] : NULL, d[BDXG], d[BDHG], sq + (size_t)w * T, part, part + GH, 0};
+                            c.d[BHS], lstm ? c.d[BCS] : NULL, c.d[BCACHE], c.d[BDY], whhP, lengths,
+                            c.d[BDH], lstm ? c.d[BDC] : NULL, c.d[BDXG], c.d[BDHG], sq + (size_t)w * T, part, part + GH, 0};
   }
   run_workers(run_backward, &jobs[0], workers == 2 ? &jobs[1] : NULL);
   free(whhP);
   const int failed = jobs[0].failed || (workers == 2 && jobs[1].failed);
   /* The jobs' partial sums are combined in job order, the same on every run. */
-  for (int t = 0; t < T && !failed; t++) d[BNORMS][t] = (float)sqrt(workers == 2 ? sq[t] + sq[T + t] : sq[t]);
+  for (int t = 0; t < T && !failed; t++) c.d[BNORMS][t] = (float)sqrt(workers == 2 ? sq[t] + sq[T + t] : sq[t]);
   for (int w = 0; w < workers && !failed; w++)
     for (size_t k = 0; k < GH; k++) {
-      d[BDBIH][k] += bias[(size_t)w * 2 * GH + k];
-      d[BDBHH][k] += bias[(size_t)w * 2 * GH + GH + k];
+      c.d[BDBIH][k] += bias[(size_t)w * 2 * GH + k];
+      c.d[BDBHH][k] += bias[(size_t)w * 2 * GH + GH + k];
     }
   free(sq);
   free(bias);
@@ -250,36 +259,29 @@ static int transposed_product(int M, int N, int K, int threads, const float *A, 
  * C[cOff + i·ldc + j] += Σ_k A[aOff + i·ars + k·acs] · B[bOff + j·bns + k·bks].
  */
 static napi_value gemm(napi_env env, napi_callback_info info) {
-  napi_value a[15];
-  int32_t n[12];
-  if (!get_args(env, info, "gemm", 15, a, 12, n)) return NULL;
-  const int M = n[0], N = n[1], K = n[2], threads = n[3];
-  float *d[3];
-  size_t len[3];
-  if (!get_arrays(env, a, 12, 3, d, len) || !d[0] || !d[1] || !d[2]) return fail(env, "gemm", "arrays must be Float32Array");
+  Call c;
+  if (!read_call(env, info, "gemm", 15, 12, 3, &c)) return NULL;
+  const int M = c.n[0], N = c.n[1], K = c.n[2], threads = c.n[3];
+  if (!c.d[0] || !c.d[1] || !c.d[2]) return fail(env, "gemm", "arrays must be Float32Array");
   if (M < 0 || N < 0 || K < 0) return fail(env, "gemm", "sizes must not be negative");
   if (M == 0 || N == 0 || K == 0) return NULL;
-  if (!inside(len[0], n[4], M, n[5], K, n[6]) || !inside(len[1], n[7], N, n[8], K, n[9]) || n[11] < N || !inside(len[2], n[10], M, n[11], N, 1))
+  if (!inside(c.len[0], c.n[4], M, c.n[5], K, c.n[6]) || !inside(c.len[1], c.n[7], N, c.n[8], K, c.n[9]) || c.n[11] < N || !inside(c.len[2], c.n[10], M, c.n[11], N, 1))
     return fail(env, "gemm", "offsets and strides reach outside the arrays");
-  const int ok = M < PANEL && N > 2 * M ? transposed_product(M, N, K, threads, d[0] + n[4], n[5], n[6], d[1] + n[7], n[8], n[9], d[2] + n[10], n[11])
-                                       : strided_product(M, N, K, threads, d[0] + n[4], n[5], n[6], d[1] + n[7], n[8], n[9], d[2] + n[10], n[11]);
+  const int ok = M < PANEL && N > 2 * M ? transposed_product(M, N, K, threads, c.d[0] + c.n[4], c.n[5], c.n[6], c.d[1] + c.n[7], c.n[8], c.n[9], c.d[2] + c.n[10], c.n[11])
+                                       : strided_product(M, N, K, threads, c.d[0] + c.n[4], c.n[5], c.n[6], c.d[1] + c.n[7], c.n[8], c.n[9], c.d[2] + c.n[10], c.n[11]);
   return ok ? NULL : fail(env, "gemm", "out of memory");
 }
 
 /* linear(M, N, K, threads, x, w, b, y): y[M x N] = x[M x K]·wᵀ + b, w [N x K] as torch.nn.Linear. */
 static napi_value linear(napi_env env, napi_callback_info info) {
-  napi_value a[8];
-  int32_t n[4];
-  if (!get_args(env, info, "linear", 8, a, 4, n)) return NULL;
-  const int M = n[0], N = n[1], K = n[2], threads = n[3];
-  float *d[4];
-  size_t len[4];
-  if (!get_arrays(env, a, 4, 4, d, len)) return fail(env, "linear", "arrays must be Float32Array");
-  if (M < 0 || N <= 0 || K <= 0 || len[0] != (size_t)M * K || len[1] != (size_t)N * K || len[2] != (size_t)N || len[3] != (size_t)M * N)
+  Call c;
+  if (!read_call(env, info, "linear", 8, 4, 4, &c)) return NULL;
+  const int M = c.n[0], N = c.n[1], K = c.n[2], threads = c.n[3];
+  if (M < 0 || N <= 0 || K <= 0 || c.len[0] != (size_t)M * K || c.len[1] != (size_t)N * K || c.len[2] != (size_t)N || c.len[3] != (size_t)M * N)
     return fail(env, "linear", "array sizes do not match the shapes");
-  for (int r = 0; r < M; r++) memcpy(d[3] + (size_t)r * N, d[2], sizeof(float) * N);
-  float *wT = pack_panels(d[1], N, K, K, 1);
-  const int ok = wT && product(M, N, K, threads, d[0], K, 1, wT, d[3], N);
+  for (int r = 0; r < M; r++) memcpy(c.d[3] + (size_t)r * N, c.d[2], sizeof(float) * N);
+  float *wT = pack_panels(c.d[1], N, K, K, 1);
+  const int ok = wT && product(M, N, K, threads, c.d[0], K, 1, wT, c.d[3], N);
   free(wT);
   return ok ? NULL : fail(env, "linear", "out of memory");
 }

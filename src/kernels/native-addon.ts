@@ -11,12 +11,13 @@ export interface NativeAddon {
   forward(
     cell: number, gates: number, cacheBlocks: number, B: number, T: number, I: number, H: number, reverse: number, threads: number,
     x: Float32Array, wIh: Float32Array, wHh: Float32Array, bIh: Float32Array, bHh: Float32Array,
-    lengths: Int32Array, hs: Float32Array, cs: Float32Array | null, cache: Float32Array | null, y: Float32Array,
+    hs: Float32Array, cs: Float32Array | null, cache: Float32Array | null, y: Float32Array, lengths: Int32Array,
   ): void;
   backward(
     cell: number, gates: number, cacheBlocks: number, B: number, T: number, H: number, reverse: number, threads: number,
-    hs: Float32Array, cs: Float32Array | null, cache: Float32Array, dy: Float32Array | null, lengths: Int32Array, wHh: Float32Array,
+    hs: Float32Array, cs: Float32Array | null, cache: Float32Array, dy: Float32Array | null, wHh: Float32Array,
     dh: Float32Array, dc: Float32Array | null, dxg: Float32Array, dhg: Float32Array, norms: Float32Array, dbIh: Float32Array, dbHh: Float32Array,
+    lengths: Int32Array,
   ): void;
   /** C[cOff + i·ldc + j] += Σ_k A[aOff + i·ars + k·acs] · B[bOff + j·bns + k·bks]. */
   gemm(

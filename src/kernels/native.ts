@@ -44,14 +44,14 @@ function nativeKernels(a: NativeAddon): Kernels {
       if (!sequenceFits(shape, buf.x, buf.wIh, buf.wHh, buf.bIh, buf.bHh, buf.hs, buf.cs, buf.cache, buf.y)) return jsKernels.sequenceForward(shape, buf);
       a.forward(cell.code, cell.gates, cell.cacheBlocks, B, T, I, H, reverse ? 1 : 0, THREADS,
         buf.x as Float32Array, buf.wIh as Float32Array, buf.wHh as Float32Array, buf.bIh as Float32Array, buf.bHh as Float32Array,
-        buf.lengths, buf.hs as Float32Array, cell.hasCellState ? (buf.cs as Float32Array) : null, buf.cache as Float32Array, buf.y as Float32Array);
+        buf.hs as Float32Array, cell.hasCellState ? (buf.cs as Float32Array) : null, buf.cache as Float32Array, buf.y as Float32Array, buf.lengths);
     },
     sequenceInference(shape, buf) {
       const { cell, B, T, I, H, reverse } = shape;
       if (!sequenceFits(shape, buf.x, buf.wIh, buf.wHh, buf.bIh, buf.bHh, buf.h, buf.c, buf.y)) return jsKernels.sequenceInference(shape, buf);
       a.forward(cell.code, cell.gates, cell.cacheBlocks, B, T, I, H, reverse ? 1 : 0, THREADS,
         buf.x as Float32Array, buf.wIh as Float32Array, buf.wHh as Float32Array, buf.bIh as Float32Array, buf.bHh as Float32Array,
-        buf.lengths, buf.h as Float32Array, cell.hasCellState ? (buf.c as Float32Array) : null, null, buf.y as Float32Array);
+        buf.h as Float32Array, cell.hasCellState ? (buf.c as Float32Array) : null, null, buf.y as Float32Array, buf.lengths);
     },
     sequenceBackward(shape, buf) {
       const { cell, B, T, H, reverse } = shape;
@@ -59,8 +59,8 @@ function nativeKernels(a: NativeAddon): Kernels {
       const norms = new Float32Array(T);
       a.backward(cell.code, cell.gates, cell.cacheBlocks, B, T, H, reverse ? 1 : 0, THREADS,
         buf.hs as Float32Array, cell.hasCellState ? (buf.cs as Float32Array) : null, buf.cache as Float32Array, buf.dy as Float32Array | null,
-        buf.lengths, buf.wHh as Float32Array, buf.dh as Float32Array, cell.hasCellState ? (buf.dc as Float32Array) : null,
-        buf.dxg as Float32Array, buf.dhg as Float32Array, norms, buf.dbIh as Float32Array, buf.dbHh as Float32Array);
+        buf.wHh as Float32Array, buf.dh as Float32Array, cell.hasCellState ? (buf.dc as Float32Array) : null,
+        buf.dxg as Float32Array, buf.dhg as Float32Array, norms, buf.dbIh as Float32Array, buf.dbHh as Float32Array, buf.lengths);
       buf.norms.set(norms);
     },
   };
