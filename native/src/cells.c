@@ -13,8 +13,7 @@ int cell_layout_ok(int cell, int gates, int cache_blocks) {
 }
 
 static void lstm_forward(int H, const float *xg, const float *hg, const float *cp, float *h, float *c, float *y, float *cache) {
-  for (int j = 0; j < H; j += 8) {
-    const __m256i m = lanes256(j, H);
+  FOR_LANES(H, {
     const __m256 i = sigmoid256(_mm256_add_ps(LD(xg + j, m), LD(hg + j, m)));
     const __m256 f = sigmoid256(_mm256_add_ps(LD(xg + H + j, m), LD(hg + H + j, m)));
     const __m256 g = tanh256(_mm256_add_ps(LD(xg + 2 * H + j, m), LD(hg + 2 * H + j, m)));
@@ -27,12 +26,11 @@ static void lstm_forward(int H, const float *xg, const float *hg, const float *c
       ST(cache + j, m, i); ST(cache + H + j, m, f); ST(cache + 2 * H + j, m, g);
       ST(cache + 3 * H + j, m, o); ST(cache + 4 * H + j, m, tc);
     }
-  }
+  });
 }
 
 static void gru_forward(int H, const float *xg, const float *hg, const float *hp, float *h, float *y, float *cache) {
-  for (int j = 0; j < H; j += 8) {
-    const __m256i m = lanes256(j, H);
+  FOR_LANES(H, {
     const __m256 r = sigmoid256(_mm256_add_ps(LD(xg + j, m), LD(hg + j, m)));
     const __m256 z = sigmoid256(_mm256_add_ps(LD(xg + H + j, m), LD(hg + H + j, m)));
     const __m256 hnPre = LD(hg + 2 * H + j, m);
@@ -42,16 +40,15 @@ static void gru_forward(int H, const float *xg, const float *hg, const float *hp
     if (cache) {
       ST(cache + j, m, r); ST(cache + H + j, m, z); ST(cache + 2 * H + j, m, n); ST(cache + 3 * H + j, m, hnPre);
     }
-  }
+  });
 }
 
 static void rnn_forward(int relu, int H, const float *xg, const float *hg, float *h, float *y) {
-  for (int j = 0; j < H; j += 8) {
-    const __m256i m = lanes256(j, H);
+  FOR_LANES(H, {
     const __m256 a = _mm256_add_ps(LD(xg + j, m), LD(hg + j, m));
     const __m256 hn = relu ? _mm256_max_ps(a, _mm256_setzero_ps()) : tanh256(a);
     ST(h + j, m, hn); ST(y + j, m, hn);
-  }
+  });
 }
 
 void cell_forward(int cell, int H, const float *xg, const float *hg, const float *hp, const float *cp,
@@ -61,16 +58,17 @@ void cell_forward(int cell, int H, const float *xg, const float *hg, const float
   else rnn_forward(cell == CELL_RNN_RELU, H, xg, hg, h, y);
 }
 
-/* Stores the same gate gradient into the input and the recurrent pre-activation rows. */
-static inline void store_both(float *dxg, float *dhg, int at, __m256i m, __m256 v) {
-  ST(dxg + at, m, v);
-  ST(dhg + at, m, v);
-}
+/* Stores the same gate gradient into the input and the recurrent pre-activation rows (inside FOR_LANES). */
+#define store_both(dxg, dhg, at, m, v) \
+  do {                                 \
+    const __m256 v_ = (v);             \
+    ST((dxg) + (at), m, v_);           \
+    ST((dhg) + (at), m, v_);           \
+  } while (0)
 
 static void lstm_backward(int H, const float *cache, const float *cp, const float *dhr, float *dcr, float *dxg, float *dhg, float *dhp) {
   const __m256 one = _mm256_set1_ps(1.0f);
-  for (int j = 0; j < H; j += 8) {
-    const __m256i m = lanes256(j, H);
+  FOR_LANES(H, {
     const __m256 i = LD(cache + j, m), f = LD(cache + H + j, m), g = LD(cache + 2 * H + j, m);
     const __m256 o = LD(cache + 3 * H + j, m), tc = LD(cache + 4 * H + j, m);
     const __m256 dh = LD(dhr + j, m);
@@ -85,13 +83,12 @@ static void lstm_backward(int H, const float *cache, const float *cp, const floa
     store_both(dxg, dhg, 2 * H + j, m, dg);
     store_both(dxg, dhg, 3 * H + j, m, dO);
     ST(dhp + j, m, _mm256_setzero_ps());
-  }
+  });
 }
 
 static void gru_backward(int H, const float *cache, const float *hp, const float *dhr, float *dxg, float *dhg, float *dhp) {
   const __m256 one = _mm256_set1_ps(1.0f);
-  for (int j = 0; j < H; j += 8) {
-    const __m256i m = lanes256(j, H);
+  FOR_LANES(H, {
     const __m256 r = LD(cache + j, m), z = LD(cache + H + j, m), n = LD(cache + 2 * H + j, m), hn = LD(cache + 3 * H + j, m);
     const __m256 dh = LD(dhr + j, m);
     const __m256 dnPre = _mm256_mul_ps(_mm256_mul_ps(dh, _mm256_sub_ps(one, z)), _mm256_sub_ps(one, _mm256_mul_ps(n, n)));
@@ -102,18 +99,17 @@ static void gru_backward(int H, const float *cache, const float *hp, const float
     ST(dxg + 2 * H + j, m, dnPre);
     ST(dhg + 2 * H + j, m, _mm256_mul_ps(dnPre, r));
     ST(dhp + j, m, _mm256_mul_ps(dh, z));
-  }
+  });
 }
 
 static void rnn_backward(int relu, int H, const float *h, const float *dhr, float *dxg, float *dhg, float *dhp) {
   const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
-  for (int j = 0; j < H; j += 8) {
-    const __m256i m = lanes256(j, H);
+  FOR_LANES(H, {
     const __m256 hv = LD(h + j, m);
     const __m256 slope = relu ? _mm256_and_ps(_mm256_cmp_ps(hv, zero, _CMP_GT_OQ), one) : _mm256_sub_ps(one, _mm256_mul_ps(hv, hv));
     store_both(dxg, dhg, j, m, _mm256_mul_ps(LD(dhr + j, m), slope));
     ST(dhp + j, m, zero);
-  }
+  });
 }
 
 void cell_backward(int cell, int H, const float *cache, const float *hp, const float *cp, const float *h,

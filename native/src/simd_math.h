@@ -39,8 +39,27 @@ static inline __m256i lanes256(int j, int n) {
   const int left = n - j;
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(left < 8 ? left : 8), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
-/* Masked load / store: lanes outside the mask read as 0 and are not written. */
-#define LD(p, m) _mm256_maskload_ps((p), (m))
-#define ST(p, m, v) _mm256_maskstore_ps((p), (m), (v))
+/*
+ * Runs the statements for j = 0, 8, 16, ... < n: whole chunks with plain loads and stores (masked stores
+ * are slow on some CPUs), then the row's tail through the same statements with masked lanes.
+ * Inside, LD(p, m) / ST(p, m, v) load and store 8 lanes; lanes outside the mask m read as 0 and are not written.
+ */
+#define FOR_LANES(n, ...)                                                     \
+  do {                                                                        \
+    int j = 0;                                                                \
+    for (; j + 8 <= (n); j += 8) {                                            \
+      enum { tail = 0 };                                                      \
+      const __m256i m = _mm256_set1_epi32(-1);                                \
+      (void)m;                                                                \
+      __VA_ARGS__                                                             \
+    }                                                                         \
+    if (j < (n)) {                                                            \
+      enum { tail = 1 };                                                      \
+      const __m256i m = lanes256(j, (n));                                     \
+      __VA_ARGS__                                                             \
+    }                                                                         \
+  } while (0)
+#define LD(p, m) (tail ? _mm256_maskload_ps((p), (m)) : _mm256_loadu_ps(p))
+#define ST(p, m, v) (tail ? _mm256_maskstore_ps((p), (m), (v)) : _mm256_storeu_ps((p), (v)))
 
 #endif
