@@ -4,14 +4,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Transposes the 8x8 block held in r[0..7] (rows in, columns out). */
+static inline void transpose8(__m256 r[8]) {
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  const __m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0)), s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0)), s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+  r[0] = _mm256_permute2f128_ps(s0, s4, 0x20); r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+  r[2] = _mm256_permute2f128_ps(s2, s6, 0x20); r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+  r[4] = _mm256_permute2f128_ps(s0, s4, 0x31); r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+  r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+/*
+ * Row-major W (k contiguous, the PyTorch weight layout): whole 8x8 blocks go through a register
+ * transpose, one 32-byte store per panel row instead of eight scattered floats; the edges one by one.
+ */
+static void pack_rows(float *p, const float *w, int N, int K, long sn) {
+  const int N8 = N - N % 8, K8 = K - K % 8;
+  for (int n0 = 0; n0 < N8; n0 += 8)
+    for (int k0 = 0; k0 < K8; k0 += 8) {
+      __m256 r[8];
+      for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(w + (n0 + i) * sn + k0);
+      transpose8(r);
+      float *dst = p + ((size_t)(n0 / PANEL) * K + k0) * PANEL + n0 % PANEL;
+      for (int i = 0; i < 8; i++) _mm256_storeu_ps(dst + (size_t)i * PANEL, r[i]);
+    }
+  for (int n = 0; n < N; n++)
+    for (int k = n < N8 ? K8 : 0; k < K; k++) p[((size_t)(n / PANEL) * K + k) * PANEL + n % PANEL] = w[n * sn + k];
+}
+
 float *pack_panels(const float *w, int N, int K, long sn, long sk) {
   const int panels = (N + PANEL - 1) / PANEL;
   const size_t bytes = sizeof(float) * (size_t)panels * (K > 0 ? K : 1) * PANEL;
   float *p = aligned_alloc(32, (bytes + 31) & ~(size_t)31);
   if (!p) return NULL;
-  memset(p, 0, bytes);
+  /* Every value of W is written below; only the columns past N in the last panel must be zero. */
+  if (N % PANEL) memset(p + (size_t)(panels - 1) * K * PANEL, 0, sizeof(float) * (size_t)K * PANEL);
   /* Walk the source along its contiguous dimension. */
-  if (sn <= sk) {
+  if (sk == 1 && sn >= K) {
+    pack_rows(p, w, N, K, sn);
+  } else if (sn <= sk) {
     for (int k = 0; k < K; k++)
       for (int n = 0; n < N; n++) p[((size_t)(n / PANEL) * K + k) * PANEL + n % PANEL] = w[n * sn + k * sk];
   } else {
