@@ -54,19 +54,20 @@ describe.each(fast)('GEMM: %s and js kernels agree to 1e-5', (backend) => {
   });
 });
 
-const grid: [Backend, CellType, boolean][] = fast.flatMap((b) =>
-  (['rnn', 'lstm', 'gru'] as CellType[]).flatMap((c) => [[b, c, false], [b, c, true]] as [Backend, CellType, boolean][]));
+type CellVariant = CellType | 'rnn-relu';
+const grid: [Backend, CellVariant, boolean][] = fast.flatMap((b) =>
+  (['rnn', 'rnn-relu', 'lstm', 'gru'] as CellVariant[]).flatMap((c) => [[b, c, false], [b, c, true]] as [Backend, CellVariant, boolean][]));
 
-describe.each(grid)('model forward and backward (%s kernels vs js): %s bidirectional=%s', (backend, type, bidirectional) => {
+/** The layer spec of a cell variant ('rnn-relu': a vanilla RNN with relu). */
+const cellSpec = (variant: CellVariant, hiddenSize: number, bidirectional = false): LayerSpec =>
+  (variant === 'rnn-relu' ? { type: 'rnn', activation: 'relu', hiddenSize, bidirectional } : { type: variant, hiddenSize, bidirectional }) as LayerSpec;
+
+describe.each(grid)('model forward and backward (%s kernels vs js): %s bidirectional=%s', (backend, variant, bidirectional) => {
   it.each([[48, 40], [37, 5]])('hidden %i then %i: outputs, every gradient, dx, d(initial state) and the per-step gradient norms agree to 1e-5', (H1, H2) => {
     const B = 9;
     const T = 23;
     const lengths = [23, 20, 1, 17, 23, 5, 12, 23, 9];
-    const layers: LayerSpec[] = [
-      { type, hiddenSize: H1, bidirectional } as LayerSpec,
-      { type, hiddenSize: H2 } as LayerSpec,
-      { type: 'dense', units: 7 },
-    ];
+    const layers: LayerSpec[] = [cellSpec(variant, H1, bidirectional), cellSpec(variant, H2), { type: 'dense', units: 7 }];
     const x = randomSeq('float32', B, T, 13, 5);
     const labels = { data: randomLabels(B * T, 7, 6), batch: B, time: T, features: 1 };
     const run = (b: Backend) => {
