@@ -117,8 +117,55 @@ static void block_rows(int R, int N, int kc, const float *a, long ars, long acs,
 }
 
 
-void gemm_acc(int M, int N, int K, const float *A, int lda, const float *Wp, float *C, int ldc) {
+/* c[0 .. w) += the first w of the 8·count lanes in s. */
+static inline void add_lanes(float *c, const __m256 *s, int count, int w) {
+  float tmp[64];
+  for (int i = 0; i < count; i++) _mm256_storeu_ps(tmp + 8 * i, s[i]);
+  for (int j = 0; j < w; j++) c[j] += tmp[j];
+}
+
+/*
+ * One row against every panel (batch 1 is a matrix-vector product): four panels at a time, eight
+ * independent accumulators, enough to keep both FMA pipes busy through the FMA latency.
+ */
+static void row_times_panels(int N, int K, const float *a, const float *Wp, float *c) {
   const int panels = (N + PANEL - 1) / PANEL;
+  const size_t ps = (size_t)K * PANEL;
+  int p = 0;
+  for (; p + 4 <= panels; p += 4) {
+    const float *b = Wp + (size_t)p * ps;
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+    for (int k = 0; k < K; k++) {
+      const __m256 av = _mm256_broadcast_ss(a + k);
+      const float *bk = b + (size_t)k * PANEL;
+      s0 = _mm256_fmadd_ps(av, _mm256_load_ps(bk), s0);
+      s1 = _mm256_fmadd_ps(av, _mm256_load_ps(bk + 8), s1);
+      s2 = _mm256_fmadd_ps(av, _mm256_load_ps(bk + ps), s2);
+      s3 = _mm256_fmadd_ps(av, _mm256_load_ps(bk + ps + 8), s3);
+      s4 = _mm256_fmadd_ps(av, _mm256_load_ps(bk + 2 * ps), s4);
+      s5 = _mm256_fmadd_ps(av, _mm256_load_ps(bk + 2 * ps + 8), s5);
+      s6 = _mm256_fmadd_ps(av, _mm256_load_ps(bk + 3 * ps), s6);
+      s7 = _mm256_fmadd_ps(av, _mm256_load_ps(bk + 3 * ps + 8), s7);
+    }
+    const __m256 s[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
+    const int n0 = p * PANEL;
+    add_lanes(c + n0, s, 8, N - n0 < 4 * PANEL ? N - n0 : 4 * PANEL);
+  }
+  for (; p < panels; p++) {
+    const float *b = Wp + (size_t)p * ps;
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+    for (int k = 0; k < K; k++) {
+      const __m256 av = _mm256_broadcast_ss(a + k);
+      s0 = _mm256_fmadd_ps(av, _mm256_load_ps(b + (size_t)k * PANEL), s0);
+      s1 = _mm256_fmadd_ps(av, _mm256_load_ps(b + (size_t)k * PANEL + 8), s1);
+    }
+    const __m256 s[2] = {s0, s1};
+    const int n0 = p * PANEL;
+    add_lanes(c + n0, s, 2, N - n0 < PANEL ? N - n0 : PANEL);
+  }
+}
+
+void gemm_acc(int M, int N, int K, const float *A, int lda, const float *Wp, float *C, int ldc) {
   if (M > 1) {
     /* Rows in equal blocks of at most 6 (8 rows as 4 + 4, not 6 + 2): more accumulators per block hide the FMA latency. */
     const int blocks = (M + MR - 1) / MR;
@@ -128,28 +175,7 @@ void gemm_acc(int M, int N, int K, const float *A, int lda, const float *Wp, flo
     }
     return;
   }
-  for (int m = 0; m < M; m++) {
-    /* One row (batch 1 is a matrix-vector product): two panels at a time, 4 accumulators. */
-    const float *a = A + (size_t)m * lda;
-    for (int p = 0; p < panels; p += 2) {
-      const int two = p + 1 < panels;
-      const float *b = Wp + (size_t)p * K * PANEL;
-      const float *b2 = two ? b + (size_t)K * PANEL : b;
-      __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-      for (int k = 0; k < K; k++) {
-        const __m256 av = _mm256_broadcast_ss(a + k);
-        s0 = _mm256_fmadd_ps(av, _mm256_load_ps(b + (size_t)k * PANEL), s0);
-        s1 = _mm256_fmadd_ps(av, _mm256_load_ps(b + (size_t)k * PANEL + 8), s1);
-        s2 = _mm256_fmadd_ps(av, _mm256_load_ps(b2 + (size_t)k * PANEL), s2);
-        s3 = _mm256_fmadd_ps(av, _mm256_load_ps(b2 + (size_t)k * PANEL + 8), s3);
-      }
-      float tmp[2 * PANEL];
-      _mm256_storeu_ps(tmp, s0); _mm256_storeu_ps(tmp + 8, s1); _mm256_storeu_ps(tmp + 16, s2); _mm256_storeu_ps(tmp + 24, s3);
-      const int n0 = p * PANEL, w = N - n0 < (two ? 2 * PANEL : PANEL) ? N - n0 : (two ? 2 * PANEL : PANEL);
-      float *c = C + (size_t)m * ldc + n0;
-      for (int j = 0; j < w; j++) c[j] += tmp[j];
-    }
-  }
+  for (int m = 0; m < M; m++) row_times_panels(N, K, A + (size_t)m * lda, Wp, C + (size_t)m * ldc);
 }
 
 int gemm_rows(int N, int K, const float *A, long ars, long acs, const float *Wp, float *C, int ldc, int m0, int m1) {
