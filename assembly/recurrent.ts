@@ -1,11 +1,12 @@
 // Fused forward pass of one recurrent direction over a whole batch of sequences:
 // the input projection for all steps, then per step the recurrent product and the cell's
 // pointwise math, with masking (a step at or past a sequence's length keeps its state and
-// outputs zeros). Layouts match src/layers/recurrent-direction.ts so the JS backward can
+// outputs zeros). Layouts match src/kernels/types.ts (ForwardBuffers) so every backward can
 // use what this leaves behind. Pointers are byte offsets; sizes are in f32 elements.
 import { gemm } from './gemm';
 import { sigmoid4, tanh4 } from './math';
 
+// Cell codes, gate counts (G) and cache widths (cacheBlocks) come from the host (src/layers/cells.ts).
 export const RNN_TANH = 0;
 export const RNN_RELU = 1;
 export const LSTM = 2;
@@ -18,13 +19,12 @@ function at(base: usize, index: i32): usize {
 }
 
 export function forward_sequence(
-  cell: i32, B: i32, T: i32, I: i32, H: i32, reverse: i32,
+  cell: i32, G: i32, cacheBlocks: i32, B: i32, T: i32, I: i32, H: i32, reverse: i32,
   x: usize, wihT: usize, bih: usize, whhT: usize, bhh: usize, lengths: usize,
   xg: usize, hg: usize, hs: usize, cs: usize, cache: usize, y: usize,
 ): void {
-  const G = cell == LSTM ? 4 : cell == GRU ? 3 : 1;
   const GH = G * H;
-  const CW = cell == LSTM ? 5 * H : cell == GRU ? 4 * H : 0;
+  const CW = cacheBlocks * H;
   const BH = B * H;
   // xg[b,t,:] = b_ih + W_ih x[b,t]
   for (let r = 0; r < B * T; r++) memory.copy(at(xg, r * GH), bih, <usize>GH << 2);
@@ -106,13 +106,12 @@ function rnnPointwise(H: i32, xr: usize, hr: usize, hn: usize, relu: bool): void
 // leaves dL/dh_0, dL/dc_0 in dh, dc. The bias gradients are summed on the way into dbih, dbhh.
 // dxg, dhg, dbih and dbhh must be zeroed by the caller; dy may be 0.
 export function backward_sequence(
-  cell: i32, B: i32, T: i32, H: i32, reverse: i32,
+  cell: i32, G: i32, cacheBlocks: i32, B: i32, T: i32, H: i32, reverse: i32,
   hs: usize, cs: usize, cache: usize, dy: usize, lengths: usize, whh: usize,
   dh: usize, dc: usize, dhPrev: usize, dxg: usize, dhg: usize, norms: usize, dbih: usize, dbhh: usize,
 ): void {
-  const G = cell == LSTM ? 4 : cell == GRU ? 3 : 1;
   const GH = G * H;
-  const CW = cell == LSTM ? 5 * H : cell == GRU ? 4 * H : 0;
+  const CW = cacheBlocks * H;
   const BH = B * H;
   const HB = <usize>H << 2;
   let cur = dh;

@@ -1,16 +1,16 @@
-import { getBackend, setBackend } from '../src/core/gemm';
-import { nativeInferenceAvailable, setNativeInference } from '../src/core/native';
+import { getBackend, setBackend } from '../src/kernels';
 
 /** rnnkit as the bench runs it: its default kernels, or the WASM / pure-JS kernels alone (to show what the faster ones replace). */
 export type RnnkitVariant = 'rnnkit' | 'rnnkit-wasm' | 'rnnkit-js';
 
+const DESCRIPTION = { native: 'the native AVX2+FMA kernels, 2 threads', wasm: 'the WASM SIMD kernels', js: 'the JS kernels' } as const;
+
 /**
- * The one place the bench chooses rnnkit's kernels (the kernel layer's switches may be renamed):
- * selects the variant's kernels and says which run training and which run inference.
+ * The one place the bench chooses rnnkit's kernels: selects the variant's backend (the default
+ * one for 'rnnkit') and says which kernels run training and inference.
  */
 export function useRnnkitBackend(variant: RnnkitVariant): { training: string; inference: string } {
-  setBackend(variant === 'rnnkit-js' ? 'js' : 'wasm');
-  setNativeInference(variant === 'rnnkit');
-  const kernels = getBackend() === 'wasm' ? 'WASM SIMD kernels' : 'JS kernels';
-  return { training: kernels, inference: nativeInferenceAvailable() ? 'the native AVX2+FMA kernel, 2 threads' : kernels };
+  if (variant !== 'rnnkit') setBackend(variant === 'rnnkit-js' ? 'js' : 'wasm');
+  const kernels = DESCRIPTION[getBackend()];
+  return { training: kernels, inference: kernels };
 }

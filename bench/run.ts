@@ -52,8 +52,8 @@ function torchAvailable(): boolean {
 }
 
 function peersFor(w: Workload): string[] {
-  // Inference runs on the native kernel when it is built; rnnkit-wasm shows the kernels it replaces.
-  const peers = w.mode === 'infer' ? ['rnnkit-wasm', 'rnnkit-js', 'onnxruntime'] : ['rnnkit-js'];
+  // rnnkit runs on the native kernels when they are built; rnnkit-wasm shows the kernels they replace.
+  const peers = w.mode === 'infer' ? ['rnnkit-wasm', 'rnnkit-js', 'onnxruntime'] : ['rnnkit-wasm', 'rnnkit-js'];
   if (hasTorch) peers.push('pytorch');
   peers.push('tfjs-wasm', 'tfjs-cpu');
   return peers.filter((p) => !skip.has(p));

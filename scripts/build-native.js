@@ -1,5 +1,5 @@
 /**
- * Builds the optional native inference kernel (native/) with node-gyp. A machine without a
+ * Builds the optional native kernels (native/) with node-gyp. A machine without a
  * C compiler or Node's headers still gets a working rnnkit (WASM/JS kernels), so a failed
  * build is reported and does not fail `npm run build`.
  */
@@ -11,8 +11,8 @@ const args = [nodeGyp, 'rebuild', '--directory', path.join(__dirname, '..', 'nat
 if (process.env.npm_config_nodedir) args.push(`--nodedir=${process.env.npm_config_nodedir}`);
 const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 if (r.status === 0) {
-  console.log('native inference kernel built (native/build/Release/rnnkit_native.node)');
+  console.log('native kernels built (native/build/Release/rnnkit_native.node)');
 } else {
   const tail = `${r.stdout || ''}${r.stderr || ''}`.trim().split('\n').slice(-8).join('\n');
-  console.warn(`warning: the native inference kernel did not build; rnnkit will use its WASM/JS kernels.\n${tail || r.error}`);
+  console.warn(`warning: the native kernels did not build; rnnkit will use its WASM/JS kernels.\n${tail || r.error}`);
 }

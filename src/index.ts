@@ -31,7 +31,7 @@ export { addingProblem } from './data/adding-problem';
 export { exportOnnx, saveOnnx, ONNX_OPSET, type OnnxExportOptions } from './onnx/export';
 export { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError, type ImportedModel } from './onnx/import';
 export { OnnxModel, type OnnxRunOptions, type OnnxRunResult } from './onnx/onnx-model';
-export { getBackend, setBackend, type Backend } from './core/gemm';
+export { backendAvailable, getBackend, setBackend, type Backend } from './kernels';
 export { decodeWav, readWav, encodeWav, toMono, WavError, type Audio } from './audio/wav';
 export { decodeAudio, readAudio } from './audio/read-audio';
 export { AudioError } from './audio/audio-error';

@@ -1,11 +1,13 @@
-import { crossEntropy, Sequential, type LayerSpec } from '../src';
-import { gemmNN, gemmNT, gemmTN, getBackend, setBackend, type Backend } from '../src/core/gemm';
+import { adam, crossEntropy, Sequential, trainStep, type LayerSpec } from '../src';
 import type { CellType } from '../src/layers/cells';
+import { backendAvailable, getBackend, kernelsFor, setBackend, type Backend } from '../src/kernels';
 import { randomLabels, randomSeq } from './helpers/data';
 
-// The WASM SIMD kernel is built by `npm run build` (run by npm ci through "prepare");
-// these tests require it, so a missing build fails here rather than silently testing JS twice.
-afterAll(() => setBackend('wasm'));
+// The WASM SIMD kernel is built by `npm run build` (run by npm ci through "prepare"); these tests
+// require it, so a missing build fails here rather than silently testing JS twice. The native
+// kernel is optional: its cases run where it is built and the CPU has AVX2+FMA.
+const initial = getBackend();
+afterAll(() => setBackend(initial));
 
 /** Largest difference relative to the largest magnitude (at least 1). */
 function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -19,53 +21,120 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d / m;
 }
 
-it('the wasm backend is available and selected by default', () => {
-  expect(getBackend()).toBe('wasm');
+it('the default backend is native where it is built, else wasm (unless RNNKIT_BACKEND says otherwise)', () => {
+  expect(backendAvailable('wasm')).toBe(true);
+  if (!process.env.RNNKIT_BACKEND) expect(initial).toBe(backendAvailable('native') ? 'native' : 'wasm');
+  else expect(initial).toBe(process.env.RNNKIT_BACKEND);
 });
 
-describe('GEMM: wasm and js kernels agree to 1e-5', () => {
+it('refuses an unknown backend with a clear message', () => {
+  expect(() => setBackend('gpu' as Backend)).toThrow(/js, wasm, native/);
+});
+
+it('float64 always runs on the JS kernels', () => {
+  expect(kernelsFor('float64').name).toBe('js');
+});
+
+/** The float32 backends compared with the JS reference here: wasm always, native where available. */
+const fast: Backend[] = backendAvailable('native') ? ['wasm', 'native'] : ['wasm'];
+
+describe.each(fast)('GEMM: %s and js kernels agree to 1e-5', (backend) => {
   const f32 = (n: number, seed: number) => randomSeq('float32', 1, 1, n, seed).data as Float32Array;
-  it.each([[32, 512, 128], [3, 37, 29], [100, 11, 64], [1, 512, 128]])('M=%i N=%i K=%i', (M, N, K) => {
+  it.each([[32, 512, 128], [3, 37, 29], [100, 11, 64], [1, 512, 128], [3200, 13, 512], [512, 128, 3200], [11, 128, 700]])('M=%i N=%i K=%i', (M, N, K) => {
     const run = (b: Backend, kernel: 'NT' | 'NN' | 'TN') => {
       setBackend(b);
-      const C = f32(M * N, 3);
-      if (kernel === 'NT') gemmNT(M, N, K, f32(M * K, 1), 0, f32(N * K, 2), 0, C, 0);
-      if (kernel === 'NN') gemmNN(M, N, K, f32(M * K, 1), 0, f32(K * N, 2), 0, C, 0);
-      if (kernel === 'TN') gemmTN(M, N, K, f32(K * M, 1), 0, f32(K * N, 2), 0, C, 0);
+      const k = kernelsFor('float32');
+      const C = f32(M * N + 5, 3);
+      if (kernel === 'NT') k.gemmNT(M, N, K, f32(M * K + 2, 1), 2, f32(N * K + 1, 2), 1, C, 5);
+      if (kernel === 'NN') k.gemmNN(M, N, K, f32(M * K + 2, 1), 2, f32(K * N + 1, 2), 1, C, 5);
+      if (kernel === 'TN') k.gemmTN(M, N, K, f32(K * M + 2, 1), 2, f32(K * N + 1, 2), 1, C, 5);
       return C;
     };
-    for (const kernel of ['NT', 'NN', 'TN'] as const) expect(relDiff(run('wasm', kernel), run('js', kernel))).toBeLessThan(1e-5);
+    for (const kernel of ['NT', 'NN', 'TN'] as const) expect(relDiff(run(backend, kernel), run('js', kernel))).toBeLessThan(1e-5);
   });
 });
 
-const grid: [CellType, boolean][] = (['rnn', 'lstm', 'gru'] as CellType[]).flatMap((c) => [[c, false], [c, true]] as [CellType, boolean][]);
+type CellVariant = CellType | 'rnn-relu';
+const grid: [Backend, CellVariant, boolean][] = fast.flatMap((b) =>
+  (['rnn', 'rnn-relu', 'lstm', 'gru'] as CellVariant[]).flatMap((c) => [[b, c, false], [b, c, true]] as [Backend, CellVariant, boolean][]));
 
-describe.each(grid)('model forward and backward (fused wasm kernels vs js): %s bidirectional=%s', (type, bidirectional) => {
-  it('outputs, every gradient and the per-step gradient norms agree to 1e-5', () => {
+/** The layer spec of a cell variant ('rnn-relu': a vanilla RNN with relu). */
+const cellSpec = (variant: CellVariant, hiddenSize: number, bidirectional = false): LayerSpec =>
+  (variant === 'rnn-relu' ? { type: 'rnn', activation: 'relu', hiddenSize, bidirectional } : { type: variant, hiddenSize, bidirectional }) as LayerSpec;
+
+describe.each(grid)('model forward and backward (%s kernels vs js): %s bidirectional=%s', (backend, variant, bidirectional) => {
+  it.each([[48, 40], [37, 5]])('hidden %i then %i: outputs, every gradient, dx, d(initial state) and the per-step gradient norms agree to 1e-5', (H1, H2) => {
     const B = 9;
     const T = 23;
     const lengths = [23, 20, 1, 17, 23, 5, 12, 23, 9];
-    const layers: LayerSpec[] = [
-      { type, hiddenSize: 48, bidirectional } as LayerSpec,
-      { type, hiddenSize: 40 } as LayerSpec,
-      { type: 'dense', units: 7 },
-    ];
+    const layers: LayerSpec[] = [cellSpec(variant, H1, bidirectional), cellSpec(variant, H2), { type: 'dense', units: 7 }];
     const x = randomSeq('float32', B, T, 13, 5);
     const labels = { data: randomLabels(B * T, 7, 6), batch: B, time: T, features: 1 };
     const run = (b: Backend) => {
       setBackend(b);
       const model = new Sequential({ inputFeatures: 13, layers, seed: 4 });
+      const first = model.recurrentLayers()[0];
+      first.initialState = first.directions.map((_, d) => ({ h: randomSeq('float32', 1, B, H1, 7 + d).data, c: randomSeq('float32', 1, B, H1, 9 + d).data }));
       const out = model.forward(x, { lengths });
       const r = crossEntropy().compute(out, labels, model.lengthsOfLastForward());
       const dx = model.backward(r.grad)!;
       const norms = model.recurrentLayers().flatMap((l) => l.gradNorms().map((n) => Array.from(n)));
-      return { out: out.data, dx: dx.data, grads: model.params().map((p) => p.grad), norms };
+      const dInitial = first.initialStateGrad.flatMap((s) => [s.h, ...(s.c ? [s.c] : [])]);
+      const finals = model.recurrentLayers().flatMap((l) => l.finalState.flatMap((s) => [s.h, ...(s.c ? [s.c] : [])]));
+      return { out: out.data, dx: dx.data, grads: model.params().map((p) => p.grad), norms, dInitial, finals };
     };
-    const w = run('wasm');
+    const f = run(backend);
     const j = run('js');
-    expect(relDiff(w.out, j.out)).toBeLessThan(1e-5);
-    expect(relDiff(w.dx, j.dx)).toBeLessThan(1e-5);
-    w.grads.forEach((g, i) => expect(relDiff(g, j.grads[i])).toBeLessThan(1e-5));
-    w.norms.forEach((n, i) => expect(relDiff(n, j.norms[i])).toBeLessThan(1e-5));
+    expect(relDiff(f.out, j.out)).toBeLessThan(1e-5);
+    expect(relDiff(f.dx, j.dx)).toBeLessThan(1e-5);
+    f.grads.forEach((g, i) => expect(relDiff(g, j.grads[i])).toBeLessThan(1e-5));
+    f.norms.forEach((n, i) => expect(relDiff(n, j.norms[i])).toBeLessThan(1e-5));
+    f.dInitial.forEach((g, i) => expect(relDiff(g, j.dInitial[i])).toBeLessThan(1e-5));
+    f.finals.forEach((s, i) => expect(relDiff(s, j.finals[i])).toBeLessThan(1e-5));
+  });
+});
+
+describe.each(fast)('seeded training on the %s kernels', (backend) => {
+  it('is bit-identical run to run', () => {
+    setBackend(backend);
+    const B = 8;
+    const T = 30;
+    const x = randomSeq('float32', B, T, 6, 3);
+    const y = { data: randomLabels(B * T, 5, 4), batch: B, time: T, features: 1 };
+    const lengths = new Int32Array([30, 29, 12, 30, 1, 30, 17, 30]);
+    const train = () => {
+      const model = new Sequential({ inputFeatures: 6, seed: 11, layers: [{ type: 'lstm', hiddenSize: 40, bidirectional: true }, { type: 'gru', hiddenSize: 24 }, { type: 'dense', units: 5 }] });
+      const opts = { loss: crossEntropy(), optimizer: adam({ lr: 1e-2 }) };
+      const losses = Array.from({ length: 4 }, () => trainStep(model, { x, y, lengths }, opts).lossSum);
+      return { losses, params: model.params().map((p) => Array.from(p.value)) };
+    };
+    const a = train();
+    const b = train();
+    expect(b.losses).toEqual(a.losses);
+    expect(b.params).toEqual(a.params);
+  });
+});
+
+// Every backend leaves the same activations behind (hs, cs, cache in processing order), so a forward
+// on one backend can be followed by a backward on another.
+const pairs: [Backend, Backend][] = backendAvailable('native') ? [['native', 'wasm'], ['wasm', 'native'], ['native', 'js']] : [['wasm', 'js'], ['js', 'wasm']];
+describe.each(pairs)('forward on %s, backward on %s', (forwardOn, backwardOn) => {
+  it.each(['lstm', 'gru', 'rnn'] as CellType[])('%s: gradients equal the JS ones to 1e-5', (type) => {
+    const B = 5;
+    const T = 12;
+    const lengths = [12, 3, 12, 7, 1];
+    const x = randomSeq('float32', B, T, 6, 2);
+    const labels = { data: randomLabels(B * T, 4, 3), batch: B, time: T, features: 1 };
+    const grads = (fwd: Backend, bwd: Backend) => {
+      setBackend(fwd);
+      const model = new Sequential({ inputFeatures: 6, layers: [{ type, hiddenSize: 16, bidirectional: true }, { type: 'dense', units: 4 }], seed: 8 });
+      const out = model.forward(x, { lengths });
+      const r = crossEntropy().compute(out, labels, model.lengthsOfLastForward());
+      setBackend(bwd);
+      model.backward(r.grad);
+      return model.params().map((p) => p.grad);
+    };
+    const mixed = grads(forwardOn, backwardOn);
+    grads('js', 'js').forEach((g, i) => expect(relDiff(mixed[i], g)).toBeLessThan(1e-5));
   });
 });

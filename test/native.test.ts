@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { nativeInferenceAvailable, nativeKernel, setNativeInference } from '../src/core/native';
+import { backendAvailable, getBackend, setBackend, type Backend } from '../src/kernels';
+import { nativeAddon } from '../src/kernels/native-addon';
 import type { Seq } from '../src/core/seq';
 import { Sequential, type LayerSpec } from '../src/model';
 import { randomSeq } from './helpers/data';
@@ -9,8 +10,11 @@ import { maxAbsDiff } from './helpers/compare';
 const TOL = 1e-5;
 const cpuHasAvx2 = process.platform === 'linux' && process.arch === 'x64' && /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) && /\bfma\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
 
-it('the native inference kernel is built where the CPU supports it (npm run build)', () => {
-  expect(nativeInferenceAvailable()).toBe(cpuHasAvx2);
+const initial = getBackend();
+afterAll(() => setBackend(initial));
+
+it('the native kernel is built where the CPU supports it (npm run build)', () => {
+  expect(backendAvailable('native')).toBe(cpuHasAvx2);
 });
 
 const cases: { name: string; layers: LayerSpec[] }[] = [];
@@ -22,13 +26,15 @@ for (const type of ['rnn', 'lstm', 'gru'] as const) {
 }
 cases.push({ name: 'relu rnn', layers: [{ type: 'rnn', hiddenSize: 24, activation: 'relu' }] });
 
-(cpuHasAvx2 ? describe.each(cases) : describe.skip.each(cases))('native predict equals the WASM/JS forward: $name', ({ layers }) => {
+(cpuHasAvx2 ? describe.each(cases) : describe.skip.each(cases))('native predict equals the JS forward: $name', ({ layers }) => {
   const model = new Sequential({ inputFeatures: 7, layers, seed: 4 });
   for (const [B, lengths] of [[1, [11]], [3, [11, 4, 1]], [6, [11, 11, 9, 2, 7, 5]]] as const) {
     it(`batch ${B}, lengths ${lengths.join(',')}`, () => {
       const x = randomSeq('float32', B, 11, 7, B);
+      setBackend('js');
       const reference = model.forward(x, { lengths, training: false }).data;
       const refStates = model.recurrentLayers().map((l) => l.finalState);
+      setBackend('native');
       const fast = model.predict(x, lengths).data;
       expect(maxAbsDiff(fast, reference)).toBeLessThan(TOL);
       model.recurrentLayers().forEach((l, i) =>
@@ -46,7 +52,9 @@ cases.push({ name: 'relu rnn', layers: [{ type: 'rnn', hiddenSize: 24, activatio
     const H = first.spec.hiddenSize;
     const state = () => ({ h: randomSeq('float32', 1, 2, H, 5).data, c: randomSeq('float32', 1, 2, H, 6).data });
     first.initialState = Array.from({ length: D }, state);
+    setBackend('js');
     const reference = model.forward(x, { lengths: [11, 6], training: false }).data;
+    setBackend('native');
     const fast = model.predict(x, [11, 6]).data;
     first.initialState = null;
     expect(maxAbsDiff(fast, reference)).toBeLessThan(TOL);
@@ -68,36 +76,46 @@ function linearReference(M: number, N: number, K: number, x: Float32Array, w: Fl
     const w = randomSeq('float32', 1, N, K, N + 2).data as Float32Array;
     const b = randomSeq('float32', 1, 1, N, 3).data as Float32Array;
     const y = new Float32Array(M * N).fill(Number.NaN);
-    nativeKernel()!.linear(M, N, K, 2, x, w, b, y);
+    nativeAddon()!.linear(M, N, K, 2, x, w, b, y);
     expect(maxAbsDiff(y, linearReference(M, N, K, x, w, b))).toBeLessThan(1e-4);
   });
   it('refuses arrays whose sizes do not match the shapes', () => {
     const f = new Float32Array(6);
-    expect(() => nativeKernel()!.linear(2, 3, 2, 1, f, f, new Float32Array(2), f)).toThrow(/sizes do not match/);
+    expect(() => nativeAddon()!.linear(2, 3, 2, 1, f, f, new Float32Array(2), f)).toThrow(/sizes do not match/);
+  });
+});
+
+/** C[M,N] += op(A)·op(B) through the addon's strided product, against a float64 reference. */
+(cpuHasAvx2 ? describe : describe.skip)('native strided product (gemm)', () => {
+  // 6-row tiles and their remainders, partial panels, K past one 256-deep chunk, the two-thread split.
+  it.each([[1, 1, 1], [7, 17, 5], [13, 33, 300], [512, 128, 700], [700, 13, 512], [11, 128, 3200]])('M=%i N=%i K=%i', (M, N, K) => {
+    const A = randomSeq('float32', 1, 1, M * K + 3, M).data as Float32Array;
+    const B = randomSeq('float32', 1, 1, N * K + 1, N).data as Float32Array;
+    const C = randomSeq('float32', 1, 1, M * N + 2, 7).data as Float32Array;
+    // op(A) = Aᵀ stored [K, M] (as dW products read it), op(B) = B stored [N, K].
+    const want = Float64Array.from(C.subarray(2));
+    naiveGemm(M, N, K, (i, k) => A[3 + k * M + i], (k, j) => B[1 + j * K + k], want);
+    nativeAddon()!.gemm(M, N, K, 2, 3, 1, M, 1, K, 1, 2, N, A, B, C);
+    expect(maxAbsDiff(C.subarray(2), want)).toBeLessThan(1e-3);
+  });
+  it('refuses offsets and strides that reach outside the arrays', () => {
+    const f = new Float32Array(6);
+    expect(() => nativeAddon()!.gemm(2, 3, 2, 1, 5, 2, 1, 0, 2, 1, 0, 3, f, f, f)).toThrow(/outside the arrays/);
+  });
+  it('refuses a cell layout that does not match the cell', () => {
+    const f = new Float32Array(64);
+    expect(() => nativeAddon()!.forward(2, 3, 4, 1, 1, 1, 1, 0, 1, f, f, f, f, f, f, f, null, f, new Int32Array(1))).toThrow(/do not match the cell/);
   });
 });
 
 describe('inference-only passes', () => {
   const model = new Sequential({ inputFeatures: 3, layers: [{ type: 'gru', hiddenSize: 8 }, { type: 'dense', units: 2 }], seed: 1 });
   const x: Seq = randomSeq('float32', 2, 5, 3);
-  it('refuse a backward after predict, with a message that says what to do', () => {
+  it.each<Backend>(['js', 'wasm', ...(cpuHasAvx2 ? ['native' as const] : [])])('refuse a backward after predict on %s, with a message that says what to do', (backend) => {
+    setBackend(backend);
     model.predict(x);
-    if (nativeInferenceAvailable()) {
-      expect(() => model.backward(randomSeq('float32', 2, 5, 2))).toThrow(/inference-only forward/);
-    }
+    expect(() => model.backward(randomSeq('float32', 2, 5, 2))).toThrow(/inference-only forward/);
     model.forward(x, { training: true });
     expect(() => model.backward(randomSeq('float32', 2, 5, 2))).not.toThrow();
-  });
-  it('can be switched off (the WASM/JS kernels then serve predict too)', () => {
-    setNativeInference(false);
-    try {
-      expect(nativeInferenceAvailable()).toBe(false);
-      const a = model.predict(x).data;
-      model.backward(randomSeq('float32', 2, 5, 2)); // allowed: predict kept its caches
-      setNativeInference(true);
-      expect(maxAbsDiff(model.predict(x).data, a)).toBeLessThan(TOL);
-    } finally {
-      setNativeInference(true);
-    }
   });
 });

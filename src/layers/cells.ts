@@ -2,7 +2,7 @@ import type { Arr } from '../core/dtype';
 
 /**
  * Pointwise parts of the recurrent cells, in PyTorch's parameterisation.
- * The recurrence driver (recurrent-direction.ts) does the matrix products:
+ * The recurrence drivers (src/kernels) do the matrix products:
  * xg = W_ih·x + b_ih for all steps at once, hg = W_hh·h_{t-1} + b_hh per step.
  * A cell turns (xg, hg, previous state) into the new state for one sequence,
  * and in backward turns dL/dh_t (and dL/dc_t) into dL/dxg, dL/dhg and the
@@ -30,8 +30,17 @@ export interface GradRefs {
   dhPrev: Arr; dhPrevOff: number;    // direct (non-matrix) part of dL/dh_{t-1} (out, overwritten)
 }
 
+/**
+ * The cells' codes in the WASM (assembly/recurrent.ts) and native (native/src/cells.h) kernels, which
+ * switch on them for the pointwise math; gate counts and cache widths are handed to those kernels
+ * from the Cell objects below.
+ */
+export const CELL_CODE = { rnnTanh: 0, rnnRelu: 1, lstm: 2, gru: 3 } as const;
+
 export interface Cell {
   readonly type: CellType;
+  /** The cell's code in the WASM and native kernels (CELL_CODE). */
+  readonly code: number;
   /** Number of gate blocks G; weights have G*H rows. */
   readonly gates: number;
   /** Whether the cell carries a second state (the LSTM memory cell). */
@@ -49,7 +58,10 @@ export class RnnCell implements Cell {
   readonly gates = 1;
   readonly hasCellState = false;
   readonly cacheBlocks = 0;
-  constructor(readonly activation: RnnActivation) {}
+  readonly code: number;
+  constructor(readonly activation: RnnActivation) {
+    this.code = activation === 'relu' ? CELL_CODE.rnnRelu : CELL_CODE.rnnTanh;
+  }
 
   forward(H: number, r: StepRefs): void {
     const relu = this.activation === 'relu';
@@ -74,6 +86,7 @@ export class RnnCell implements Cell {
 /** LSTM, gate order i, f, g, o as in PyTorch. Cache: i, f, g, o, tanh(c). */
 export class LstmCell implements Cell {
   readonly type = 'lstm' as const;
+  readonly code = CELL_CODE.lstm;
   readonly gates = 4;
   readonly hasCellState = true;
   readonly cacheBlocks = 5;
@@ -131,6 +144,7 @@ export class LstmCell implements Cell {
  */
 export class GruCell implements Cell {
   readonly type = 'gru' as const;
+  readonly code = CELL_CODE.gru;
   readonly gates = 3;
   readonly hasCellState = false;
   readonly cacheBlocks = 4;

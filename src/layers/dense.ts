@@ -1,10 +1,10 @@
 import { alloc, type DType } from '../core/dtype';
-import { addRowSums, gemmNN, gemmNT, gemmTN } from '../core/gemm';
-import { nativeKernel } from '../core/native';
+import { kernelsFor } from '../kernels';
+import { addRowSums } from '../kernels/stepped';
 import { makeParam, type Param } from '../core/param';
 import type { Rng } from '../core/rng';
 import { expectFeatures, ShapeError, type Seq } from '../core/seq';
-import type { ForwardOptions, Layer } from './layer';
+import type { Layer } from './layer';
 
 export interface DenseSpec {
   type: 'dense';
@@ -35,19 +35,13 @@ export class Dense implements Layer {
     return [this.weight, this.bias];
   }
 
-  forward(x: Seq, opts?: Pick<ForwardOptions, 'inference'>): Seq {
+  forward(x: Seq): Seq {
     expectFeatures('dense', x, this.inputFeatures);
     this.x = x;
     const rows = x.batch * x.time;
     const O = this.outputFeatures;
     const y = alloc(this.dtype, rows * O);
-    const k = opts?.inference ? nativeKernel() : null;
-    if (k && x.data instanceof Float32Array && y instanceof Float32Array) {
-      k.linear(rows, O, this.inputFeatures, 2, x.data, this.weight.value as Float32Array, this.bias.value as Float32Array, y);
-      return { data: y, batch: x.batch, time: x.time, features: O };
-    }
-    for (let r = 0; r < rows; r++) y.set(this.bias.value, r * O);
-    gemmNT(rows, O, this.inputFeatures, x.data, 0, this.weight.value, 0, y, 0);
+    kernelsFor(this.dtype).linear(rows, O, this.inputFeatures, x.data, this.weight.value, this.bias.value, y);
     return { data: y, batch: x.batch, time: x.time, features: O };
   }
 
@@ -57,10 +51,11 @@ export class Dense implements Layer {
     const rows = x.batch * x.time;
     const O = this.outputFeatures;
     const I = this.inputFeatures;
-    gemmTN(O, I, rows, dy.data, 0, x.data, 0, this.weight.grad, 0);
+    const kernels = kernelsFor(this.dtype);
+    kernels.gemmTN(O, I, rows, dy.data, 0, x.data, 0, this.weight.grad, 0);
     addRowSums(rows, O, dy.data, 0, this.bias.grad);
     const dx = alloc(this.dtype, rows * I);
-    gemmNN(rows, I, O, dy.data, 0, this.weight.value, 0, dx, 0);
+    kernels.gemmNN(rows, I, O, dy.data, 0, this.weight.value, 0, dx, 0);
     return { data: dx, batch: x.batch, time: x.time, features: I };
   }
 }

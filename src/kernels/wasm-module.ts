@@ -121,18 +121,16 @@ export function wasmPin(k: Exports, B: Float32Array, bOff: number, K: number, N:
 
 interface SequenceExports extends Exports {
   backward_sequence(
-    cell: number, B: number, T: number, H: number, reverse: number,
+    cell: number, gates: number, cacheBlocks: number, B: number, T: number, H: number, reverse: number,
     hs: number, cs: number, cache: number, dy: number, lengths: number, whh: number,
     dh: number, dc: number, dhPrev: number, dxg: number, dhg: number, norms: number, dbih: number, dbhh: number,
   ): void;
   forward_sequence(
-    cell: number, B: number, T: number, I: number, H: number, reverse: number,
+    cell: number, gates: number, cacheBlocks: number, B: number, T: number, I: number, H: number, reverse: number,
     x: number, wihT: number, bih: number, whhT: number, bhh: number, lengths: number,
     xg: number, hg: number, hs: number, cs: number, cache: number, y: number,
   ): void;
 }
-
-export const WASM_CELL = { rnnTanh: 0, rnnRelu: 1, lstm: 2, gru: 3 } as const;
 
 export interface SequenceBuffers {
   x: Float32Array; wIh: Float32Array; bIh: Float32Array; wHh: Float32Array; bHh: Float32Array;
@@ -170,7 +168,7 @@ export function wasmForwardSequence(
     if (buf.cs) heap.set(buf.cs.subarray(0, B * H), cs >> 2);
     const cache = reserve(k, T * B * cacheBlocks * H);
     const y = region(k, null, B * T * H, true);
-    k.forward_sequence(cell, B, T, I, H, reverse ? 1 : 0, x, wihT, bih, whhT, bhh, lengths, xg, hg, hs, cs, cache, y);
+    k.forward_sequence(cell, gates, cacheBlocks, B, T, I, H, reverse ? 1 : 0, x, wihT, bih, whhT, bhh, lengths, xg, hg, hs, cs, cache, y);
     copyOut(buf.hs, hs, (T + 1) * B * H);
     if (buf.cs) copyOut(buf.cs, cs, (T + 1) * B * H);
     copyOut(buf.cache, cache, T * B * cacheBlocks * H);
@@ -213,7 +211,7 @@ export function wasmBackwardSequence(
     const norms = region(k, null, T, true);
     const dbih = region(k, buf.dbIh, GH);
     const dbhh = region(k, buf.dbHh, GH);
-    k.backward_sequence(cell, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms, dbih, dbhh);
+    k.backward_sequence(cell, gates, cacheBlocks, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms, dbih, dbhh);
     copyOut(buf.dh, dh, B * H);
     copyOut(buf.dc, dc, B * H);
     copyOut(buf.dxg, dxg, B * T * GH);
