@@ -3,7 +3,7 @@
  * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
  * keeps the best model by validation WER, and exports it to models/speech.json and
- * models/speech.onnx. Usage: npm run train:speech -- [--epochs 16] [--hidden 96] [--lr 2e-3] [--models-dir models] [--resume]
+ * models/speech.onnx. Usage: npm run train:speech -- [--epochs 16] [--hidden 96] [--lr 2e-3] [--models-dir models] [--no-spec-augment] [--resume]
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -26,6 +26,8 @@ const EPOCHS = arg('epochs', 16);
 const BATCH = arg('batch', 32);
 const LR = arg('lr', 2e-3);
 const HIDDEN = arg('hidden', 96);
+/** Time and cepstral masking of training batches (src/speech/spec-augment.ts). */
+const SPEC_AUGMENT = !args.includes('--no-spec-augment');
 const ROOT = path.join(__dirname, '..');
 const DATA = path.join(ROOT, 'data', 'speech');
 const CKPT = path.join(DATA, 'train-checkpoint.json');
@@ -84,7 +86,7 @@ function main(): void {
     const te = Date.now();
     order.forEach((bi, k) => {
       const batch = corpusBatch(train, buckets[bi]);
-      maskBatch(batch, rng);
+      if (SPEC_AUGMENT) maskBatch(batch, rng);
       const r = trainStep(model, batch, { loss, optimizer, clipNorm: 5 });
       sum += r.lossSum;
       count += r.count;
