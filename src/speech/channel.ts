@@ -116,7 +116,10 @@ export function microphone(x: Float32Array, lowCutHz: number, highCutHz: number,
 /** The random channel of one training utterance: each stage drawn independently. */
 export function randomTrainingChannel(x: Float32Array, rng: Rng): Float32Array {
   let y = x;
-  if (rng.next() < 0.25) y = soxReverb(y, rng.uniform(10, 90), rng.uniform(0, 100), rng.uniform(10, 100), rng.uniform(0, 30));
+  // Rooms: sox's reverb, or a random impulse response (RT60 0.15–1 s, direct-to-reverberant −3…12 dB).
+  const room = rng.next();
+  if (room < 0.15) y = soxReverb(y, rng.uniform(10, 90), rng.uniform(0, 100), rng.uniform(10, 100), rng.uniform(0, 30));
+  else if (room < 0.35) y = roomImpulseReverb(y, rng.uniform(0.15, 1), rng.uniform(-3, 12), rng);
   if (rng.next() < 0.4) {
     y = microphone(y, rng.uniform(40, 400), rng.uniform(3500, 7800), rng.uniform(-12, 8), rng.uniform(-12, 10),
       rng.next() < 0.5 ? { hz: rng.uniform(800, 4000), db: rng.uniform(-8, 10) } : undefined);

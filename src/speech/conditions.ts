@@ -5,9 +5,9 @@ import { clip, microphone, quantize16, randomTrainingChannel, roomImpulseReverb,
 /**
  * Recording conditions the transcriber is measured in: a channel (how the speech reached
  * the file) and background noise added at the talker's side, before the channel.
- * Training draws its own random channels (randomTrainingChannel) from other settings and,
- * where it can, other models: GSM coding, pink noise and the impulse-response room are never
- * used in training, so the test says how well the model generalises to them.
+ * Training draws its own random channels (randomTrainingChannel) with other settings: its
+ * rooms have random sizes and reverberation, and GSM coding and pink noise are never used in
+ * training, so the test says how well the model generalises to them.
  */
 export type ChannelName = 'wideband' | 'telephone-ulaw' | 'telephone-gsm' | 'reverb' | 'cheap-mic' | 'low-level';
 
