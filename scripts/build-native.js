@@ -49,7 +49,8 @@ function build(nodeGyp) {
   const args = [nodeGyp, 'rebuild', '--directory', path.join(ROOT, 'native')];
   const dir = nodeDir();
   if (dir) args.push(`--nodedir=${dir}`);
-  return spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  // a bounded wait: node-gyp downloading headers through a dead network must not hang an install
+  return spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 10 * 60 * 1000 });
 }
 
 function buildForCheckout() {
@@ -63,17 +64,26 @@ function buildForCheckout() {
   }
 }
 
+/** Why the install step leaves rnnkit on the WASM kernels, or null when the native ones are built and usable. */
+function installProblem() {
+  const nodeGyp = findNodeGyp();
+  const missing = nodeGyp ? missingTool() : 'node-gyp not found';
+  if (missing) return missing;
+  const r = build(nodeGyp);
+  if (r.status !== 0) {
+    const log = path.join(ROOT, 'native', 'build-native.log');
+    fs.writeFileSync(log, `${r.stdout || ''}${r.stderr || ''}${r.error || ''}\n`);
+    return `node-gyp failed, see ${log}`;
+  }
+  return require(path.join(ROOT, ADDON)).supported() ? null : 'this CPU lacks AVX2 or FMA';
+}
+
 function buildOnInstall() {
   // In a checkout (the package does not ship tsconfig.json) `prepare` runs the full build, native included.
   if (fs.existsSync(path.join(ROOT, 'tsconfig.json'))) return;
-  const nodeGyp = findNodeGyp();
-  const missing = nodeGyp ? missingTool() : 'node-gyp not found';
-  const r = missing ? null : build(nodeGyp);
-  if (r && r.status === 0) console.log(`rnnkit: native kernels built (${ADDON})`);
-  else {
-    const why = missing || 'node-gyp failed; `npm rebuild rnnkit --foreground-scripts` shows why';
-    console.log(`rnnkit: native kernels not built (${why}); using the WASM kernels`);
-  }
+  const problem = installProblem();
+  if (!problem) console.log(`rnnkit: native kernels built (${ADDON})`);
+  else console.log(`rnnkit: native kernels not built (${problem}); using the WASM kernels`);
 }
 
 if (process.argv.includes('--install')) {

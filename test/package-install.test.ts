@@ -116,11 +116,12 @@ describe('the packed rnnkit installed as a dependency', () => {
     // a copy beside the installed one (its dependencies resolve from the same node_modules), not yet built
     const copy = path.join(project, 'node_modules', 'rnnkit-without-cc');
     fs.cpSync(installed, copy, { recursive: true, filter: (f) => !f.startsWith(path.join(installed, 'native', 'build')) });
-    for (const [cc, why] of [['/nonexistent/cc', /no C compiler \(\/nonexistent\/cc\)/], ['false', /node-gyp failed/]] as const) {
+    for (const [cc, why] of [['/nonexistent/cc', /no C compiler \(\/nonexistent\/cc\)/], ['false', /node-gyp failed, see .*build-native\.log/]] as const) {
       const r = await runProcess(process.execPath, ['scripts/build-native.js', '--install'], { cwd: copy, env: { ...env, CC: cc } });
       expect(r).toEqual({ code: 0, out: expect.stringMatching(/^rnnkit: native kernels not built \(.*\); using the WASM kernels\n$/), err: '' });
       expect(r.out).toMatch(why);
     }
+    expect(fs.readFileSync(path.join(copy, 'native', 'build-native.log'), 'utf8')).toMatch(/gyp ERR!/);
     expect(await nodeJson(`console.log(JSON.stringify({ backend: require('./node_modules/rnnkit-without-cc').getBackend() }))`)).toEqual({ backend: 'wasm' });
   });
 });
