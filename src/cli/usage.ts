@@ -6,7 +6,7 @@ export const COMMAND_USAGE = {
   summary: 'rnnkit summary <model.json>',
   train: 'rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]',
   transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]\n'
-    + '    (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses)',
+    + '      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses)',
 } as const;
 
 export type Command = keyof typeof COMMAND_USAGE;
