@@ -6,19 +6,14 @@ import type { Decoder } from './speech/transcriber';
 import { consoleIo, type Io } from './cli/io';
 import { trainCommand } from './cli/train-command';
 import { transcribeCommand } from './cli/transcribe-command';
+import { isCommand, usageText, type Command } from './cli/usage';
+import { packageVersion } from './cli/version';
 
 export type { Io } from './cli/io';
 
-const USAGE = `usage:
-  rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]
-  rnnkit import-onnx <in.onnx> <model.json>
-  rnnkit summary <model.json>
-  rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]
-  rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]
-      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses)`;
-
 /** Options that take a value (`--out file`). */
 const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder']);
+const HELP = new Set(['--help', '-h', 'help']);
 
 /**
  * Runs one CLI command; resolves to the exit code (0 ok, 1 failure, 2 usage, 130 interrupted).
@@ -26,6 +21,15 @@ const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder'])
  */
 export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
+  if (HELP.has(command)) {
+    if (rest.length > 0 && !isCommand(rest[0])) return usage(io, `unknown command '${rest[0]}'`);
+    return help(io, isCommand(rest[0]) ? rest[0] : undefined);
+  }
+  if (command === '--version') {
+    io.out(packageVersion());
+    return 0;
+  }
+  if (isCommand(command) && (rest.includes('--help') || rest.includes('-h'))) return help(io, command);
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const args: string[] = [];
@@ -37,10 +41,10 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
   const known = new Set(['--softmax', '--log-softmax', '--no-initial-states', '--resume']);
   const unknown = [...flags].filter((f) => !known.has(f));
   try {
-    if (unknown.length > 0) return usage(io, `unknown option ${unknown[0]}`);
+    if (unknown.length > 0) return usage(io, `unknown option ${unknown[0]}`, command);
     switch (command) {
       case 'export-onnx': {
-        if (args.length !== 2) return usage(io, 'export-onnx takes a model file and an output file');
+        if (args.length !== 2) return usage(io, 'export-onnx takes a model file and an output file', command);
         const opts: OnnxExportOptions = {
           outputActivation: flags.has('--softmax') ? 'softmax' : flags.has('--log-softmax') ? 'log_softmax' : 'none',
           initialStateInputs: !flags.has('--no-initial-states'),
@@ -50,27 +54,27 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
         return 0;
       }
       case 'import-onnx': {
-        if (args.length !== 2) return usage(io, 'import-onnx takes an ONNX file and an output model file');
+        if (args.length !== 2) return usage(io, 'import-onnx takes an ONNX file and an output model file', command);
         const { model, outputActivation } = importOnnxFile(args[0]);
         saveModel(model, args[1]);
         io.out(`wrote ${args[1]}${outputActivation !== 'none' ? ` (the ONNX graph ends in ${outputActivation}, which the model file leaves out)` : ''}`);
         return 0;
       }
       case 'train': {
-        if (args.length !== 1 || !values.has('--out')) return usage(io, 'train takes a spec file and --out <model.json>');
+        if (args.length !== 1 || !values.has('--out')) return usage(io, 'train takes a spec file and --out <model.json>', command);
         return await trainCommand(args[0], values.get('--out')!, values.get('--checkpoint'), flags.has('--resume'), io, signal);
       }
       case 'transcribe': {
-        if (args.length === 0) return usage(io, 'transcribe takes one or more audio files');
+        if (args.length === 0) return usage(io, 'transcribe takes one or more audio files', command);
         return await transcribeCommand(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io);
       }
       case 'summary': {
-        if (args.length !== 1) return usage(io, 'summary takes a model file');
+        if (args.length !== 1) return usage(io, 'summary takes a model file', command);
         io.out(loadModel(args[0]).summary());
         return 0;
       }
       default:
-        return usage(io, command ? `unknown command '${command}'` : 'no command given');
+        return usage(io, !command ? 'no command given' : command.startsWith('-') ? `unknown option ${command}` : `unknown command '${command}'`);
     }
   } catch (err) {
     io.err(`rnnkit: ${(err as Error).message}`);
@@ -78,9 +82,15 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
   }
 }
 
-function usage(io: Io, problem: string): number {
-  io.err(`rnnkit: ${problem}\n${USAGE}`);
+/** A usage error: the problem, then the usage of the command it concerns (of all, when unknown). */
+function usage(io: Io, problem: string, command?: string): number {
+  io.err(`rnnkit: ${problem}\n${usageText(isCommand(command) ? command : undefined)}`);
   return 2;
+}
+
+function help(io: Io, command?: Command): number {
+  io.out(usageText(command));
+  return 0;
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@ import { randomSeq } from './helpers/data';
 import { runCli } from './helpers/cli';
 import { maxAbsDiff } from './helpers/compare';
 import { tempDir } from './helpers/temp-dir';
+import { COMMAND_USAGE } from '../src/cli/usage';
 
 const tmp = tempDir('rnnkit-cli-');
 
@@ -53,5 +54,38 @@ describe('rnnkit CLI', () => {
     expect((await runCli('frobnicate')).code).toBe(2);
     expect((await runCli('export-onnx', modelFile)).err[0]).toMatch(/takes a model file and an output file/);
     expect((await runCli('export-onnx', modelFile, target, '--fast')).err[0]).toMatch(/unknown option --fast/);
+  });
+
+  it('--help, -h and help print the usage of every command to stdout and exit 0', async () => {
+    for (const flag of ['--help', '-h', 'help']) {
+      const r = await runCli(flag);
+      expect(r).toEqual({ code: 0, out: [expect.stringMatching(/^usage:\n/)], err: [] });
+      for (const line of Object.values(COMMAND_USAGE)) expect(r.out[0]).toContain(line);
+    }
+  });
+
+  it('--version prints the version in package.json', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+    expect(await runCli('--version')).toEqual({ code: 0, out: [version], err: [] });
+  });
+
+  it('each command has --help (and help <command>): its own usage only, exit 0', async () => {
+    for (const [command, line] of Object.entries(COMMAND_USAGE)) {
+      const want = { code: 0, out: [`usage:\n  ${line}`], err: [] };
+      expect(await runCli(command, '--help')).toEqual(want);
+      expect(await runCli(command, modelFile, '-h')).toEqual(want);
+      expect(await runCli('help', command)).toEqual(want);
+    }
+  });
+
+  it('unknown options and commands still exit 2 with the problem named first', async () => {
+    for (const argv of [['--verbose'], ['-x'], ['help', 'frobnicate'], ['summary', modelFile, '--verbose']]) {
+      const r = await runCli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.out).toEqual([]);
+      expect(r.err[0].split('\n')[0]).toBe(`rnnkit: unknown ${argv[0] === 'help' ? "command 'frobnicate'" : `option ${argv.at(-1)}`}`);
+    }
+    // a usage error of a command shows that command's usage
+    expect((await runCli('summary')).err).toEqual([`rnnkit: summary takes a model file\nusage:\n  ${COMMAND_USAGE.summary}`]);
   });
 });

@@ -24,7 +24,7 @@ function load(b: Backend): Kernels | null {
 const WHY_MISSING: Record<Backend, string> = {
   js: '',
   wasm: 'the WebAssembly SIMD kernel is not available: run `npm run build` (needs build/rnnkit-simd.wasm)',
-  native: 'the native kernel is not available: it needs `npm run build:native` (a C compiler and node-gyp) and a CPU with AVX2 and FMA',
+  native: 'the native kernel is not available: it needs `npm run build:native` in a checkout or `npm rebuild rnnkit` where rnnkit is installed (a C compiler and node-gyp) and a CPU with AVX2 and FMA',
 };
 
 function loadOrExplain(b: Backend): Kernels {

@@ -1,0 +1,24 @@
+/** The `rnnkit` command's usage texts: all commands (`rnnkit --help`) or one (`rnnkit <command> --help`). */
+
+export const COMMAND_USAGE = {
+  'export-onnx': 'rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]',
+  'import-onnx': 'rnnkit import-onnx <in.onnx> <model.json>',
+  summary: 'rnnkit summary <model.json>',
+  train: 'rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]',
+  transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]\n'
+    + '      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses)',
+} as const;
+
+export type Command = keyof typeof COMMAND_USAGE;
+
+export function isCommand(name: string | undefined): name is Command {
+  return name !== undefined && Object.hasOwn(COMMAND_USAGE, name);
+}
+
+const GENERAL = ['rnnkit --help | -h | help [<command>]', 'rnnkit --version', 'rnnkit <command> --help'];
+
+/** Usage of one command, or of them all. */
+export function usageText(command?: Command): string {
+  const lines = command ? [COMMAND_USAGE[command]] : [...Object.values(COMMAND_USAGE), ...GENERAL];
+  return `usage:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+}
