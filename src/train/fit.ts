@@ -44,8 +44,11 @@ export interface FitOptions extends Partial<TrainStepOptions> {
   /** Where progress lines go; false for silence. Default: console.log. */
   log?: ((line: string) => void) | false;
   onEpochEnd?: (report: EpochReport) => void | 'stop';
-  /** Write a checkpoint (atomically) every `everyEpochs` epochs (default 1) and when interrupted. */
-  checkpoint?: { path: string; everyEpochs?: number };
+  /**
+   * Write a checkpoint (atomically) every `everyEpochs` epochs (default 1) and when interrupted;
+   * `spec` (any JSON) is stored with it, for the caller to check on resume.
+   */
+  checkpoint?: { path: string; everyEpochs?: number; spec?: unknown };
   /** Continue a run from a checkpoint's state (see loadCheckpoint). */
   resumeFrom?: FitState;
 }
@@ -258,7 +261,7 @@ function maybeCheckpoint(run: Run, when: 'epoch' | 'interrupt'): void {
   if (!cp) return;
   const every = cp.everyEpochs ?? 1;
   if (when === 'epoch' && run.state.epoch % every !== 0 && !run.state.finished) return;
-  saveCheckpoint(cp.path, run.model, snapshot(run));
+  saveCheckpoint(cp.path, run.model, snapshot(run), cp.spec);
   if (when === 'interrupt') run.log(`interrupted: checkpoint written to ${cp.path} (epoch ${run.state.epoch + 1}, batch start ${run.state.batchStart})`);
 }
 
