@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { lockFile, type FileLock } from '../io/file-lock';
 import { saveModel } from '../io/model-file';
 import { checkWritable } from '../io/writable';
 import type { ModelLimits } from '../limits';
@@ -20,7 +21,7 @@ export interface TrainArgs {
 /**
  * `rnnkit train`: fits the model a spec file describes; 130 when interrupted (checkpoint written if asked for).
  * Everything that can be checked is checked before the first epoch (the spec, that the outputs can be
- * written, that a resumed checkpoint belongs to this spec).
+ * written, that no other run writes them, that a resumed checkpoint belongs to this spec).
  */
 export async function trainCommand(args: TrainArgs, io: Io, signal?: AbortSignal): Promise<number> {
   const { specFile, out, checkpoint, resume } = args;
@@ -29,7 +30,13 @@ export async function trainCommand(args: TrainArgs, io: Io, signal?: AbortSignal
   if (checkpoint && path.resolve(checkpoint) === path.resolve(out)) throw new Error('--out and --checkpoint must be different files');
   checkWritable(out, '--out');
   if (checkpoint) checkWritable(checkpoint, '--checkpoint');
-  return await train(args, spec, io, signal);
+  const locks: FileLock[] = [];
+  try {
+    for (const target of checkpoint ? [out, checkpoint] : [out]) locks.push(lockFile(target, io.err));
+    return await train(args, spec, io, signal);
+  } finally {
+    for (const lock of locks) lock.release();
+  }
 }
 
 async function train(args: TrainArgs, spec: ReturnType<typeof readTrainSpec>, io: Io, signal?: AbortSignal): Promise<number> {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { processAlive } from './process-alive';
 
 const tempPrefix = (target: string) => `.${path.basename(target)}.tmp-`;
 
@@ -38,14 +39,5 @@ function removeStaleTemps(dir: string, target: string): void {
   for (const name of names) {
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
