@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Sequential } from '../src';
+import { fit, mse, Sequential } from '../src';
 import { checkModelConfig } from '../src/model-check';
 import { loadCheckpoint } from '../src/train/checkpoint';
 import { runCli } from './helpers/cli';
@@ -91,6 +91,15 @@ describe('training specs are checked field by field before training', () => {
       /config \(parameters up to layer 0\): 384064000 is over the limit of 250000000 \(raise it with --max-parameters/,
     );
   });
+});
+
+it('fit refuses a zero batch size or a negative clip norm from the API too (no hang, no uphill training)', () => {
+  const model = new Sequential({ inputFeatures: 2, layers: [{ type: 'gru', hiddenSize: 2 }] });
+  const data = { x: { data: new Float32Array(8), batch: 2, time: 2, features: 2 }, y: { data: new Float32Array(8), batch: 2, time: 2, features: 2 } };
+  const base = { loss: mse(), epochs: 1, log: false as const };
+  expect(() => fit(model, data, { ...base, batchSize: 0 })).toThrow(/^batchSize: must be a positive integer, got 0$/);
+  expect(() => fit(model, data, { ...base, clipNorm: -1 })).toThrow(/^clipNorm: must be greater than 0, got -1$/);
+  expect(() => fit(model, data, { ...base, tbptt: 0 })).toThrow(/^tbptt: must be a positive integer, got 0$/);
 });
 
 describe('outputs are checked before the first epoch', () => {

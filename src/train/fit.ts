@@ -13,6 +13,7 @@ import { DataError, takeBatch, timeWindow, validateDataset, type Batch, type Dat
 import { NonFiniteError } from './errors';
 import type { FitState, History } from './fit-state';
 import { formatEpoch, type EpochReport } from './progress';
+import { number, optional, positiveInteger } from '../io/field-checks';
 
 export interface EarlyStopping {
   /** Epochs without improvement of the monitored loss before stopping. */
@@ -147,6 +148,11 @@ function startRun(model: Sequential, train: Dataset, opts: FitOptions): Run {
   validateDataset(train, model.inputFeatures, 'training data');
   if (opts.validation) validateDataset(opts.validation, model.inputFeatures, 'validation data');
   if (!(Number.isInteger(opts.epochs) && opts.epochs > 0)) throw new RangeError(`epochs must be a positive integer, got ${opts.epochs}`);
+  // A zero batch size would never advance, a negative clip norm would flip the gradient.
+  optional(opts.batchSize, (v) => positiveInteger('batchSize', v, Number.MAX_SAFE_INTEGER));
+  optional(opts.tbptt, (v) => positiveInteger('tbptt', v, Number.MAX_SAFE_INTEGER));
+  optional(opts.clipNorm, (v) => number('clipNorm', v, { min: 0, exclusiveMin: true }));
+  optional(opts.clipValue, (v) => number('clipValue', v, { min: 0, exclusiveMin: true }));
   const optimizer = opts.optimizer ?? adam();
   const log = opts.log === false ? () => undefined : opts.log ?? ((line: string) => console.log(line));
   const rng = new Rng(opts.seed ?? model.config.seed);
