@@ -35,6 +35,8 @@ export const MODEL_LIMIT_OPTIONS: Record<keyof ModelLimits, string> = {
 export const MAX_JSON_BYTES = 512 * 1024 * 1024 - 64;
 /** Largest training spec file: a spec is a few hundred bytes. */
 export const MAX_SPEC_BYTES = 1e6;
+/** Largest binary (safetensors) model or checkpoint file read: a Node.js buffer holds up to 4 GB. */
+export const MAX_BINARY_BYTES = 2 ** 32 - 1;
 /** Largest ONNX file read (protobuf's own limit is 2 GB). */
 export const MAX_ONNX_BYTES = 2 ** 31 - 1;
 

@@ -5,6 +5,7 @@ import { checkModelConfig } from '../src/model-check';
 import { loadCheckpoint } from '../src/train/checkpoint';
 import { runCli } from './helpers/cli';
 import { tempDir } from './helpers/temp-dir';
+import { editCheckpoint, type EditableCheckpoint } from './helpers/checkpoint-edit';
 
 const tmp = tempDir('rnnkit-spec-');
 
@@ -149,20 +150,21 @@ describe('--resume', () => {
   });
 
   it('a checkpoint with out-of-range or repeated shuffle indices, or wrong-sized moments, is refused on load', () => {
-    const body = JSON.parse(fs.readFileSync(ckpt, 'utf8'));
-    const corrupt = (change: (b: any) => void) => {
-      const copy = JSON.parse(JSON.stringify(body));
-      change(copy);
-      const file = out('corrupt-ckpt.json');
-      fs.writeFileSync(file, JSON.stringify(copy));
+    const corrupt = (change: (c: EditableCheckpoint) => void) => {
+      const file = editCheckpoint(ckpt, out('corrupt-ckpt.json'), change);
       return () => loadCheckpoint(file);
     };
-    expect(corrupt((b) => (b.state.order[5] = 640))).toThrow(/corrupt-ckpt\.json: corrupt fit state: state\.order\[5\]: row 640 is outside the 64 training sequences/);
-    expect(corrupt((b) => (b.state.order[5] = -1))).toThrow(/state\.order\[5\]: row -1 is outside/);
-    expect(corrupt((b) => (b.state.order[5] = b.state.order[6]))).toThrow(/state\.order\[6\]: row \d+ appears twice \(not a permutation\)/);
-    expect(corrupt((b) => (b.state.batchStart = 65))).toThrow(/state\.batchStart: 65 is over the limit of 64/);
-    expect(corrupt((b) => b.state.optimizer.slots.buffers[0].pop())).toThrow(/state\.optimizer\.slots\.buffers\[0\]: has \d+ values, the parameter \d+/);
-    expect(corrupt((b) => (b.state.shuffleRng = [1, 2]))).toThrow(/state\.shuffleRng: has 2 entries, expected 5/);
-    expect(corrupt((b) => (b.state.lr = -1))).toThrow(/state\.lr: must be greater than 0/);
+    const setOrder = (i: number, v: number) => (c: EditableCheckpoint) => (c.tensors.get('state.order')!.data[i] = v);
+    expect(corrupt(setOrder(5, 640))).toThrow(/corrupt-ckpt\.json: corrupt fit state: state\.order\[5\]: row 640 is outside the 64 training sequences/);
+    expect(corrupt(setOrder(5, -1))).toThrow(/state\.order\[5\]: row -1 is outside/);
+    expect(corrupt((c) => { const o = c.tensors.get('state.order')!.data; o[5] = o[6]; })).toThrow(/state\.order\[6\]: row \d+ appears twice \(not a permutation\)/);
+    expect(corrupt((c) => (c.state.batchStart = 65))).toThrow(/state\.batchStart: 65 is over the limit of 64/);
+    expect(corrupt((c) => {
+      const t = c.tensors.get('optimizer.buffers.0')!;
+      c.tensors.set(t.name, { ...t, shape: [t.shape[0] - 1], data: t.data.slice(1) });
+    })).toThrow(/state\.optimizer\.slots\.buffers\[0\]: has \d+ values, the parameter \d+/);
+    expect(corrupt((c) => c.tensors.delete('optimizer.buffers.3'))).toThrow(/tensor optimizer\.buffers\.3 \(F64\) is missing/);
+    expect(corrupt((c) => (c.state.shuffleRng = [1, 2]))).toThrow(/state\.shuffleRng: has 2 entries, expected 5/);
+    expect(corrupt((c) => (c.state.lr = -1))).toThrow(/state\.lr: must be greater than 0/);
   });
 });

@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
-import { Sequential } from '../src';
+import { modelToJSON, Sequential } from '../src';
 import { exportOnnx } from '../src/onnx/export';
 import { importOnnx } from '../src/onnx/import';
 import { bfloat16ToFloat, halfToFloat } from '../src/onnx/tensor';
 import { saveCheckpoint, loadCheckpoint } from '../src/train/checkpoint';
 import { runCliMeasured } from './helpers/measured-cli';
 import { tempDir } from './helpers/temp-dir';
+import { editCheckpoint } from './helpers/checkpoint-edit';
 
 const tmp = tempDir('rnnkit-untrusted-');
 const DT = onnx.TensorProto.DataType;
@@ -102,9 +103,11 @@ describe('crafted small files are refused before allocating (CLI, peak RSS < 1 G
     const model = new Sequential({ inputFeatures: 1, layers: [{ type: 'gru', hiddenSize: 2 }] });
     saveCheckpoint(file, model, { epoch: 0, batchStart: 0, order: [0], shuffleRng: [1, 2, 3, 4, NaN], modelRng: [1, 2, 3, 4, NaN], optimizer: { step: 0, slots: {} }, lr: 0.01, step: 0, epochLossSum: 0, epochCount: 0, epochNormSum: 0, epochBatches: 0, history: { loss: [], valLoss: [], lr: [], gradNorm: [], bestEpoch: 0, stoppedEarly: false, interrupted: false }, best: Infinity, sinceBest: 0, bestWeights: null, elapsedSeconds: 0, finished: false });
     expect(loadCheckpoint(file).model.parameterCount()).toBe(model.parameterCount());
-    const body = JSON.parse(fs.readFileSync(file, 'utf8'));
-    body.model.config.layers[0].hiddenSize = 8000; // the params stay those of hiddenSize 2
-    return JSON.stringify(body);
+    // The params stay those of hiddenSize 2; only the config claims 8000.
+    editCheckpoint(file, path.join(tmp, 'ckpt.bin'), (c) => (c.config.layers[0].hiddenSize = 8000));
+    const json = { format: 'rnnkit-checkpoint', version: 1, model: modelToJSON(model), state: {} };
+    json.model.config.layers[0] = { type: 'gru', hiddenSize: 8000 };
+    fs.writeFileSync(path.join(tmp, 'ckpt-v1.json'), JSON.stringify(json));
   };
   const spec = (change: (s: Record<string, any>) => void) => {
     const s: Record<string, any> = { model: { inputFeatures: 2, layers: [{ type: 'gru', hiddenSize: 8 }, { type: 'dense', units: 1 }] }, data: { task: 'adding', sequences: 8, time: 4, seed: 1 }, loss: 'mse', epochs: 1 };
@@ -119,7 +122,8 @@ describe('crafted small files are refused before allocating (CLI, peak RSS < 1 G
     ['Gather initializer claiming 1e8 x 1 INT64', () => ['import-onnx', write('gather8.onnx', gatherOnnx(1e8)), path.join(tmp, 'o.json')], /gather8\.onnx: tensor '.*': INT64 dims 100000000x1 need 800000000 bytes of data, the file holds 8/],
     ['model JSON with GRU hiddenSize 20000', () => ['summary', write('h20000.json', tinyModelJson(20000))], /h20000\.json: invalid config: config\.layers\[0\]\.hiddenSize: 20000 is over the limit of 8192/],
     ['model JSON with GRU hiddenSize 8000 and no weights', () => ['summary', write('h8000.json', tinyModelJson(8000))], /h8000\.json: config implies 4 parameter tensors, file has 0/],
-    ['checkpoint claiming hiddenSize 8000 with the weights of 2', () => ['train', write('s.json', spec(() => undefined)), '--out', path.join(tmp, 'm.json'), '--checkpoint', write('ckpt.json', smallCheckpoint()), '--resume'], /ckpt\.json: parameter 0 is "0\.weight_ih" 6x1 "float32", expected 0\.weight_ih 24000x1 float32/],
+    ['checkpoint claiming hiddenSize 8000 with the weights of 2', () => (smallCheckpoint(), ['train', write('s.json', spec(() => undefined)), '--out', path.join(tmp, 'm.json'), '--checkpoint', path.join(tmp, 'ckpt.bin'), '--resume']), /ckpt\.bin: parameter 0 is "0\.weight_ih" 6x1 "float32", expected 0\.weight_ih 24000x1 float32/],
+    ['JSON (version 1) checkpoint claiming hiddenSize 8000 with the weights of 2', () => (smallCheckpoint(), ['train', write('s.json', spec(() => undefined)), '--out', path.join(tmp, 'm.json'), '--checkpoint', path.join(tmp, 'ckpt-v1.json'), '--resume']), /ckpt-v1\.json: parameter 0 is "0\.weight_ih" 6x1 "float32", expected 0\.weight_ih 24000x1 float32/],
     ['train spec with sequences 1e9', () => ['train', write('seq.json', spec((s) => (s.data.sequences = 1e9))), '--out', path.join(tmp, 'm.json')], /seq\.json: data\.sequences: 1000000000 is over the limit of 10000000/],
     ['train spec with hiddenSize 1e6', () => ['train', write('hid.json', spec((s) => (s.model.layers[0].hiddenSize = 1e6))), '--out', path.join(tmp, 'm.json')], /hid\.json: model\.layers\[0\]\.hiddenSize: 1000000 is over the limit of 8192/],
   ];

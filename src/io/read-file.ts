@@ -22,7 +22,13 @@ export function readBytes(file: string, fail: (problem: string) => Error, maxByt
  * pointing rnnkit at a private file does not print its content.
  */
 export function readJson(file: string, fail: (problem: string) => Error, maxBytes = MAX_JSON_BYTES): unknown {
-  const text = readBytes(file, fail, maxBytes).toString('utf8');
+  return parseJson(readBytes(file, fail, maxBytes), fail);
+}
+
+/** Parses JSON bytes already read (see readJson for the error messages). */
+export function parseJson(bytes: Buffer, fail: (problem: string) => Error): unknown {
+  if (bytes.length > MAX_JSON_BYTES) throw fail(`too large for JSON: ${(bytes.length / 1e6).toFixed(1)} MB (JSON files up to ${(MAX_JSON_BYTES / 1e6).toFixed(0)} MB; use the .safetensors format)`);
+  const text = bytes.toString('utf8');
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -48,7 +48,8 @@ export function checkFitState(raw: unknown, model: Sequential): FitState {
   return s as unknown as FitState;
 }
 
+/** A plain or typed array of `size` numbers (binary checkpoints hold typed arrays). */
 function checkSizedArray(field: string, v: unknown, size: number): void {
-  const values = array(field, v, size);
+  const values = ArrayBuffer.isView(v) ? (v as unknown as ArrayLike<number>) : array(field, v, size);
   if (values.length !== size) throw new FieldError(field, `has ${values.length} values, the parameter ${size}`);
 }

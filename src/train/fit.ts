@@ -177,12 +177,15 @@ function startRun(model: Sequential, train: Dataset, opts: FitOptions): Run {
   return { model, train, opts, optimizer, state, rng, log };
 }
 
-/** Brings the serializable parts of the state up to date (RNGs, optimizer). */
+/**
+ * Brings the serializable parts of the state up to date (RNGs, optimizer) for a checkpoint written
+ * at once: the optimizer's moments are not copied when it can show them (large models).
+ */
 function snapshot(run: Run): FitState {
   const { state } = run;
   state.shuffleRng = run.rng.getState();
   state.modelRng = run.model.rng.getState();
-  state.optimizer = run.optimizer.getState();
+  state.optimizer = run.optimizer.peekState?.() ?? run.optimizer.getState();
   state.lr = run.optimizer.lr;
   return state;
 }
@@ -249,7 +252,7 @@ function endEpoch(run: Run, batchSize: number): void {
     state.best = monitored;
     history.bestEpoch = epoch;
     state.sinceBest = 0;
-    if (opts.earlyStopping) state.bestWeights = model.getWeights().map((w) => Array.from(w));
+    if (opts.earlyStopping) state.bestWeights = model.getWeights();
   } else {
     state.sinceBest++;
   }
