@@ -49,3 +49,51 @@ for name, kw in CASES:
         json.dump({'case': kw, 'input': x.reshape(-1).tolist(), 'shape': list(x.shape),
                    'output': y.reshape(-1).tolist(), 'outputShape': list(y.shape)}, f)
     print('wrote', path)
+
+
+# Other floating-point types (issue #16): a float64 export, and a float16 one. PyTorch cannot trace a
+# half-precision GRU/LSTM on the CPU, so the float16 file is the float32 export with its weights, input
+# and output converted to FLOAT16 (what onnxconverter-common's float16 conversion does). The reference
+# outputs are PyTorch's float32 forward with the same half-rounded weights, so the test checks the
+# conversion of the weights, not float16 arithmetic.
+import onnx  # noqa: E402  (python3-onnx; only needed for this part)
+from onnx import numpy_helper  # noqa: E402
+
+TYPED_CASES = [
+    ('gru-float64', 'float64', dict(kind='gru', input_size=5, hidden=8, layers=1, bidirectional=False, classes=4)),
+    ('lstm-float16', 'float16', dict(kind='lstm', input_size=5, hidden=8, layers=1, bidirectional=True, classes=3)),
+]
+
+
+def to_float16(model_proto):
+    for init in model_proto.graph.initializer:
+        if init.data_type == onnx.TensorProto.FLOAT:
+            init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).astype('float16'), init.name))
+    for value in list(model_proto.graph.input) + list(model_proto.graph.output):
+        if value.type.tensor_type.elem_type == onnx.TensorProto.FLOAT:
+            value.type.tensor_type.elem_type = onnx.TensorProto.FLOAT16
+    return model_proto
+
+
+for name, dtype, kw in TYPED_CASES:
+    net = Tagger(**kw).eval()
+    if dtype == 'float64':
+        net = net.double()
+    else:
+        net = net.half().float()  # round the weights to float16 once; the reference runs on these
+    trace_x = torch.randn(2, 6, kw['input_size'], dtype=torch.float64 if dtype == 'float64' else torch.float32)
+    path = os.path.join(OUT, name + '.onnx')
+    torch.onnx.export(net, trace_x, path + '.tmp', input_names=['x'], output_names=['y'], opset_version=17,
+                      dynamic_axes={'x': {0: 'batch', 1: 'time'}, 'y': {0: 'batch', 1: 'time'}})
+    if dtype == 'float16':
+        m = to_float16(onnx.load(path + '.tmp'))
+        onnx.checker.check_model(m)
+        onnx.save(m, path + '.tmp')
+    os.replace(path + '.tmp', path)
+    x = torch.randn(3, 11, kw['input_size'], dtype=trace_x.dtype)
+    with torch.no_grad():
+        y = net(x)
+    with open(os.path.join(OUT, name + '.json'), 'w') as f:
+        json.dump({'case': kw, 'dtype': dtype, 'input': x.reshape(-1).tolist(), 'shape': list(x.shape),
+                   'output': y.reshape(-1).tolist(), 'outputShape': list(y.shape)}, f)
+    print('wrote', path)

@@ -8,11 +8,13 @@ import { trainCommand } from './cli/train-command';
 import { transcribeCommand } from './cli/transcribe-command';
 import { isCommand, usageText, type Command } from './cli/usage';
 import { packageVersion } from './cli/version';
+import { limitsFromOptions } from './cli/limit-options';
+import { MODEL_LIMIT_OPTIONS } from './limits';
 
 export type { Io } from './cli/io';
 
 /** Options that take a value (`--out file`). */
-const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder']);
+const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', ...Object.values(MODEL_LIMIT_OPTIONS)]);
 const HELP = new Set(['--help', '-h', 'help']);
 
 /**
@@ -42,6 +44,7 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
   const unknown = [...flags].filter((f) => !known.has(f));
   try {
     if (unknown.length > 0) return usage(io, `unknown option ${unknown[0]}`, command);
+    const limits = limitsFromOptions(values);
     switch (command) {
       case 'export-onnx': {
         if (args.length !== 2) return usage(io, 'export-onnx takes a model file and an output file', command);
@@ -49,20 +52,20 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
           outputActivation: flags.has('--softmax') ? 'softmax' : flags.has('--log-softmax') ? 'log_softmax' : 'none',
           initialStateInputs: !flags.has('--no-initial-states'),
         };
-        saveOnnx(loadModel(args[0]), args[1], opts);
+        saveOnnx(loadModel(args[0], limits), args[1], opts);
         io.out(`wrote ${args[1]}`);
         return 0;
       }
       case 'import-onnx': {
         if (args.length !== 2) return usage(io, 'import-onnx takes an ONNX file and an output model file', command);
-        const { model, outputActivation } = importOnnxFile(args[0]);
+        const { model, outputActivation } = importOnnxFile(args[0], limits);
         saveModel(model, args[1]);
         io.out(`wrote ${args[1]}${outputActivation !== 'none' ? ` (the ONNX graph ends in ${outputActivation}, which the model file leaves out)` : ''}`);
         return 0;
       }
       case 'train': {
         if (args.length !== 1 || !values.has('--out')) return usage(io, 'train takes a spec file and --out <model.json>', command);
-        return await trainCommand(args[0], values.get('--out')!, values.get('--checkpoint'), flags.has('--resume'), io, signal);
+        return await trainCommand({ specFile: args[0], out: values.get('--out')!, checkpoint: values.get('--checkpoint'), resume: flags.has('--resume'), limits }, io, signal);
       }
       case 'transcribe': {
         if (args.length === 0) return usage(io, 'transcribe takes one or more audio files', command);
@@ -70,7 +73,7 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
       }
       case 'summary': {
         if (args.length !== 1) return usage(io, 'summary takes a model file', command);
-        io.out(loadModel(args[0]).summary());
+        io.out(loadModel(args[0], limits).summary());
         return 0;
       }
       default:

@@ -49,3 +49,7 @@ export { brownTrainValidText } from './data/brown-splits';
 export * as seq2seq from './seq2seq';
 export { numberToWords, numberWordPairs, numberWordSplit, type TranslationPair } from './data/number-words';
 export { readVegaDataset, parseSimpleCsv } from './data/vega-datasets';
+export { DEFAULT_MODEL_LIMITS, type ModelLimits } from './limits';
+export { checkModelConfig } from './model-check';
+export { lockFile, LockError, type FileLock } from './io/file-lock';
+export { OutputError } from './io/writable';

@@ -1,6 +1,6 @@
 import { readBytes } from '../io/read-file';
 import { AudioError } from './audio-error';
-import { MAX_AUDIO_SECONDS, tooLongProblem } from './limits';
+import { MAX_AUDIO_SECONDS, MAX_WAV_BYTES, tooLongProblem } from './limits';
 // G.711 (telephone) expansion from alawmulaw; wav-decoder only does PCM and float.
 import { alaw, mulaw } from 'alawmulaw';
 // wav-decoder does the sample conversion; the header checks here come first so that
@@ -38,6 +38,8 @@ const FORMAT_BITS: Record<number, { name: string; bits: number[] }> = {
 export const MIN_SAMPLE_RATE = 4000;
 export const MAX_SAMPLE_RATE = 384000;
 export const MAX_CHANNELS = 8;
+/** Chunk ids seen in WAV files in the wild (for finding the next chunk after a missing pad byte). */
+const COMMON_CHUNK_IDS = new Set(['fmt ', 'data', 'LIST', 'fact', 'cue ', 'bext', 'id3 ', 'ID3 ', 'smpl', 'inst', 'PEAK', 'JUNK', 'junk', 'iXML', 'acid', 'plst', 'labl', 'note', 'ltxt']);
 /** Frames converted per wav-decoder call. */
 const BLOCK_FRAMES = 1 << 20;
 
@@ -62,18 +64,12 @@ export function decodeWav(bytes: Uint8Array, file = '<wav>', maxSeconds = MAX_AU
   const tag = (at: number) => String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
   if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') fail(`not a WAV file (starts with "${tag(0).replace(/[^\x20-\x7e]/g, '?')}", expected RIFF....WAVE)`);
 
-  const chunks: Chunk[] = [];
-  for (let at = 12; at + 8 <= bytes.length; ) {
-    const chunk = { id: tag(at), start: at + 8, size: view.getUint32(at + 4, true) };
-    chunks.push(chunk);
-    if (chunk.id === 'data') break; // audio runs to the declared end; nothing after it matters
-    at = chunk.start + chunk.size + (chunk.size % 2); // chunks are padded to even sizes
-  }
+  const chunks = listChunks(bytes, view, tag);
   const fmt = chunks.find((c) => c.id === 'fmt ');
   const data = chunks.find((c) => c.id === 'data');
+  if (!fmt && data && data.start + data.size > bytes.length) fail(`truncated: the data chunk declares ${data.size} bytes, the file holds ${bytes.length - data.start} (and no "fmt " chunk was found before it)`);
   if (!fmt) fail('no "fmt " chunk (corrupt or truncated header)');
   if (!data) fail('no "data" chunk (corrupt or truncated file)');
-  if (chunks.indexOf(data!) < chunks.indexOf(fmt!)) fail('"data" chunk comes before "fmt "');
   if (fmt!.size < 16 || fmt!.start + 16 > bytes.length) fail(`"fmt " chunk too short (${fmt!.size} bytes)`);
 
   const f = fmt!.start;
@@ -116,6 +112,29 @@ export function decodeWav(bytes: Uint8Array, file = '<wav>', maxSeconds = MAX_AU
   return { sampleRate, channels: out };
 }
 
+/**
+ * The chunks of a RIFF file, in any order (some writers put "data" before "fmt "). Chunks are
+ * padded to even sizes, but some writers leave the pad byte out: after an odd-sized chunk the
+ * unpadded position is used when it holds a well-known chunk id and the padded one does not, or
+ * when only it holds a plausible chunk header (a printable id and a size that fits the file, or
+ * "data", which may be truncated). A chunk running past the end of the file ends the list.
+ */
+function listChunks(bytes: Uint8Array, view: DataView, tag: (at: number) => string): Chunk[] {
+  const isChunkId = (at: number) =>
+    at + 8 <= bytes.length && /^[\x20-\x7e]{4}$/.test(tag(at)) && (tag(at) === 'data' || at + 8 + view.getUint32(at + 4, true) <= bytes.length);
+  const chunks: Chunk[] = [];
+  for (let at = 12; at + 8 <= bytes.length; ) {
+    const chunk = { id: tag(at), start: at + 8, size: view.getUint32(at + 4, true) };
+    chunks.push(chunk);
+    const end = chunk.start + chunk.size;
+    if (end >= bytes.length) break;
+    at = end + (chunk.size % 2);
+    const known = (p: number) => p + 8 <= bytes.length && COMMON_CHUNK_IDS.has(tag(p));
+    if (chunk.size % 2 === 1 && ((known(end) && !known(at)) || (!isChunkId(at) && isChunkId(end)))) at = end;
+  }
+  return chunks;
+}
+
 /** Expands interleaved 8-bit G.711 codes into one [-1, 1) channel each; every code is a valid sample. */
 function expandG711(codes: Uint8Array, codec: { decode(samples: Uint8Array): Int16Array }, channels: number): Float32Array[] {
   const pcm = codec.decode(codes);
@@ -124,7 +143,7 @@ function expandG711(codes: Uint8Array, codec: { decode(samples: Uint8Array): Int
 }
 
 export function readWav(file: string): Audio {
-  return decodeWav(readBytes(file, (problem) => new WavError(file, problem)), file);
+  return decodeWav(readBytes(file, (problem) => new WavError(file, problem), MAX_WAV_BYTES), file);
 }
 
 /** Averages the channels into one. */

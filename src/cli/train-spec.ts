@@ -12,6 +12,9 @@ import { cosineLR, stepLR, type Schedule } from '../optim/schedules';
 import { DataError, type Dataset } from '../train/dataset';
 import type { EarlyStopping } from '../train/fit';
 import { FileError } from '../io/file-error';
+import { array, FieldError, positiveInteger } from '../io/field-checks';
+import { MAX_SPEC_BYTES, type ModelLimits } from '../limits';
+import { checkTrainSpec } from './check-train-spec';
 
 /**
  * A training job for `rnnkit train spec.json` (documented in the README):
@@ -38,14 +41,15 @@ export type DataSpec = { task: 'adding'; sequences: number; time: number; seed: 
 
 export class SpecError extends FileError {}
 
-export function readTrainSpec(file: string): TrainSpec {
-  const spec = readJson(file, (problem) => new SpecError(file, problem)) as TrainSpec;
-  if (!spec || typeof spec !== 'object' || !spec.model || !spec.data) throw new SpecError(file, 'needs "model" and "data"');
-  if (!['mse', 'cross-entropy', 'cross-entropy-last'].includes(spec.loss)) {
-    throw new SpecError(file, `"loss" must be mse, cross-entropy or cross-entropy-last, got ${JSON.stringify(spec.loss)}`);
+/** Reads a spec file and checks every field (see checkTrainSpec); errors name the file and the field. */
+export function readTrainSpec(file: string, limits?: Partial<ModelLimits>): TrainSpec {
+  const raw = readJson(file, (problem) => new SpecError(file, problem), MAX_SPEC_BYTES);
+  try {
+    return checkTrainSpec(raw, limits);
+  } catch (err) {
+    if (err instanceof FieldError) throw new SpecError(file, err.message);
+    throw err;
   }
-  if (!(Number.isInteger(spec.epochs) && spec.epochs > 0)) throw new SpecError(file, `"epochs" must be a positive integer`);
-  return spec;
 }
 
 export function lossOf(spec: TrainSpec): Loss {
@@ -76,10 +80,17 @@ export function loadData(d: DataSpec, spec: TrainSpec, baseDir: string): Dataset
   const raw = readJson(file, (problem) => new DataError(`${file}: ${problem}`)) as { x?: RawSeq; y?: RawSeq; lengths?: number[] };
   if (!raw?.x || !raw.y) throw new DataError(`${file}: needs "x" and "y" ({ data, batch, time, features })`);
   const classes = spec.loss !== 'mse';
-  for (const [name, t] of [['x', raw.x], ['y', raw.y]] as const) {
-    if (!Array.isArray(t.data) || t.data.length !== t.batch * t.time * t.features) {
-      throw new ShapeError(`${file}: ${name}.data has ${Array.isArray(t.data) ? t.data.length : 'no'} values, expected batch x time x features = ${t.batch * t.time * t.features}`);
+  try {
+    for (const [name, t] of [['x', raw.x], ['y', raw.y]] as const) {
+      const [batch, time, features] = (['batch', 'time', 'features'] as const).map((k) => positiveInteger(`${name}.${k}`, t[k], Number.MAX_SAFE_INTEGER));
+      const values = array(`${name}.data`, t.data, Number.MAX_SAFE_INTEGER);
+      if (values.length !== batch * time * features) {
+        throw new FieldError(`${name}.data`, `has ${values.length} values, expected batch x time x features = ${batch * time * features}`);
+      }
     }
+    if (raw.lengths !== undefined) array('lengths', raw.lengths, raw.x.batch);
+  } catch (err) {
+    throw err instanceof FieldError ? new ShapeError(`${file}: ${err.message}`) : err;
   }
   return {
     x: { ...raw.x, data: Float32Array.from(raw.x.data.map(numberOrNaN)) },

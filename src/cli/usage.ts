@@ -15,7 +15,12 @@ export function isCommand(name: string | undefined): name is Command {
   return name !== undefined && Object.hasOwn(COMMAND_USAGE, name);
 }
 
-const GENERAL = ['rnnkit --help | -h | help [<command>]', 'rnnkit --version', 'rnnkit <command> --help'];
+const GENERAL = [
+  'rnnkit --help | -h | help [<command>]', 'rnnkit --version', 'rnnkit <command> --help',
+  'model limits (files claiming more are refused before anything is allocated; raise them for larger models):',
+  '    --max-width <n> (hidden sizes, default 8192)  --max-vocab <n> (vocabulary, dense units, default 1048576)',
+  '    --max-layers <n> (default 256)  --max-parameters <n> (default 250000000)',
+];
 
 /** Usage of one command, or of them all. */
 export function usageText(command?: Command): string {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { processAlive } from './process-alive';
 
 const tempPrefix = (target: string) => `.${path.basename(target)}.tmp-`;
 
@@ -7,15 +8,16 @@ const tempPrefix = (target: string) => `.${path.basename(target)}.tmp-`;
  * Writes a file so that readers see either the old content or the complete new one:
  * write a temporary file in the same directory, fsync it, then rename over the target.
  * Temporary files left by writers that were killed (their pid is gone) are removed.
+ * `data` may be a list of chunks, written one after the other (large files need no concatenated copy).
  */
-export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+export function writeFileAtomic(target: string, data: string | Uint8Array | Uint8Array[]): void {
   const dir = path.dirname(path.resolve(target));
   removeStaleTemps(dir, target);
   const tmp = path.join(dir, `${tempPrefix(target)}${process.pid}-${Math.random().toString(36).slice(2)}`);
   let fd: number | null = null;
   try {
     fd = fs.openSync(tmp, 'w');
-    fs.writeFileSync(fd, data);
+    for (const chunk of Array.isArray(data) ? data : [data]) fs.writeFileSync(fd, chunk);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = null;
@@ -38,14 +40,5 @@ function removeStaleTemps(dir: string, target: string): void {
   for (const name of names) {
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

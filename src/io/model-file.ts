@@ -1,7 +1,13 @@
-import { readJson } from './read-file';
+import { parseJson, readBytes } from './read-file';
+import { decodeSafetensors, encodeSafetensors, isSafetensors, SafetensorsError, type DecodedSafetensors } from './safetensors';
+import { modelFromSafetensors, modelTensors } from './model-safetensors';
 import { Sequential, type ModelConfig } from '../model';
 import { writeFileAtomic } from './atomic-write';
 import { FileError } from './file-error';
+import { describeValue } from './field-checks';
+import { MAX_BINARY_BYTES, type ModelLimits } from '../limits';
+import type { ParamShape } from '../model-check';
+import { buildStoredModel, type StoredTensor } from './stored-weights';
 
 /**
  * The rnnkit model file (JSON, documented in README "Model file format"):
@@ -42,44 +48,68 @@ export function modelToJSON(model: Sequential): ModelFile {
   };
 }
 
-export function modelFromJSON(json: unknown, file = '<model>'): Sequential {
+/**
+ * Builds the model a JSON model file describes. The config is checked against `limits` and the
+ * weight bytes present are counted (from the base64 lengths) before anything is allocated.
+ */
+export function modelFromJSON(json: unknown, file = '<model>', limits?: Partial<ModelLimits>): Sequential {
   const m = json as Partial<ModelFile>;
   if (!m || typeof m !== 'object' || m.format !== MODEL_FORMAT) {
-    throw new ModelFileError(file, `not an rnnkit model file (format field is ${JSON.stringify(m?.format)})`);
+    throw new ModelFileError(file, `not an rnnkit model file (format field is ${describeValue(m?.format)})`);
   }
   if (typeof m.version !== 'number' || m.version > MODEL_FORMAT_VERSION) {
     throw new ModelFileError(file, `model file version ${m.version} is newer than this rnnkit supports (${MODEL_FORMAT_VERSION}); upgrade rnnkit`);
   }
   if (!m.config || !Array.isArray(m.params)) throw new ModelFileError(file, 'missing config or params');
-  let model: Sequential;
-  try {
-    model = new Sequential(m.config);
-  } catch (err) {
-    throw new ModelFileError(file, `invalid config: ${(err as Error).message}`);
-  }
-  const params = model.params();
-  if (params.length !== m.params.length) {
-    throw new ModelFileError(file, `config implies ${params.length} parameter tensors, file has ${m.params.length}`);
-  }
-  params.forEach((p, i) => {
-    const s = m.params![i];
-    if (s.name !== p.qualifiedName || s.shape.join('x') !== p.shape.join('x') || s.dtype !== model.dtype) {
-      throw new ModelFileError(file, `parameter ${i} is ${s.name} ${s.shape?.join('x')} ${s.dtype}, expected ${p.qualifiedName} ${p.shape.join('x')} ${model.dtype}`);
-    }
-    const bytes = Buffer.from(s.data, 'base64');
-    if (bytes.byteLength !== p.value.byteLength) {
-      throw new ModelFileError(file, `parameter ${s.name} has ${bytes.byteLength} bytes of data, expected ${p.value.byteLength}`);
-    }
-    new Uint8Array(p.value.buffer, p.value.byteOffset, p.value.byteLength).set(bytes);
-  });
-  return model;
+  const params = m.params;
+  const find = (_expected: ParamShape, i: number): StoredTensor | undefined => {
+    const s = params[i] as Partial<StoredParam> | undefined;
+    return s && { name: s.name, shape: s.shape, dtype: s.dtype, bytes: base64Bytes(s.data), read: () => Buffer.from(s.data as string, 'base64') };
+  };
+  return buildStoredModel(m.config, { count: params.length, find }, (problem) => new ModelFileError(file, problem), limits);
 }
 
-/** Saves atomically: an interrupted save leaves the previous file intact. */
+/** Bytes a base64 string decodes to, without decoding it (0 for anything else). */
+function base64Bytes(data: unknown): number {
+  if (typeof data !== 'string') return 0;
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.floor((data.length * 3) / 4) - padding;
+}
+
+/** The model file format version written in safetensors files (JSON files stay version 1). */
+export const MODEL_SAFETENSORS_VERSION = 2;
+
+/**
+ * Saves atomically: an interrupted save leaves the previous file intact. A name ending in
+ * `.safetensors` gets the binary layout (fast and compact for large models, readable by PyTorch's
+ * safetensors package); any other name gets JSON.
+ */
 export function saveModel(model: Sequential, file: string): void {
-  writeFileAtomic(file, JSON.stringify(modelToJSON(model)));
+  if (file.endsWith('.safetensors')) {
+    writeFileAtomic(file, encodeSafetensors(modelTensors(model), { format: MODEL_FORMAT, version: String(MODEL_SAFETENSORS_VERSION), config: JSON.stringify(model.config) }));
+  } else {
+    writeFileAtomic(file, JSON.stringify(modelToJSON(model)));
+  }
 }
 
-export function loadModel(file: string): Sequential {
-  return modelFromJSON(readJson(file, (problem) => new ModelFileError(file, problem)), file);
+/** Loads a model file, JSON or safetensors (recognised by content, whatever the name). */
+export function loadModel(file: string, limits?: Partial<ModelLimits>): Sequential {
+  const fail = (problem: string) => new ModelFileError(file, problem);
+  const bytes = readBytes(file, fail, MAX_BINARY_BYTES);
+  if (!isSafetensors(bytes)) return modelFromJSON(parseJson(bytes, fail), file, limits);
+  const decoded = decodeSafetensorsOrFail(bytes, fail);
+  if (decoded.metadata.format !== MODEL_FORMAT) throw fail(`not an rnnkit model file (format ${describeValue(decoded.metadata.format)})`);
+  if (!(Number(decoded.metadata.version) <= MODEL_SAFETENSORS_VERSION)) {
+    throw fail(`model file version ${describeValue(decoded.metadata.version)} is newer than this rnnkit supports (${MODEL_SAFETENSORS_VERSION}); upgrade rnnkit`);
+  }
+  return modelFromSafetensors(decoded, fail, limits);
+}
+
+/** Decodes a safetensors header, reporting problems through the caller's error type. */
+export function decodeSafetensorsOrFail(bytes: Uint8Array, fail: (problem: string) => Error): DecodedSafetensors {
+  try {
+    return decodeSafetensors(bytes);
+  } catch (err) {
+    throw err instanceof SafetensorsError ? fail(`malformed safetensors file: ${err.message}`) : err;
+  }
 }

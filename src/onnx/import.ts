@@ -4,6 +4,10 @@ import type { CellType } from '../layers/cells';
 import { Sequential, type LayerSpec } from '../model';
 import { transposed } from '../core/gemm';
 import { permuteBlocks, RNNKIT_FROM_ONNX } from './gate-order';
+import { decodeTensor, TensorError, type Tensor } from './tensor';
+import { DEFAULT_MODEL_LIMITS, MAX_ONNX_BYTES, type ModelLimits } from '../limits';
+import { checkModelConfig } from '../model-check';
+import { FieldError } from '../io/field-checks';
 
 export class OnnxImportError extends Error {
   constructor(message: string) {
@@ -32,11 +36,6 @@ const SHAPE_OPS = new Set(['Shape', 'Constant', 'ConstantOfShape', 'Slice', 'Con
 const RECURRENT_OPS: Record<string, CellType> = { LSTM: 'lstm', GRU: 'gru', RNN: 'rnn' };
 const DATA_OPS = new Set([...LAYOUT_OPS, ...Object.keys(RECURRENT_OPS), 'MatMul', 'Add', 'Gemm', 'Gather', 'Softmax', 'LogSoftmax']);
 
-interface Tensor {
-  dims: number[];
-  values: Float32Array;
-}
-
 type LayerWithWeights = { spec: LayerSpec; weights: Float32Array[] };
 
 /**
@@ -44,17 +43,18 @@ type LayerWithWeights = { spec: LayerSpec; weights: Float32Array[] };
  * stages, as exported by rnnkit or by torch.onnx.export, into a Sequential. The data path is
  * followed back from the first graph output; layout ops on it are skipped.
  */
-export function importOnnx(bytes: Uint8Array, file = '<onnx>'): ImportedModel {
+export function importOnnx(bytes: Uint8Array, file = '<onnx>', limits?: Partial<ModelLimits>): ImportedModel {
   try {
-    return importGraph(bytes, file);
+    return importGraph(bytes, file, { ...DEFAULT_MODEL_LIMITS, ...limits });
   } catch (err) {
     if (err instanceof OnnxImportError) throw err;
+    if (err instanceof TensorError || err instanceof FieldError) throw new OnnxImportError(`${file}: ${err.message}`);
     // A structurally valid protobuf can still hold an inconsistent graph; say so in the documented error type.
     throw new OnnxImportError(`${file}: malformed ONNX model (${(err as Error).message})`);
   }
 }
 
-function importGraph(bytes: Uint8Array, file: string): ImportedModel {
+function importGraph(bytes: Uint8Array, file: string, limits: ModelLimits): ImportedModel {
   let proto: onnx.ModelProto;
   try {
     proto = onnx.ModelProto.decode(bytes);
@@ -68,7 +68,7 @@ function importGraph(bytes: Uint8Array, file: string): ImportedModel {
     if ((n.domain ?? '') !== '' && n.domain !== 'ai.onnx') throw new UnsupportedOnnxOpError(`${n.domain}.${n.opType}`, n.name ?? '?');
     if (!DATA_OPS.has(n.opType ?? '') && !SHAPE_OPS.has(n.opType ?? '')) throw new UnsupportedOnnxOpError(n.opType ?? '?', n.name ?? '?');
   }
-  const constants = collectConstants(graph);
+  const constants = collectConstants(graph, limits.maxParameters);
   const producer = new Map<string, onnx.INodeProto>();
   for (const n of nodes) for (const o of n.output ?? []) producer.set(o, n);
   const graphInputs = new Set((graph.input ?? []).map((i) => i.name).filter((n) => !constants.has(n!)));
@@ -108,7 +108,7 @@ function importGraph(bytes: Uint8Array, file: string): ImportedModel {
         throw new UnsupportedOnnxOpError(op, nodeName, 'only alpha=1, beta=1, transA=0 is supported');
       }
       if (op === 'Gemm' && pendingBias) throw new UnsupportedOnnxOpError('Add', nodeName, 'a second bias after Gemm');
-      bias ??= { dims: [outF], values: new Float32Array(outF) };
+      bias ??= { name: 'zero bias', dims: [outF], values: new Float32Array(outF) };
       if (bias.values.length !== outF) throw new OnnxImportError(`${file}: node '${nodeName}': bias has ${bias.values.length} values for ${outF} outputs`);
       stages.push({ spec: { type: 'dense', units: outF }, weights: [weight, bias.values] });
       pendingBias = null;
@@ -134,13 +134,14 @@ function importGraph(bytes: Uint8Array, file: string): ImportedModel {
   if (pendingBias) throw new UnsupportedOnnxOpError('Add', '?', 'a bias add directly on the graph input');
   if (stages.length === 0) throw new OnnxImportError(`${file}: no LSTM, GRU, RNN, MatMul/Gemm or Gather layers found`);
   stages.reverse();
-  const model = new Sequential({ inputFeatures, layers: stages.map((s) => s.spec) });
+  const config = checkModelConfig({ inputFeatures, layers: stages.map((s) => s.spec) }, { field: 'the imported model', limits }).config;
+  const model = new Sequential(config);
   model.setWeights(stages.flatMap((s) => s.weights));
   return { model, outputActivation };
 }
 
-export function importOnnxFile(file: string): ImportedModel {
-  return importOnnx(readBytes(file, (problem) => new OnnxImportError(`${file}: ${problem}`)), file);
+export function importOnnxFile(file: string, limits?: Partial<ModelLimits>): ImportedModel {
+  return importOnnx(readBytes(file, (problem) => new OnnxImportError(`${file}: ${problem}`), MAX_ONNX_BYTES), file, limits);
 }
 
 function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<string, Tensor>, file: string): { layer: LayerWithWeights; inputSize: number } {
@@ -197,39 +198,15 @@ function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<st
   return { layer: { spec, weights }, inputSize: I };
 }
 
-function collectConstants(graph: onnx.IGraphProto): Map<string, Tensor> {
+function collectConstants(graph: onnx.IGraphProto, maxElements: number): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
-  for (const t of graph.initializer ?? []) out.set(t.name!, decodeTensor(t));
+  for (const t of graph.initializer ?? []) out.set(t.name!, decodeTensor(t, maxElements));
   for (const n of graph.node ?? []) {
     if (n.opType !== 'Constant') continue;
     const value = n.attribute?.find((a) => a.name === 'value')?.t;
-    if (value) out.set(n.output![0], decodeTensor(value));
+    if (value) out.set(n.output![0], decodeTensor(value, maxElements));
   }
   return out;
-}
-
-/** Float tensors become Float32Array; integer tensors too (only used for shapes and biases here). */
-function decodeTensor(t: onnx.ITensorProto): Tensor {
-  const dims = (t.dims ?? []).map(Number);
-  const n = dims.reduce((a, b) => a * b, 1);
-  const DT = onnx.TensorProto.DataType;
-  let values: Float32Array;
-  const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
-  if (t.dataType === DT.FLOAT) {
-    values = raw ? new Float32Array(Uint8Array.from(raw).buffer) : Float32Array.from(t.floatData ?? []);
-  } else if (t.dataType === DT.DOUBLE) {
-    values = Float32Array.from(raw ? new Float64Array(Uint8Array.from(raw).buffer) : t.doubleData ?? []);
-  } else if (t.dataType === DT.INT64) {
-    values = raw ? Float32Array.from(new BigInt64Array(Uint8Array.from(raw).buffer), Number) : Float32Array.from((t.int64Data ?? []).map(Number));
-  } else if (t.dataType === DT.INT32) {
-    values = raw ? Float32Array.from(new Int32Array(Uint8Array.from(raw).buffer)) : Float32Array.from(t.int32Data ?? []);
-  } else {
-    values = new Float32Array(0);
-  }
-  if (values.length !== n && t.dataType === DT.FLOAT) {
-    throw new OnnxImportError(`tensor '${t.name}' has ${values.length} values for dims ${dims.join('x')}`);
-  }
-  return { dims, values };
 }
 
 const getAttr = (node: onnx.INodeProto, name: string) => node.attribute?.find((a) => a.name === name);

@@ -1,9 +1,12 @@
 import type { Param } from '../core/param';
 
-/** Serializable optimizer state (for checkpoints): step counter and moment buffers. */
+/**
+ * Serializable optimizer state (for checkpoints): step counter and moment buffers. getState gives
+ * plain arrays (JSON-friendly); setState also takes typed arrays (binary checkpoints).
+ */
 export interface OptimizerState {
   step: number;
-  slots: Record<string, number[][]>;
+  slots: Record<string, ArrayLike<number>[]>;
 }
 
 export interface Optimizer {
@@ -12,5 +15,7 @@ export interface Optimizer {
   lr: number;
   step(params: Param[]): void;
   getState(): OptimizerState;
+  /** The state without copying the moment buffers, for writing at once (valid until the next step). */
+  peekState?(): OptimizerState;
   setState(state: OptimizerState): void;
 }

@@ -32,6 +32,10 @@ abstract class BaseOptimizer implements Optimizer {
     return { step: this.t, slots: { buffers: this.buffers.flatMap((bs) => bs.map((b) => Array.from(b))) } };
   }
 
+  peekState(): OptimizerState {
+    return { step: this.t, slots: { buffers: this.buffers.flat() } };
+  }
+
   setState(state: OptimizerState): void {
     const flat = state.slots.buffers ?? [];
     const n = this.bufferCount;

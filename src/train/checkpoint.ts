@@ -1,37 +1,126 @@
-import { readJson } from '../io/read-file';
+import { parseJson, readBytes } from '../io/read-file';
 import { writeFileAtomic } from '../io/atomic-write';
-import { modelFromJSON, modelToJSON, type ModelFile } from '../io/model-file';
+import { decodeSafetensorsOrFail, modelFromJSON, type ModelFile } from '../io/model-file';
+import { modelFromSafetensors, modelTensors } from '../io/model-safetensors';
+import { encodeSafetensors, isSafetensors, tensorValues, type DecodedSafetensors, type SafeTensor } from '../io/safetensors';
 import type { Sequential } from '../model';
 import type { FitState } from './fit-state';
 import { FileError } from '../io/file-error';
+import { describeValue, FieldError } from '../io/field-checks';
+import { MAX_BINARY_BYTES, type ModelLimits } from '../limits';
+import { checkFitState } from './check-fit-state';
 
 /**
- * A training checkpoint: the model file plus the fit state (epoch, batch position,
- * shuffle order, RNG and optimizer states, history). JSON, written atomically.
+ * A training checkpoint: the model plus the fit state (epoch, batch position, shuffle order, RNG
+ * and optimizer states, history) and, optionally, the spec of the run (what it trains on), so that
+ * a resume can check it continues the same run. Written atomically in the safetensors layout:
+ * the model's parameters under their own names (`0.weight_ih`), the optimizer moments
+ * (`optimizer.buffers.<k>`, F64), best weights (`state.bestWeights.<k>`) and shuffle order
+ * (`state.order`, I32) as tensors; config, the rest of the state and the spec as JSON metadata.
+ * Version 1 checkpoints (one JSON document) still load.
  */
 export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 
 export class CheckpointError extends FileError {}
 
-interface CheckpointFile {
+interface JsonCheckpointFile {
   format: string;
   version: number;
   model: ModelFile;
   state: FitState;
+  spec?: unknown;
 }
 
-export function saveCheckpoint(file: string, model: Sequential, state: FitState): void {
-  const body: CheckpointFile = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, model: modelToJSON(model), state };
+export interface LoadedCheckpoint {
+  model: Sequential;
+  state: FitState;
+  /** The run's spec as saved (undefined for checkpoints written without one). */
+  spec?: unknown;
+}
+
+export function saveCheckpoint(file: string, model: Sequential, state: FitState, spec?: unknown): void {
+  const { order, optimizer, bestWeights, ...rest } = state;
+  const { buffers = [], ...otherSlots } = optimizer.slots;
+  const weightType = model.dtype === 'float64' ? 'F64' : 'F32';
+  const vector = (name: string, dtype: SafeTensor['dtype'], values: ArrayLike<number>): SafeTensor => {
+    const Type = dtype === 'F64' ? Float64Array : dtype === 'F32' ? Float32Array : Int32Array;
+    return { name, dtype, shape: [values.length], data: values instanceof Type ? values : Type.from(values) };
+  };
+  const tensors = [
+    ...modelTensors(model),
+    ...buffers.map((b, k) => vector(`optimizer.buffers.${k}`, 'F64', b)),
+    ...(bestWeights ?? []).map((w, k) => vector(`state.bestWeights.${k}`, weightType, w)),
+    vector('state.order', 'I32', order),
+  ];
   // Infinity (no best loss yet) is not JSON: store it as null.
-  writeFileAtomic(file, JSON.stringify(body, (_k, v) => (v === Infinity ? null : v)));
+  const json = (v: unknown) => JSON.stringify(v, (_k, x) => (x === Infinity ? null : x));
+  const metadata: Record<string, string> = {
+    format: CHECKPOINT_FORMAT, version: String(CHECKPOINT_VERSION), config: JSON.stringify(model.config),
+    state: json({ ...rest, optimizer: { step: optimizer.step, slots: otherSlots } }),
+    optimizerBuffers: String(buffers.length), bestWeights: String(bestWeights ? bestWeights.length : -1),
+  };
+  if (spec !== undefined) metadata.spec = JSON.stringify(spec);
+  writeFileAtomic(file, encodeSafetensors(tensors, metadata));
 }
 
-export function loadCheckpoint(file: string): { model: Sequential; state: FitState } {
-  const body = readJson(file, (problem) => new CheckpointError(file, problem)) as CheckpointFile;
-  if (body?.format !== CHECKPOINT_FORMAT) throw new CheckpointError(file, 'not an rnnkit checkpoint');
-  if (!(body.version <= CHECKPOINT_VERSION)) throw new CheckpointError(file, `checkpoint version ${body.version} is newer than this rnnkit supports (${CHECKPOINT_VERSION})`);
-  const state = body.state;
+/** Loads a checkpoint, checking the model (limits, bytes present) and every index of the fit state. */
+export function loadCheckpoint(file: string, limits?: Partial<ModelLimits>): LoadedCheckpoint {
+  const fail = (problem: string) => new CheckpointError(file, problem);
+  const bytes = readBytes(file, fail, MAX_BINARY_BYTES);
+  const { model, state: rawState, spec } = isSafetensors(bytes) ? readBinary(decodeSafetensorsOrFail(bytes, fail), fail, limits) : readJsonCheckpoint(parseJson(bytes, fail), file, limits);
+  let state: FitState;
+  try {
+    state = checkFitState(rawState, model);
+  } catch (err) {
+    if (err instanceof FieldError) throw fail(`corrupt fit state: ${err.message}`);
+    throw err;
+  }
   if (state.best === null) state.best = Infinity;
-  return { model: modelFromJSON(body.model, file), state };
+  return { model, state, spec };
+}
+
+function checkVersion(format: unknown, version: number, fail: (problem: string) => Error): void {
+  if (format !== CHECKPOINT_FORMAT) throw fail('not an rnnkit checkpoint');
+  if (!(version <= CHECKPOINT_VERSION)) throw fail(`checkpoint version ${describeValue(version)} is newer than this rnnkit supports (${CHECKPOINT_VERSION})`);
+}
+
+function readJsonCheckpoint(json: unknown, file: string, limits?: Partial<ModelLimits>): { model: Sequential; state: unknown; spec?: unknown } {
+  const body = json as JsonCheckpointFile;
+  checkVersion(body?.format, body?.version, (problem) => new CheckpointError(file, problem));
+  return { model: modelFromJSON(body.model, file, limits), state: body.state, spec: body.spec };
+}
+
+function readBinary(decoded: DecodedSafetensors, fail: (problem: string) => Error, limits?: Partial<ModelLimits>): { model: Sequential; state: unknown; spec?: unknown } {
+  const meta = decoded.metadata;
+  checkVersion(meta.format, Number(meta.version), fail);
+  const model = modelFromSafetensors(decoded, fail, limits);
+  const parse = (key: string): unknown => {
+    try {
+      return JSON.parse(meta[key]);
+    } catch {
+      throw fail(`the metadata holds no valid "${key}"`);
+    }
+  };
+  const rest = parse('state') as Record<string, unknown> & { optimizer?: { slots?: Record<string, unknown> } };
+  const vectors = (prefix: string, count: number, dtype: string) =>
+    Array.from({ length: Math.max(0, count) }, (_, k) => {
+      const t = decoded.tensors.get(`${prefix}.${k}`);
+      if (!t || t.dtype !== dtype) throw fail(`tensor ${prefix}.${k} (${dtype}) is missing`);
+      return tensorValues(t);
+    });
+  const params = model.params().length;
+  const optimizerBuffers = Number(meta.optimizerBuffers);
+  const bestWeights = Number(meta.bestWeights);
+  if (!(Number.isInteger(optimizerBuffers) && optimizerBuffers >= 0 && optimizerBuffers <= 3 * params)) throw fail('the metadata holds no valid "optimizerBuffers"');
+  if (!(Number.isInteger(bestWeights) && bestWeights >= -1 && bestWeights <= params)) throw fail('the metadata holds no valid "bestWeights"');
+  const order = decoded.tensors.get('state.order');
+  if (!order || order.dtype !== 'I32') throw fail('tensor state.order (I32) is missing');
+  const state = {
+    ...rest,
+    order: Array.from(tensorValues(order)),
+    optimizer: { ...rest.optimizer, slots: { ...rest.optimizer?.slots, buffers: vectors('optimizer.buffers', optimizerBuffers, 'F64') } },
+    bestWeights: bestWeights < 0 ? null : vectors('state.bestWeights', bestWeights, model.dtype === 'float64' ? 'F64' : 'F32'),
+  };
+  return { model, state, spec: meta.spec === undefined ? undefined : parse('spec') };
 }

@@ -37,7 +37,7 @@ export interface FitState {
   best: number;
   sinceBest: number;
   /** Weights of the best epoch, for early stopping with restoreBest. */
-  bestWeights: number[][] | null;
+  bestWeights: ArrayLike<number>[] | null;
   elapsedSeconds: number;
   finished: boolean;
 }

@@ -13,6 +13,7 @@ import { DataError, takeBatch, timeWindow, validateDataset, type Batch, type Dat
 import { NonFiniteError } from './errors';
 import type { FitState, History } from './fit-state';
 import { formatEpoch, type EpochReport } from './progress';
+import { number, optional, positiveInteger } from '../io/field-checks';
 
 export interface EarlyStopping {
   /** Epochs without improvement of the monitored loss before stopping. */
@@ -44,8 +45,11 @@ export interface FitOptions extends Partial<TrainStepOptions> {
   /** Where progress lines go; false for silence. Default: console.log. */
   log?: ((line: string) => void) | false;
   onEpochEnd?: (report: EpochReport) => void | 'stop';
-  /** Write a checkpoint (atomically) every `everyEpochs` epochs (default 1) and when interrupted. */
-  checkpoint?: { path: string; everyEpochs?: number };
+  /**
+   * Write a checkpoint (atomically) every `everyEpochs` epochs (default 1) and when interrupted;
+   * `spec` (any JSON) is stored with it, for the caller to check on resume.
+   */
+  checkpoint?: { path: string; everyEpochs?: number; spec?: unknown };
   /** Continue a run from a checkpoint's state (see loadCheckpoint). */
   resumeFrom?: FitState;
 }
@@ -144,6 +148,11 @@ function startRun(model: Sequential, train: Dataset, opts: FitOptions): Run {
   validateDataset(train, model.inputFeatures, 'training data');
   if (opts.validation) validateDataset(opts.validation, model.inputFeatures, 'validation data');
   if (!(Number.isInteger(opts.epochs) && opts.epochs > 0)) throw new RangeError(`epochs must be a positive integer, got ${opts.epochs}`);
+  // A zero batch size would never advance, a negative clip norm would flip the gradient.
+  optional(opts.batchSize, (v) => positiveInteger('batchSize', v, Number.MAX_SAFE_INTEGER));
+  optional(opts.tbptt, (v) => positiveInteger('tbptt', v, Number.MAX_SAFE_INTEGER));
+  optional(opts.clipNorm, (v) => number('clipNorm', v, { min: 0, exclusiveMin: true }));
+  optional(opts.clipValue, (v) => number('clipValue', v, { min: 0, exclusiveMin: true }));
   const optimizer = opts.optimizer ?? adam();
   const log = opts.log === false ? () => undefined : opts.log ?? ((line: string) => console.log(line));
   const rng = new Rng(opts.seed ?? model.config.seed);
@@ -168,12 +177,15 @@ function startRun(model: Sequential, train: Dataset, opts: FitOptions): Run {
   return { model, train, opts, optimizer, state, rng, log };
 }
 
-/** Brings the serializable parts of the state up to date (RNGs, optimizer). */
+/**
+ * Brings the serializable parts of the state up to date (RNGs, optimizer) for a checkpoint written
+ * at once: the optimizer's moments are not copied when it can show them (large models).
+ */
 function snapshot(run: Run): FitState {
   const { state } = run;
   state.shuffleRng = run.rng.getState();
   state.modelRng = run.model.rng.getState();
-  state.optimizer = run.optimizer.getState();
+  state.optimizer = run.optimizer.peekState?.() ?? run.optimizer.getState();
   state.lr = run.optimizer.lr;
   return state;
 }
@@ -240,7 +252,7 @@ function endEpoch(run: Run, batchSize: number): void {
     state.best = monitored;
     history.bestEpoch = epoch;
     state.sinceBest = 0;
-    if (opts.earlyStopping) state.bestWeights = model.getWeights().map((w) => Array.from(w));
+    if (opts.earlyStopping) state.bestWeights = model.getWeights();
   } else {
     state.sinceBest++;
   }
@@ -258,7 +270,7 @@ function maybeCheckpoint(run: Run, when: 'epoch' | 'interrupt'): void {
   if (!cp) return;
   const every = cp.everyEpochs ?? 1;
   if (when === 'epoch' && run.state.epoch % every !== 0 && !run.state.finished) return;
-  saveCheckpoint(cp.path, run.model, snapshot(run));
+  saveCheckpoint(cp.path, run.model, snapshot(run), cp.spec);
   if (when === 'interrupt') run.log(`interrupted: checkpoint written to ${cp.path} (epoch ${run.state.epoch + 1}, batch start ${run.state.batchStart})`);
 }
 

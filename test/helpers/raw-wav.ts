@@ -26,3 +26,33 @@ export function rawWav(opts: { format?: number; channels?: number; rate?: number
   buf.set(data, 28 + fmtSize);
   return buf;
 }
+
+/**
+ * A RIFF/WAVE file from chunks in the order given; `pad: false` leaves out the pad byte after an
+ * odd-sized chunk (as some writers do).
+ */
+export function riffWave(chunks: { id: string; body: Uint8Array; pad?: boolean }[]): Uint8Array {
+  const parts = chunks.map(({ id, body, pad = true }) => {
+    const out = new Uint8Array(8 + body.length + (pad && body.length % 2 ? 1 : 0));
+    [...id].forEach((c, i) => (out[i] = c.charCodeAt(0)));
+    new DataView(out.buffer).setUint32(4, body.length, true);
+    out.set(body, 8);
+    return out;
+  });
+  const total = parts.reduce((n, p) => n + p.length, 12);
+  const buf = new Uint8Array(total);
+  [...'RIFF'].forEach((c, i) => (buf[i] = c.charCodeAt(0)));
+  new DataView(buf.buffer).setUint32(4, total - 8, true);
+  [...'WAVE'].forEach((c, i) => (buf[8 + i] = c.charCodeAt(0)));
+  let at = 12;
+  for (const p of parts) {
+    buf.set(p, at);
+    at += p.length;
+  }
+  return buf;
+}
+
+/** The "fmt " and "data" chunk bodies of a canonical WAV file (44-byte header). */
+export function canonicalChunks(wav: Uint8Array): { fmt: Uint8Array; data: Uint8Array } {
+  return { fmt: wav.subarray(20, 36), data: wav.subarray(44) };
+}
