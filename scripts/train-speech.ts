@@ -3,7 +3,7 @@
  * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
  * keeps the best model by validation WER, and exports it to models/speech.json and
- * models/speech.onnx. Usage: npm run train:speech -- [--epochs 16] [--hidden 96] [--lr 2e-3] [--models-dir models] [--no-spec-augment] [--resume]
+ * models/speech.onnx. Usage: npm run train:speech -- [--epochs 24] [--hidden 128] [--lr 2e-3] [--models-dir models] [--no-spec-augment] [--resume]
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -22,10 +22,10 @@ import { CLASSES, decodeWords, utteranceKind } from '../src/speech/vocabulary';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : dflt);
-const EPOCHS = arg('epochs', 16);
+const EPOCHS = arg('epochs', 24);
 const BATCH = arg('batch', 32);
 const LR = arg('lr', 2e-3);
-const HIDDEN = arg('hidden', 96);
+const HIDDEN = arg('hidden', 128);
 /** Time and cepstral masking of training batches (src/speech/spec-augment.ts). */
 const SPEC_AUGMENT = !args.includes('--no-spec-augment');
 const ROOT = path.join(__dirname, '..');

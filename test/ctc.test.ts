@@ -84,6 +84,17 @@ describe('grammar decoding (digit string or one command word)', () => {
     expect(grammarDecode(logits, 7, C)).toEqual([yes]);
   });
 
+  it('answers nothing when the all-blank path is the likeliest (silence, noise, a tone)', () => {
+    const yes = 12;
+    const blank = frames([0, 0, 0, 0, 0, 0]);
+    expect(grammarDecode(blank, 6, C)).toEqual([]);
+    const weak = frames([0, 0, yes, 0, 0, 0]);
+    weak[2 * C + 0] = 5.2; // blank slightly likelier than "yes" in its one frame: the empty answer wins
+    expect(grammarDecode(weak, 6, C)).toEqual([]);
+    weak[2 * C + 0] = 0; // clearly "yes"
+    expect(grammarDecode(weak, 6, C)).toEqual([yes]);
+  });
+
   it('keeps digit strings, including repeats', () => {
     const three = 4;
     const logits = frames([0, three, 0, three, 0, 5, 5, 0]);

@@ -66,6 +66,15 @@ describe('the shipped model on telephone-band versions of the sample clips', () 
   });
   afterAll(() => transcriber.release());
 
+  it('answers nothing for silence, noise, a tone and a square wave (no speech)', async () => {
+    const rng = new Rng(3);
+    const square = tone(220).map((v) => (v >= 0 ? 0.3 : -0.3));
+    const noise = Float32Array.from({ length: 16000 }, () => 0.1 * rng.normal());
+    for (const [name, x] of [['silence', new Float32Array(16000)], ['white noise', noise], ['440 Hz tone', tone(440)], ['square wave', square]] as const) {
+      expect({ name, heard: await transcriber.transcribe(x) }).toEqual({ name, heard: '' });
+    }
+  });
+
   it.each(['ulaw', 'gsm'] as TelephoneCodec[])('transcribes every sample clip after a %s telephone line', async (codec) => {
     const heard = [];
     for (const c of clips) heard.push(await transcriber.transcribe(telephone(load(c.file), codec)));

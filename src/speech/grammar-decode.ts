@@ -6,17 +6,19 @@ const DIGIT_IDS = DIGIT_WORDS.map((w) => WORDS.indexOf(w) + 1);
 const COMMAND_IDS = COMMAND_WORDS.map((w) => WORDS.indexOf(w) + 1);
 
 /**
- * Decoding under the task's grammar: an utterance is either a string of digits or a single
- * command word. The best digit string comes from a beam search with the command classes
- * masked out; it then competes with each command word on CTC likelihood log p(words | audio).
+ * Decoding under the task's grammar: an utterance is either a string of digits, a single
+ * command word, or nothing (no speech). The best digit string comes from a beam search with
+ * the command classes masked out; it then competes with each command word and with the empty
+ * transcript on CTC likelihood log p(words | audio). So silence, noise or a tone, where the
+ * all-blank path is the likeliest, give an empty answer instead of the least unlikely word.
  */
 export function grammarDecode(logits: ArrayLike<number>, T: number, C: number, beamWidth = 8): number[] {
   const digitsOnly = Float64Array.from({ length: T * C }, (_, i) => (COMMAND_IDS.includes(i % C) ? -1e9 : logits[i]));
-  const candidates = [beamDecode(digitsOnly, T, C, beamWidth).filter((id) => DIGIT_IDS.includes(id)), ...COMMAND_IDS.map((id) => [id])];
+  const digits = beamDecode(digitsOnly, T, C, beamWidth).filter((id) => DIGIT_IDS.includes(id));
+  const candidates = [[], ...(digits.length > 0 ? [digits] : []), ...COMMAND_IDS.map((id) => [id])];
   let best: number[] = [];
   let bestScore = -Infinity;
   for (const labels of candidates) {
-    if (labels.length === 0) continue;
     const score = ctcLogLikelihood(logits, T, C, labels);
     if (score > bestScore) {
       bestScore = score;
