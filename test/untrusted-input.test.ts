@@ -115,7 +115,30 @@ describe('crafted small files are refused before allocating (CLI, peak RSS < 1 G
     return JSON.stringify(s);
   };
 
+  /** A 10-minute 384 kHz stereo 32-bit WAV of 1.9 GB, as a sparse file: only its header takes disk space. */
+  const hugeWav = () => {
+    const file = path.join(tmp, 'huge.wav');
+    const dataBytes = 600 * 384000 * 2 * 4;
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0);
+    header.writeUInt32LE(36 + dataBytes, 4);
+    header.write('WAVEfmt ', 8);
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20); // PCM
+    header.writeUInt16LE(2, 22);
+    header.writeUInt32LE(384000, 24);
+    header.writeUInt32LE(384000 * 8, 28);
+    header.writeUInt16LE(8, 32);
+    header.writeUInt16LE(32, 34);
+    header.write('data', 36);
+    header.writeUInt32LE(dataBytes, 40);
+    fs.writeFileSync(file, header);
+    fs.truncateSync(file, 44 + dataBytes);
+    return file;
+  };
+
   const cases: [string, () => string[], RegExp][] = [
+    ['WAV of 1.9 GB at 384 kHz (10 minutes)', () => ['transcribe', hugeWav()], /huge\.wav: too large: 1843\.2 MB \(files up to 1100 MB\)/],
     ['DOUBLE GRU claiming H=20000', () => ['import-onnx', write('gru20000.onnx', bigGruOnnx(20000)), path.join(tmp, 'o.json')], /gru20000\.onnx: tensor '.*': DOUBLE dims 1x60000x4 need 1920000 bytes of data, the file holds 8/],
     ['DOUBLE GRU claiming H=8000 (under the limits)', () => ['import-onnx', write('gru8000.onnx', bigGruOnnx(8000)), path.join(tmp, 'o.json')], /gru8000\.onnx: tensor '.*': DOUBLE dims 1x24000x4 need 768000 bytes of data, the file holds 8/],
     ['Gather initializer claiming 1e9 x 1 INT64', () => ['import-onnx', write('gather.onnx', gatherOnnx(1e9)), path.join(tmp, 'o.json')], /gather\.onnx: tensor '.*': dims 1000000000x1 claim 1000000000 values, over the limit of 250000000/],

@@ -57,8 +57,13 @@ export class Transcriber {
     return new Transcriber(await OnnxModel.load(modelFile), decoder);
   }
 
-  /** 16 kHz mono samples to text. */
+  /**
+   * 16 kHz mono samples to text; '' when there is no speech. The model has only heard speech,
+   * so a clip in which the voice activity detector finds none (silence, steady noise, a tone)
+   * is not given to it: it would name the least unlikely word.
+   */
   async transcribe(signal16k: Float32Array): Promise<string> {
+    if (detectSpeech(signal16k, RATE).length === 0) return '';
     const f = modelFeatures(signal16k);
     const { output } = await this.model.run({ data: f.data, batch: 1, time: f.steps, features: f.data.length / f.steps });
     if (output.features !== CLASSES) throw new Error(`the model outputs ${output.features} classes, the vocabulary has ${CLASSES}`);
