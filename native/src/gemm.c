@@ -1,8 +1,9 @@
 /*
  * Packed-panel matrix products: the packing, the AVX2+FMA kernels (a 6x16 register tile over 16-column
- * panels of Wᵀ) and the choice, made once, between them and the AVX-512 ones (gemm512.c).
+ * panels of Wᵀ) and the choice (isa.c) between them and the AVX-512 ones (gemm512.c).
  */
 #include "gemm.h"
+#include "isa.h"
 #include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +16,16 @@ int gemm_rows_avx512(int N, int K, const float *A, long ars, long acs, const flo
 
 /* ---- the ISA, chosen once ---- */
 typedef struct {
-  const char *name;
   int panel; /* the packed layout's panel width: packing and kernels of one ISA go together */
   void (*acc)(int M, int N, int K, const float *A, int lda, const float *Wp, float *C, int ldc);
   int (*rows)(int N, int K, const float *A, long ars, long acs, const float *Wp, float *C, int ldc, int m0, int m1);
 } Isa;
 
-static const Isa ISA_AVX2 = {"avx2", 16, gemm_acc_avx2, gemm_rows_avx2};
-static const Isa ISA_AVX512 = {"avx512", 32, gemm_acc_avx512, gemm_rows_avx512};
-static const Isa *isa = &ISA_AVX2;
+static const Isa ISA_AVX2 = {16, gemm_acc_avx2, gemm_rows_avx2};
+static const Isa ISA_AVX512 = {32, gemm_acc_avx512, gemm_rows_avx512};
+
+/* The chosen ISA's kernels (isa.c decides once). */
+static const Isa *chosen(void) { return isa_avx512() ? &ISA_AVX512 : &ISA_AVX2; }
 
 
 /* Transposes the 8x8 block held in r[0..7] (rows in, columns out). */
@@ -62,7 +64,7 @@ static void pack_rows(float *p, const float *w, int N, int K, long sn, int P) {
 }
 
 float *pack_panels(const float *w, int N, int K, long sn, long sk) {
-  const int P = isa->panel;
+  const int P = chosen()->panel;
   const int panels = (N + P - 1) / P;
   const size_t bytes = sizeof(float) * (size_t)panels * (K > 0 ? K : 1) * P;
   float *p = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
@@ -95,23 +97,10 @@ float *pack_panels(const float *w, int N, int K, long sn, long sk) {
 #define ISA_FN(name) name##_avx2
 #include "gemm_kernels.h"
 
-const char *gemm_select_isa(void) {
-  static int chosen = 0;
-  if (!chosen) {
-    chosen = 1;
-    const char *forced = getenv("RNNKIT_NATIVE_ISA");
-    __builtin_cpu_init();
-    const int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
-    isa = avx512 && !(forced && strcmp(forced, "avx2") == 0) ? &ISA_AVX512 : &ISA_AVX2;
-  }
-  return isa->name;
-}
-
 void gemm_acc(int M, int N, int K, const float *A, int lda, const float *Wp, float *C, int ldc) {
-  isa->acc(M, N, K, A, lda, Wp, C, ldc);
+  chosen()->acc(M, N, K, A, lda, Wp, C, ldc);
 }
 
 int gemm_rows(int N, int K, const float *A, long ars, long acs, const float *Wp, float *C, int ldc, int m0, int m1) {
-  return isa->rows(N, K, A, ars, acs, Wp, C, ldc, m0, m1);
+  return chosen()->rows(N, K, A, ars, acs, Wp, C, ldc, m0, m1);
 }

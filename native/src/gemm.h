@@ -1,13 +1,7 @@
-/* Packed-panel matrix products, AVX2+FMA or AVX-512 (chosen once by gemm_select_isa). */
+/* Packed-panel matrix products, AVX2+FMA or AVX-512 (chosen once: isa.h). */
 #ifndef RNNKIT_GEMM_H
 #define RNNKIT_GEMM_H
 #include <stddef.h>
-
-/*
- * Chooses the kernels once, before any packing: AVX-512 when the CPU has avx512f/dq/bw/vl, unless
- * the environment variable RNNKIT_NATIVE_ISA=avx2 forces the AVX2+FMA ones. Returns "avx512" or "avx2".
- */
-const char *gemm_select_isa(void);
 
 /*
  * Packs the N x K matrix W, element (n, k) at w[n*sn + k*sk], as panels of P columns of Wᵀ:

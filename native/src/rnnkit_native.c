@@ -15,6 +15,7 @@
 #include <string.h>
 #include "cells.h"
 #include "gemm.h"
+#include "isa.h"
 #include "sequence.h"
 #include "workers.h"
 
@@ -298,12 +299,12 @@ static napi_value supported(napi_env env, napi_callback_info info) {
 static napi_value isa(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value r;
-  napi_create_string_utf8(env, gemm_select_isa(), NAPI_AUTO_LENGTH, &r);
+  napi_create_string_utf8(env, isa_name(), NAPI_AUTO_LENGTH, &r);
   return r;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
-  gemm_select_isa();
+  isa_avx512(); /* decide now, before any worker thread */
   const struct { const char *name; napi_callback fn; } fns[] = {
     {"forward", forward}, {"backward", backward}, {"gemm", gemm}, {"linear", linear}, {"supported", supported},
     {"isa", isa},
