@@ -1,5 +1,5 @@
 /*
- * N-API entry points of rnnkit's native kernels (AVX2+FMA): recurrent sequences forward (inference,
+ * N-API entry points of rnnkit's native kernels (AVX2+FMA, AVX-512 products where the CPU has it): recurrent sequences forward (inference,
  * or training keeping the activations backward needs) and backward, general matrix products and the
  * dense product. Work is split over two threads by batch rows or output rows, so every sum is taken
  * in the same order on every run: a seeded training run is bit-identical run to run.
@@ -15,6 +15,7 @@
 #include <string.h>
 #include "cells.h"
 #include "gemm.h"
+#include "isa.h"
 #include "sequence.h"
 #include "workers.h"
 
@@ -267,7 +268,7 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   if (M == 0 || N == 0 || K == 0) return NULL;
   if (!inside(c.len[0], c.n[4], M, c.n[5], K, c.n[6]) || !inside(c.len[1], c.n[7], N, c.n[8], K, c.n[9]) || c.n[11] < N || !inside(c.len[2], c.n[10], M, c.n[11], N, 1))
     return fail(env, "gemm", "offsets and strides reach outside the arrays");
-  const int ok = M < PANEL && N > 2 * M ? transposed_product(M, N, K, threads, c.d[0] + c.n[4], c.n[5], c.n[6], c.d[1] + c.n[7], c.n[8], c.n[9], c.d[2] + c.n[10], c.n[11])
+  const int ok = M < 16 && N > 2 * M ? transposed_product(M, N, K, threads, c.d[0] + c.n[4], c.n[5], c.n[6], c.d[1] + c.n[7], c.n[8], c.n[9], c.d[2] + c.n[10], c.n[11])
                                        : strided_product(M, N, K, threads, c.d[0] + c.n[4], c.n[5], c.n[6], c.d[1] + c.n[7], c.n[8], c.n[9], c.d[2] + c.n[10], c.n[11]);
   return ok ? NULL : fail(env, "gemm", "out of memory");
 }
@@ -294,9 +295,19 @@ static napi_value supported(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* "avx512" or "avx2": which kernels this process runs (RNNKIT_NATIVE_ISA=avx2 forces the AVX2 ones). */
+static napi_value isa(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  napi_create_string_utf8(env, isa_name(), NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
+  isa_avx512(); /* decide now, before any worker thread */
   const struct { const char *name; napi_callback fn; } fns[] = {
     {"forward", forward}, {"backward", backward}, {"gemm", gemm}, {"linear", linear}, {"supported", supported},
+    {"isa", isa},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

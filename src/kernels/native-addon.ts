@@ -1,6 +1,6 @@
 /**
  * The optional native addon (native/, built by `npm run build:native` with node-gyp): AVX2+FMA
- * kernels for recurrent sequences (forward with or without the backward caches, backward), general
+ * kernels (AVX-512 matrix products where the CPU has them; RNNKIT_NATIVE_ISA=avx2 forces AVX2) for recurrent sequences (forward with or without the backward caches, backward), general
  * matrix products and the dense product, with the work split over two threads.
  * Absent when the addon is not built or the CPU lacks AVX2/FMA; rnnkit then uses the WASM kernels.
  */
@@ -27,6 +27,8 @@ export interface NativeAddon {
   /** y[M x N] = x[M x K]·wᵀ + b (w is [N x K], as in torch.nn.Linear). */
   linear(M: number, N: number, K: number, threads: number, x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array): void;
   supported(): boolean;
+  /** The kernels this process runs, chosen once: 'avx512' where the CPU has it unless RNNKIT_NATIVE_ISA=avx2, else 'avx2'. */
+  isa(): 'avx2' | 'avx512';
 }
 
 export const NATIVE_ADDON_PATH = path.join(__dirname, '..', '..', 'native', 'build', 'Release', 'rnnkit_native.node');
