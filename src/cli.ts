@@ -4,6 +4,7 @@ import { saveOnnx, type OnnxExportOptions } from './onnx/export';
 import { importOnnxFile } from './onnx/import';
 import type { Decoder } from './speech/transcriber';
 import { consoleIo, type Io } from './cli/io';
+import { demoCommand } from './cli/demo-command';
 import { trainCommand } from './cli/train-command';
 import { transcribeCommand } from './cli/transcribe-command';
 import { isCommand, usageText, type Command } from './cli/usage';
@@ -14,7 +15,7 @@ import { MODEL_LIMIT_OPTIONS } from './limits';
 export type { Io } from './cli/io';
 
 /** Options that take a value (`--out file`). */
-const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', ...Object.values(MODEL_LIMIT_OPTIONS)]);
+const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', '--port', '--host', ...Object.values(MODEL_LIMIT_OPTIONS)]);
 const HELP = new Set(['--help', '-h', 'help']);
 
 /**
@@ -70,6 +71,10 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
       case 'transcribe': {
         if (args.length === 0) return usage(io, 'transcribe takes one or more audio files', command);
         return await transcribeCommand(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io);
+      }
+      case 'demo': {
+        if (args.length !== 0) return usage(io, 'demo takes no arguments, only options', command);
+        return await demoCommand({ port: values.get('--port'), host: values.get('--host'), model: values.get('--model') }, io, signal);
       }
       case 'summary': {
         if (args.length !== 1) return usage(io, 'summary takes a model file', command);

@@ -9,7 +9,14 @@ export const MAX_COMPRESSED_BYTES = 50e6;
 /** Largest WAV file read: one hour of 48 kHz stereo 24-bit PCM fits (1.04 GB). */
 export const MAX_WAV_BYTES = 1.1e9;
 
+const TOO_LONG = 'too long: ';
+
 /** The problem reported for audio over the limit. */
 export function tooLongProblem(seconds: number, maxSeconds: number): string {
-  return `too long: ${seconds.toFixed(1)} s (audio up to ${maxSeconds} s)`;
+  return `${TOO_LONG}${seconds.toFixed(1)} s (audio up to ${maxSeconds} s)`;
+}
+
+/** Whether an AudioError's problem is audio over the duration limit (rather than a broken file). */
+export function isTooLongProblem(problem: string): boolean {
+  return problem.startsWith(TOO_LONG);
 }

@@ -4,6 +4,9 @@ export const COMMAND_USAGE = {
   'export-onnx': 'rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]',
   'import-onnx': 'rnnkit import-onnx <in.onnx> <model.json>',
   summary: 'rnnkit summary <model.json>',
+  demo: 'rnnkit demo [--port <n>] [--host <address>] [--model <speech.onnx>]\n'
+    + '      (a web page at http://127.0.0.1:8765/ to speak to the transcriber or drop an audio file on;\n'
+    + '      port 0 takes any free port; --host 0.0.0.0 opens it to the network)',
   train: 'rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]',
   transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]\n'
     + '      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses)',

@@ -6,7 +6,11 @@ export const FEATURE_DIM = 39 * STACK;
 
 /** 16 kHz audio to model input: MFCC+Δ+ΔΔ with CMVN, two frames per step; [steps, 78]. */
 export function modelFeatures(signal16k: Float32Array): { steps: number; data: Float32Array } {
-  const { frames, data } = speechFeatures(signal16k);
+  return stackFrames(speechFeatures(signal16k));
+}
+
+/** Front-end frames ([frames, 39], from speechFeatures) to model steps of STACK frames each; [steps, 78]. */
+export function stackFrames({ frames, data }: { frames: number; data: Float32Array }): { steps: number; data: Float32Array } {
   const steps = Math.ceil(frames / STACK);
   const out = new Float32Array(steps * FEATURE_DIM);
   for (let s = 0; s < steps; s++) {

@@ -4,10 +4,12 @@ import { MAX_AUDIO_SECONDS } from '../audio/limits';
 import { readAudio } from '../audio/read-audio';
 import { resample } from '../audio/resample';
 import { detectSpeech } from '../audio/vad';
-import { toMono } from '../audio/wav';
+import { toMono, type Audio } from '../audio/wav';
 import { OnnxModel } from '../onnx/onnx-model';
 import { beamDecode, greedyDecode } from '../decode/ctc-decode';
-import { modelFeatures } from './features';
+import { rowLogSumExp } from '../core/rows';
+import { speechFeatures } from '../audio/mfcc';
+import { modelFeatures, stackFrames } from './features';
 import { grammarDecode } from './grammar-decode';
 import { CLASSES, decodeWords } from './vocabulary';
 import * as fs from 'fs';
@@ -43,6 +45,17 @@ export interface Transcript {
 
 export type Decoder = 'grammar' | 'beam' | 'greedy';
 
+/** What the front end and the model made of a clip, for showing (the demo page); times in milliseconds. */
+export interface ClipAnalysis {
+  /** The transcript; '' when the voice activity detector finds no speech. */
+  text: string;
+  /** MFCC + Δ + ΔΔ after CMVN, [frames, 39], one frame per 10 ms. */
+  features: { frames: number; data: Float32Array };
+  /** Class probabilities per model step (20 ms), [steps, CLASSES]; class 0 is the CTC blank, class i + 1 is WORDS[i]. */
+  posteriors: { steps: number; data: Float32Array };
+  timing: { featuresMs: number; modelMs: number; decodeMs: number };
+}
+
 /**
  * Transcribes connected digits and command words with the ONNX model: short clips whole,
  * long recordings segment by segment (split at pauses). Decoders: 'grammar' (default: a digit string or one command word, whichever the CTC
@@ -63,13 +76,37 @@ export class Transcriber {
    * is not given to it: it would name the least unlikely word.
    */
   async transcribe(signal16k: Float32Array): Promise<string> {
-    if (detectSpeech(signal16k, RATE).length === 0) return '';
+    if (!hasSpeech(signal16k)) return '';
     const f = modelFeatures(signal16k);
+    return this.decode(await this.logits(f), f.steps);
+  }
+
+  /**
+   * The transcript with what it was made from: the front end's frames and the model's
+   * per-step class probabilities. The model runs even without speech, so that they can be shown.
+   */
+  async analyze(signal16k: Float32Array): Promise<ClipAnalysis> {
+    const start = performance.now();
+    const features = speechFeatures(signal16k);
+    const stacked = stackFrames(features);
+    const featuresDone = performance.now();
+    const logits = await this.logits(stacked);
+    const modelDone = performance.now();
+    const text = hasSpeech(signal16k) ? this.decode(logits, stacked.steps) : '';
+    const timing = { featuresMs: featuresDone - start, modelMs: modelDone - featuresDone, decodeMs: performance.now() - modelDone };
+    return { text, features, posteriors: { steps: stacked.steps, data: softmaxRows(logits, CLASSES) }, timing };
+  }
+
+  /** The model's output for one clip's stacked features: [steps, CLASSES] logits. */
+  private async logits(f: { steps: number; data: Float32Array }): Promise<Float32Array> {
     const { output } = await this.model.run({ data: f.data, batch: 1, time: f.steps, features: f.data.length / f.steps });
     if (output.features !== CLASSES) throw new Error(`the model outputs ${output.features} classes, the vocabulary has ${CLASSES}`);
-    const T = f.steps;
-    const ids = this.decoder === 'grammar' ? grammarDecode(output.data, T, CLASSES)
-      : this.decoder === 'beam' ? beamDecode(output.data, T, CLASSES, 8) : greedyDecode(output.data, T, CLASSES);
+    return output.data;
+  }
+
+  private decode(logits: Float32Array, T: number): string {
+    const ids = this.decoder === 'grammar' ? grammarDecode(logits, T, CLASSES)
+      : this.decoder === 'beam' ? beamDecode(logits, T, CLASSES, 8) : greedyDecode(logits, T, CLASSES);
     return decodeWords(ids);
   }
 
@@ -100,8 +137,25 @@ export class Transcriber {
   }
 }
 
+function hasSpeech(signal16k: Float32Array): boolean {
+  return detectSpeech(signal16k, RATE).length > 0;
+}
+
+function softmaxRows(logits: Float32Array, C: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let off = 0; off < logits.length; off += C) {
+    const logZ = rowLogSumExp(logits, off, C);
+    for (let k = 0; k < C; k++) out[off + k] = Math.exp(logits[off + k] - logZ);
+  }
+  return out;
+}
+
 /** Decodes, mixes down and resamples; the source-rate channels go out of scope here. */
 async function readMono16k(file: string): Promise<Float32Array> {
-  const audio = await readAudio(file, MAX_AUDIO_SECONDS);
+  return toMono16k(await readAudio(file, MAX_AUDIO_SECONDS));
+}
+
+/** Decoded audio as the transcriber takes it: one channel at 16 kHz. */
+export function toMono16k(audio: Audio): Float32Array {
   return resample(toMono(audio), audio.sampleRate, RATE);
 }
