@@ -180,16 +180,17 @@ function plotMfcc(m) {
   }], { title: { text: 'MFCC (13 coefficients per 10 ms frame, normalised)' }, margin: MARGIN, xaxis: { title: { text: 'seconds' } }, yaxis: { title: { text: 'coefficient' } } }, CONFIG);
 }
 
+/** A class that never gets this probability is left out, so that the legend names the classes in play. */
+const SHOWN_POSTERIOR = 0.05;
+
 function plotPosteriors(p) {
   const x = times(p.z[0].length, p.stepSeconds);
-  const traces = p.classes.map((name, c) => ({
+  const traces = p.classes.map((name, c) => ({ name, c })).filter(({ c }) => c === 0 || Math.max(...p.z[c]) >= SHOWN_POSTERIOR).map(({ name, c }) => ({
     x, y: p.z[c], name, mode: 'lines',
-    line: c === 0 ? { color: '#bbb', dash: 'dot' } : { width: 2 },
-    // classes the model never gives much probability stay in the legend only
-    visible: c === 0 || Math.max(...p.z[c]) >= 0.05 ? true : 'legendonly',
+    ...(c === 0 ? { line: { color: '#aaa', dash: 'dot', width: 1 } } : { line: { width: 2 }, fill: 'tozeroy' }),
   }));
   Plotly.react('posteriors', traces, {
-    title: { text: 'CTC posteriors per class (20 ms steps)' }, margin: MARGIN,
+    title: { text: `CTC posteriors per 20 ms step (classes under ${SHOWN_POSTERIOR * 100}% throughout left out)` }, margin: MARGIN,
     xaxis: { title: { text: 'seconds' } }, yaxis: { title: { text: 'probability' }, range: [0, 1.02] },
   }, CONFIG);
 }

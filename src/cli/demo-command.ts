@@ -1,5 +1,5 @@
 import { isLoopback } from '../demo/host-check';
-import { formatMegabytes } from '../demo/read-body';
+import { formatBytes } from '../demo/read-body';
 import { DEFAULT_DEMO_LIMITS } from '../demo/limits';
 import { startDemoServer } from '../demo/server';
 import { DEFAULT_SPEECH_MODEL, Transcriber } from '../speech/transcriber';
@@ -26,7 +26,7 @@ export async function demoCommand(options: DemoCommandOptions, io: Io, signal?: 
     const { server, url } = await startDemoServer({ transcriber, host, port, logError: io.err });
     if (!isLoopback(host)) io.err(`rnnkit demo: listening on ${host}: anyone who can reach this machine can use the demo`);
     const { maxUploadBytes, maxSeconds } = DEFAULT_DEMO_LIMITS;
-    io.out(`rnnkit demo: ${url} (uploads up to ${formatMegabytes(maxUploadBytes)} and ${maxSeconds} s; Ctrl-C stops it)`);
+    io.out(`rnnkit demo: ${url} (uploads up to ${formatBytes(maxUploadBytes)} and ${maxSeconds} s; Ctrl-C stops it)`);
     await new Promise<void>((resolve) => {
       server.once('close', resolve);
       if (signal?.aborted) resolve();

@@ -7,7 +7,7 @@ import { HttpError } from './http-error';
  * server never holds more than `maxBytes` for one request.
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () => new HttpError(413, `too large: the demo takes uploads up to ${formatMegabytes(maxBytes)}`);
+  const tooLarge = () => new HttpError(413, `too large: the demo takes uploads up to ${formatBytes(maxBytes)}`);
   const declared = Number(req.headers['content-length']);
   if (declared > maxBytes) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
@@ -30,6 +30,6 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-export function formatMegabytes(bytes: number): string {
-  return `${+(bytes / (1024 * 1024)).toFixed(1)} MB`;
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MB` : `${bytes} bytes`;
 }
