@@ -49,9 +49,9 @@ afterAll(async () => {
 });
 
 /** Waits for the page to settle after a request: 'done' (a transcript) or 'error' (a message). */
-async function settled(): Promise<string> {
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 30_000 });
-  return page.evaluate(() => document.body.dataset.state!);
+async function settled(): Promise<string | null> {
+  await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 30_000 });
+  return page.getAttribute('body', 'data-state');
 }
 
 async function expectTranscript(text: string): Promise<void> {
@@ -74,7 +74,7 @@ async function expectError(message: RegExp): Promise<void> {
 
 it('microphone: record, stop, and the spoken digits appear', async () => {
   await page.click('#record');
-  await page.waitForFunction(() => document.body.dataset.state === 'recording');
+  await page.waitForSelector('body[data-state="recording"]');
   const seconds = spoken.text.split(' ').length; // clips run about half a second a word
   await page.waitForTimeout((LEAD_SECONDS + seconds + TAIL_SECONDS) * 1000);
   await page.click('#record');
@@ -119,11 +119,11 @@ it('no script errors or refused resources on the page (besides the refused uploa
 
 /** Drops a file on the drop zone as a person dragging it from a file manager would. */
 async function dropFile(name: string, bytes: Buffer): Promise<void> {
-  const transfer = await page.evaluateHandle(({ name, base64 }) => {
-    const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  // built in the page (a DataTransfer cannot be passed in); the source is JavaScript as a string, so no DOM types here
+  const transfer = await page.evaluateHandle(`(() => {
     const dt = new DataTransfer();
-    dt.items.add(new File([data], name));
+    dt.items.add(new File([Uint8Array.from(atob(${JSON.stringify(bytes.toString('base64'))}), (c) => c.charCodeAt(0))], ${JSON.stringify(name)}));
     return dt;
-  }, { name, base64: bytes.toString('base64') });
+  })()`);
   await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
 }

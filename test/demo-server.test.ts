@@ -15,7 +15,8 @@ import { CLASSES } from '../src/speech/vocabulary';
 import { httpRequest, postJson } from './helpers/http-request';
 import { rawWav } from './helpers/raw-wav';
 import { SAMPLE_AUDIO, sampleClips } from './helpers/sample-clips';
-import { ROOT, spawnTs } from './helpers/spawn';
+import { startDemoProcess } from './helpers/demo-process';
+import { ROOT } from './helpers/spawn';
 import { tempDir } from './helpers/temp-dir';
 
 const tmp = tempDir('rnnkit-demo-');
@@ -222,23 +223,10 @@ describe('bounded work per request', () => {
 
 describe('rnnkit demo', () => {
   it('prints its URL, serves the page and stops on Ctrl-C with exit code 0', async () => {
-    const child = spawnTs(path.join(ROOT, 'src', 'cli.ts'), ['demo', '--port', '0']);
-    let out = '';
-    const started = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /^rnnkit demo: (http:\/\/127\.0\.0\.1:\d+\/) \(uploads up to 10 MB and 20 s; Ctrl-C stops it\)\n/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on('close', (code) => reject(new Error(`exited with ${code} before listening: ${out}`)));
-    });
-    expect((await httpRequest(started)).body).toContain('<title>rnnkit speech demo</title>');
-    const code = await new Promise((resolve) => {
-      child.removeAllListeners('close');
-      child.on('close', resolve);
-      child.kill('SIGINT');
-    });
-    expect(code).toBe(0);
+    const demo = await startDemoProcess(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'src', 'cli.ts'), 'demo', '--port', '0'], { cwd: ROOT });
+    expect(demo.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await httpRequest(demo.url)).body).toContain('<title>rnnkit speech demo</title>');
+    expect(await demo.stop()).toBe(0);
   });
 
   it('refuses a bad port in one line', async () => {

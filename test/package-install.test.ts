@@ -5,6 +5,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { startDemoProcess } from './helpers/demo-process';
+import { httpRequest, postJson } from './helpers/http-request';
 import { runProcess, type ProcessResult } from './helpers/run-process';
 import { SAMPLE_AUDIO, sampleClips } from './helpers/sample-clips';
 import { tempDir } from './helpers/temp-dir';
@@ -66,9 +68,9 @@ beforeAll(async () => {
 }, INSTALL_TIMEOUT);
 
 describe('the packed rnnkit installed as a dependency', () => {
-  it('ships the runtime files (dist, the WASM module, the speech model, the native sources) and nothing for training', () => {
+  it('ships the runtime files (dist, the WASM module, the speech model, the native sources, the demo page) and nothing for training', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['dist/index.js', 'dist/cli.js', 'build/rnnkit-simd.wasm', 'models/speech.onnx', 'native/binding.gyp', 'scripts/build-native.js']) {
+    for (const f of ['dist/index.js', 'dist/cli.js', 'build/rnnkit-simd.wasm', 'models/speech.onnx', 'native/binding.gyp', 'scripts/build-native.js', 'demo/index.html', 'demo/app.js']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|assembly|notebooks|audio|native\/build)\/|\.map$|^models\/(?!speech\.onnx$)/.test(f))).toEqual([]);
@@ -88,6 +90,19 @@ describe('the packed rnnkit installed as a dependency', () => {
     const r = await inProject('npx', '--no', 'rnnkit', 'transcribe', 'clip.wav');
     expect(r.out).toBe(`clip.wav: ${clip.text}\n`);
     expect(r.code).toBe(0);
+  });
+
+  it('npx rnnkit demo serves the page, plotly.js and transcriptions from the installed copy', async () => {
+    const demo = await startDemoProcess('npx', ['--no', 'rnnkit', 'demo', '--port', '0'], { cwd: project, env });
+    try {
+      expect((await httpRequest(demo.url)).body).toContain('<title>rnnkit speech demo</title>');
+      expect((await httpRequest(`${demo.url}vendor/plotly.min.js`, { method: 'HEAD' })).status).toBe(200);
+      const clip = sampleClips[2];
+      const { status, json } = await postJson(`${demo.url}api/transcribe`, fs.readFileSync(path.join(SAMPLE_AUDIO, clip.file)));
+      expect([status, json.transcript]).toEqual([200, clip.text]);
+    } finally {
+      expect(await demo.stop()).toBe(0);
+    }
   });
 
   it('rnnkit --version, --help and transcribe --help', async () => {
