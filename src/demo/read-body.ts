@@ -25,8 +25,12 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks, received)));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new HttpError(400, 'the upload was interrupted')));
+    // a client that goes away mid-upload (the stream's errors are all of that kind)
+    const interrupted = () => reject(new HttpError(400, 'the upload was interrupted'));
+    req.on('error', interrupted);
+    req.on('close', () => {
+      if (!req.complete) interrupted();
+    });
   });
 }
 
