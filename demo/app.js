@@ -35,22 +35,28 @@ $('record').addEventListener('click', () => (recording ? stopRecording() : start
 
 async function startRecording() {
   $('error').hidden = true;
+  if (!navigator.mediaDevices) {
+    // browsers offer the microphone only to https pages and to localhost
+    showError(`This browser allows the microphone only on https or localhost pages: open the demo at http://localhost:${location.port}/ on the machine that runs it, or upload a file`);
+    return;
+  }
   let stream;
   try {
     // the model was trained on unprocessed audio: no echo cancellation, noise suppression or gain control
     stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+    const context = new AudioContext();
+    await context.audioWorklet.addModule('recorder-worklet.js');
+    const recorder = new AudioWorkletNode(context, 'recorder');
+    const chunks = [];
+    recorder.port.onmessage = (e) => chunks.push(e.data);
+    context.createMediaStreamSource(stream).connect(recorder);
+    recorder.connect(context.destination); // the processor writes nothing: silence, but it keeps the node running
+    recording = { stream, context, chunks, timer: setTimeout(stopRecording, limits.maxSeconds * 1000) };
   } catch (err) {
-    showError(`Cannot use the microphone: ${err.message}`);
+    if (stream) stream.getTracks().forEach((t) => t.stop());
+    showError(`Cannot record from the microphone: ${err.message}`);
     return;
   }
-  const context = new AudioContext();
-  await context.audioWorklet.addModule('recorder-worklet.js');
-  const recorder = new AudioWorkletNode(context, 'recorder');
-  const chunks = [];
-  recorder.port.onmessage = (e) => chunks.push(e.data);
-  context.createMediaStreamSource(stream).connect(recorder);
-  recorder.connect(context.destination); // the processor writes nothing: silence, but it keeps the node running
-  recording = { stream, context, chunks, timer: setTimeout(stopRecording, limits.maxSeconds * 1000) };
   $('record').textContent = '■ Stop';
   $('record').classList.add('recording');
   setState('recording', `Recording… (up to ${limits.maxSeconds} s; click Stop when done)`);

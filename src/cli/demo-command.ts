@@ -1,6 +1,5 @@
 import { isLoopback } from '../demo/host-check';
-import { formatBytes } from '../demo/read-body';
-import { DEFAULT_DEMO_LIMITS } from '../demo/limits';
+import { DEFAULT_DEMO_LIMITS, formatBytes } from '../demo/limits';
 import { startDemoServer } from '../demo/server';
 import { DEFAULT_SPEECH_MODEL, Transcriber } from '../speech/transcriber';
 import type { Io } from './io';

@@ -1,11 +1,12 @@
 /** The `rnnkit` command's usage texts: all commands (`rnnkit --help`) or one (`rnnkit <command> --help`). */
+import { DEFAULT_DEMO_HOST, DEFAULT_DEMO_PORT } from './demo-command';
 
 export const COMMAND_USAGE = {
   'export-onnx': 'rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]',
   'import-onnx': 'rnnkit import-onnx <in.onnx> <model.json>',
   summary: 'rnnkit summary <model.json>',
   demo: 'rnnkit demo [--port <n>] [--host <address>] [--model <speech.onnx>]\n'
-    + '      (a web page at http://127.0.0.1:8765/ to speak to the transcriber or drop an audio file on;\n'
+    + `      (a web page at http://${DEFAULT_DEMO_HOST}:${DEFAULT_DEMO_PORT}/ to speak to the transcriber or drop an audio file on;\n`
     + '      port 0 takes any free port; --host 0.0.0.0 opens it to the network)',
   train: 'rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]',
   transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]\n'

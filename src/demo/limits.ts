@@ -21,3 +21,8 @@ export const DEFAULT_DEMO_LIMITS: DemoLimits = {
   maxConcurrent: 4,
   requestTimeoutMs: 30_000,
 };
+
+/** A byte limit as the messages state it: "10 MB". */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MB` : `${bytes} bytes`;
+}

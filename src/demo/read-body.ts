@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'http';
 import { HttpError } from './http-error';
+import { formatBytes } from './limits';
 
 /**
  * Reads a request body of at most `maxBytes`: a larger declared Content-Length is refused before
@@ -32,8 +33,4 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       if (!req.complete) interrupted();
     });
   });
-}
-
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MB` : `${bytes} bytes`;
 }
