@@ -5,6 +5,9 @@ import { OnnxModel } from '../src/onnx/onnx-model';
 import { modelFeatures } from '../src/speech/features';
 import { decodeWav, toMono } from '../src/audio/wav';
 import { resample } from '../src/audio/resample';
+import { speechFeatures } from '../src/audio/mfcc';
+import { toMono16k, Transcriber } from '../src/speech/transcriber';
+import { CLASSES } from '../src/speech/vocabulary';
 import { runCli } from './helpers/cli';
 import { rawWav } from './helpers/raw-wav';
 import { SAMPLE_AUDIO as AUDIO, sampleClips as clips } from './helpers/sample-clips';
@@ -34,6 +37,27 @@ describe('rnnkit transcribe with the shipped model', () => {
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.out).toEqual(clips.map((c) => `${path.join(AUDIO, c.file)}: ${c.text}`));
+  });
+
+  it('analyze: the same transcript, the front-end frames and the per-step class probabilities', async () => {
+    const transcriber = await Transcriber.load();
+    const audio = decodeWav(fs.readFileSync(path.join(AUDIO, clips[1].file)));
+    const signal = toMono16k(audio);
+    const a = await transcriber.analyze(signal);
+    expect(a.text).toBe(clips[1].text);
+    expect(a.text).toBe(await transcriber.transcribe(signal));
+    expect(a.features).toEqual(speechFeatures(signal));
+    expect(a.posteriors.steps).toBe(modelFeatures(signal).steps);
+    expect(a.posteriors.data).toHaveLength(a.posteriors.steps * CLASSES);
+    for (let t = 0; t < a.posteriors.steps; t++) {
+      const row = a.posteriors.data.subarray(t * CLASSES, (t + 1) * CLASSES);
+      expect(row.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+    }
+    expect(Object.values(a.timing).every((ms) => ms >= 0)).toBe(true);
+    // without speech: no transcript, but the model's view all the same
+    const quiet = await transcriber.analyze(new Float32Array(16000));
+    expect([quiet.text, quiet.posteriors.steps]).toEqual(['', 49]);
+    await transcriber.release();
   });
 
   it('reports corrupt, empty, too-long (over 1 hour) and non-audio files and still transcribes the others', async () => {

@@ -87,12 +87,13 @@ export class Transcriber {
    */
   async analyze(signal16k: Float32Array): Promise<ClipAnalysis> {
     const start = performance.now();
+    const speech = hasSpeech(signal16k);
     const features = speechFeatures(signal16k);
     const stacked = stackFrames(features);
     const featuresDone = performance.now();
     const logits = await this.logits(stacked);
     const modelDone = performance.now();
-    const text = hasSpeech(signal16k) ? this.decode(logits, stacked.steps) : '';
+    const text = speech ? this.decode(logits, stacked.steps) : '';
     const timing = { featuresMs: featuresDone - start, modelMs: modelDone - featuresDone, decodeMs: performance.now() - modelDone };
     return { text, features, posteriors: { steps: stacked.steps, data: softmaxRows(logits, CLASSES) }, timing };
   }
