@@ -20,7 +20,7 @@ const jest = require.resolve('jest/bin/jest');
 const failed = backends.filter((b) => {
   console.log(`\n== RNNKIT_BACKEND=${b}`);
   // the ignore option last: it takes every argument after it as another pattern
-  const r = spawnSync(process.execPath, [jest, ...process.argv.slice(2), '--testPathIgnorePatterns', 'notebooks|package-install'], {
+  const r = spawnSync(process.execPath, [jest, ...process.argv.slice(2), '--testPathIgnorePatterns', 'notebooks|package-install|demo-'], {
     stdio: 'inherit',
     env: { ...process.env, RNNKIT_BACKEND: b },
   });
