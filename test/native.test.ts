@@ -26,24 +26,28 @@ for (const type of ['rnn', 'lstm', 'gru'] as const) {
 }
 cases.push({ name: 'relu rnn', layers: [{ type: 'rnn', hiddenSize: 24, activation: 'relu' }] });
 
+/** The native predict of a batch (outputs and every final state) equals the JS forward. */
+function expectNativePredictEqualsJs(model: Sequential, lengths: readonly number[], T: number): void {
+  const B = lengths.length;
+  const x = randomSeq('float32', B, T, 7, B);
+  setBackend('js');
+  const reference = model.forward(x, { lengths, training: false }).data;
+  const refStates = model.recurrentLayers().map((l) => l.finalState);
+  setBackend('native');
+  const fast = model.predict(x, lengths).data;
+  expect(maxAbsDiff(fast, reference)).toBeLessThan(TOL);
+  model.recurrentLayers().forEach((l, i) =>
+    l.finalState.forEach((s, d) => {
+      expect(maxAbsDiff(s.h, refStates[i][d].h)).toBeLessThan(TOL);
+      if (s.c) expect(maxAbsDiff(s.c, refStates[i][d].c!)).toBeLessThan(TOL);
+    }),
+  );
+}
+
 (cpuHasAvx2 ? describe.each(cases) : describe.skip.each(cases))('native predict equals the JS forward: $name', ({ layers }) => {
   const model = new Sequential({ inputFeatures: 7, layers, seed: 4 });
-  for (const [B, lengths] of [[1, [11]], [3, [11, 4, 1]], [6, [11, 11, 9, 2, 7, 5]]] as const) {
-    it(`batch ${B}, lengths ${lengths.join(',')}`, () => {
-      const x = randomSeq('float32', B, 11, 7, B);
-      setBackend('js');
-      const reference = model.forward(x, { lengths, training: false }).data;
-      const refStates = model.recurrentLayers().map((l) => l.finalState);
-      setBackend('native');
-      const fast = model.predict(x, lengths).data;
-      expect(maxAbsDiff(fast, reference)).toBeLessThan(TOL);
-      model.recurrentLayers().forEach((l, i) =>
-        l.finalState.forEach((s, d) => {
-          expect(maxAbsDiff(s.h, refStates[i][d].h)).toBeLessThan(TOL);
-          if (s.c) expect(maxAbsDiff(s.c, refStates[i][d].c!)).toBeLessThan(TOL);
-        }),
-      );
-    });
+  for (const lengths of [[11], [11, 4, 1], [11, 11, 9, 2, 7, 5]]) {
+    it(`batch ${lengths.length}, lengths ${lengths.join(',')}`, () => expectNativePredictEqualsJs(model, lengths, 11));
   }
   it('given initial states', () => {
     const x = randomSeq('float32', 2, 11, 7, 9);
@@ -59,6 +63,26 @@ cases.push({ name: 'relu rnn', layers: [{ type: 'rnn', hiddenSize: 24, activatio
     first.initialState = null;
     expect(maxAbsDiff(fast, reference)).toBeLessThan(TOL);
   });
+});
+
+// Few sequences with wide enough steps split the hidden units over two threads in lockstep (native/src
+// split_pays): halves of 64 + 36 and 80 + 64 units, both directions, ragged lengths, initial states.
+(cpuHasAvx2 ? describe.each(['rnn', 'lstm', 'gru'] as const) : describe.skip.each(['rnn', 'lstm', 'gru'] as const))('native split inference equals the JS forward: %s', (type) => {
+  for (const H of [100, 144]) {
+    const model = new Sequential({ inputFeatures: 7, seed: 5, layers: [{ type, hiddenSize: H, bidirectional: true }, { type: 'dense', units: 3 }] });
+    for (const lengths of [[40], [40, 17, 1]]) {
+      it(`H=${H}, batch ${lengths.length}, lengths ${lengths.join(',')}`, () => expectNativePredictEqualsJs(model, lengths, 40));
+    }
+    it(`H=${H}, given initial states`, () => {
+      const first = model.recurrentLayers()[0];
+      first.initialState = first.directions.map((_, d) => ({ h: randomSeq('float32', 1, 3, H, 5 + d).data, c: randomSeq('float32', 1, 3, H, 7 + d).data }));
+      try {
+        expectNativePredictEqualsJs(model, [40, 23, 2], 40);
+      } finally {
+        first.initialState = null;
+      }
+    });
+  }
 });
 
 /** y = x·wᵀ + b in float64, the reference for the native dense product. */

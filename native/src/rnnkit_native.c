@@ -112,6 +112,37 @@ static int worker_count(int threads, int rows, int min_rows, double macs) {
 enum { FX, FWIH, FWHH, FBIH, FBHH, FHS, FCS, FCACHE, FY, F_ARRAYS };
 
 /*
+ * Whether inference should split the hidden units over the two threads (run_forward_split) rather than the
+ * batch rows: for fewer sequences than a register tile has rows, when a step has enough multiply-adds
+ * (~1 µs) to hide the per-step wait and the call enough to hide waking the helper thread.
+ */
+static int split_pays(int B, int G, int I, int H, int T) {
+  const double step = (double)B * G * H * (I + H);
+  return B < 4 && H >= 32 && step >= 32768 && step * T >= 1e6;
+}
+
+/* Inference split by hidden units (run_forward_split); 0 when out of memory. */
+static int forward_split(int cell, int G, int B, int T, int I, int H, int reverse, const Call *c, const int32_t *lengths) {
+  const size_t BH = (size_t)B * H;
+  SplitForward s = {cell, G, B, T, I, H, reverse, c->d[FX], lengths, cell == CELL_LSTM ? c->d[FCS] : NULL, c->d[FY],
+                    malloc(sizeof(float) * 2 * BH)};
+  atomic_init(&s.open.v, 0);
+  atomic_init(&s.claimed.v, -1);
+  atomic_init(&s.done.v, -1);
+  const int ok = s.hbuf && pack_split_halves(&s, c->d[FWIH], c->d[FWHH], c->d[FBIH], c->d[FBHH]);
+  if (ok) {
+    memcpy(s.hbuf, c->d[FHS], sizeof(float) * BH);
+    SplitJob jobs[2] = {{&s, 1}, {&s, 0}};
+    /* Without a second thread the lead runs every half itself. */
+    if (!run_concurrently(run_forward_split, &jobs[0], &jobs[1])) run_forward_split(&jobs[0]);
+    memcpy(c->d[FHS], s.hbuf + (size_t)(T & 1) * BH, sizeof(float) * BH);
+  }
+  free_split_halves(&s);
+  free(s.hbuf);
+  return ok;
+}
+
+/*
  * forward(cell, gates, cacheBlocks, B, T, I, H, reverse, threads, x, wIh, wHh, bIh, bHh, hs, cs, cache, y, lengths).
  * With cache (training) hs, cs hold every state [(T+1)·B·H], row 0 the initial one; without (inference)
  * they hold the state [B·H], updated in place. y [B·T·H] must be zero.
@@ -131,6 +162,9 @@ static napi_value forward(napi_env env, napi_callback_info info) {
       !fits(&c, FCS, cell == CELL_LSTM ? states : 0) || !fits(&c, FY, (size_t)B * T * H) ||
       (training && !fits(&c, FCACHE, (size_t)T * B * CB * H)))
     return fail(env, "forward", "array sizes do not match the shapes");
+  if (!training && threads > 1 && split_pays(B, G, I, H, T)) {
+    return forward_split(cell, G, B, T, I, H, reverse, &c, lengths) ? NULL : fail(env, "forward", "out of memory");
+  }
   float *wihP = pack_panels(c.d[FWIH], (int)GH, I, I, 1), *whhP = pack_panels(c.d[FWHH], (int)GH, H, H, 1);
   if (!wihP || !whhP) { free(wihP); free(whhP); return fail(env, "forward", "out of memory"); }
   const int workers = worker_count(threads, B, 2, (double)B * T * GH * (I + H));

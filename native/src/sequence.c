@@ -1,6 +1,8 @@
 #include "sequence.h"
 #include "cells.h"
 #include "gemm.h"
+#include "workers.h"
+#include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +50,111 @@ void *run_forward(void *arg) {
   }
   free(xg);
   free(hg);
+  return NULL;
+}
+
+/* Copies rows g·H + u0 .. g·H + u0 + n - 1 of every gate g of the [G·H x K] matrix w into one [G·n x K] block. */
+static void gather_unit_rows(float *dst, const float *w, int G, int H, int K, int u0, int n) {
+  for (int g = 0; g < G; g++) memcpy(dst + (size_t)g * n * K, w + ((size_t)g * H + u0) * K, sizeof(float) * (size_t)n * K);
+}
+
+/* The rows of the gates of units u0 .. u0+n-1 of w, packed (NULL when out of memory). */
+static float *pack_unit_rows(const float *w, int G, int H, int K, int u0, int n) {
+  float *rows = malloc(sizeof(float) * (size_t)G * n * K);
+  if (!rows) return NULL;
+  gather_unit_rows(rows, w, G, H, K, u0, n);
+  float *p = pack_panels(rows, G * n, K, K, 1);
+  free(rows);
+  return p;
+}
+
+int pack_split_halves(SplitForward *s, const float *wih, const float *whh, const float *bih, const float *bhh) {
+  /* Halves on a 16-unit boundary, so that each half's rows start on a whole vector. */
+  const int mid = (s->H / 2 + 15) / 16 * 16;
+  int ok = 1;
+  for (int k = 0; k < 2; k++) {
+    HalfUnits *h = &s->half[k];
+    h->u0 = k ? mid : 0;
+    h->n = k ? s->H - mid : mid;
+    const size_t GN = (size_t)s->G * h->n;
+    h->wihP = pack_unit_rows(wih, s->G, s->H, s->I, h->u0, h->n);
+    h->whhP = pack_unit_rows(whh, s->G, s->H, s->H, h->u0, h->n);
+    h->bias = malloc(sizeof(float) * 2 * GN);
+    h->xg = malloc(sizeof(float) * s->B * GN);
+    h->hg = malloc(sizeof(float) * s->B * GN);
+    if (!h->wihP || !h->whhP || !h->bias || !h->xg || !h->hg) { ok = 0; continue; }
+    gather_unit_rows(h->bias, bih, s->G, s->H, 1, h->u0, h->n);
+    gather_unit_rows(h->bias + GN, bhh, s->G, s->H, 1, h->u0, h->n);
+  }
+  return ok;
+}
+
+void free_split_halves(SplitForward *s) {
+  for (int k = 0; k < 2; k++) {
+    HalfUnits *h = &s->half[k];
+    free(h->wihP); free(h->whhP); free(h->bias); free(h->xg); free(h->hg);
+  }
+}
+
+/* One half of the units through step st: hbuf[st & 1] holds the state before it; their part of hbuf[(st + 1) & 1] gets the state after. */
+static void run_half(const SplitForward *s, const HalfUnits *hu, int st) {
+  const int B = s->B, T = s->T, H = s->H, GN = s->G * hu->n;
+  const int t = s->reverse ? T - 1 - st : st;
+  const size_t BH = (size_t)B * H;
+  const float *hp = s->hbuf + (size_t)(st & 1) * BH;
+  float *hn = s->hbuf + (size_t)((st + 1) & 1) * BH;
+  fill_rows(hu->xg, B, GN, hu->bias);
+  fill_rows(hu->hg, B, GN, hu->bias + GN);
+  gemm_acc(B, GN, s->I, s->x + (size_t)t * s->I, T * s->I, hu->wihP, hu->xg, GN);
+  gemm_acc(B, GN, H, hp, H, hu->whhP, hu->hg, GN);
+  for (int b = 0; b < B; b++) {
+    const size_t o = (size_t)b * H + hu->u0;
+    if (t >= s->lengths[b]) { memcpy(hn + o, hp + o, sizeof(float) * hu->n); continue; } /* padded: the state passes through */
+    float *c = s->c ? s->c + o : NULL;
+    cell_forward(s->cell, hu->n, hu->xg + (size_t)b * GN, hu->hg + (size_t)b * GN, hp + o, c, hn + o, c, s->y + ((size_t)b * T + t) * H + hu->u0, NULL);
+  }
+}
+
+/* Whoever moves `claimed` from st - 1 to st runs the second half of step st. */
+static int claim_second_half(SplitForward *s, int st) {
+  int expected = st - 1;
+  return atomic_compare_exchange_strong_explicit(&s->claimed.v, &expected, st, memory_order_acq_rel, memory_order_acquire);
+}
+
+static void lead(SplitForward *s) {
+  for (int st = 0; st < s->T; st++) {
+    run_half(s, &s->half[0], st);
+    if (claim_second_half(s, st)) run_half(s, &s->half[1], st);
+    else
+      for (int spins = 0; atomic_load_explicit(&s->done.v, memory_order_acquire) < st;) spin_pause(&spins);
+    atomic_store_explicit(&s->open.v, st + 1, memory_order_release);
+  }
+}
+
+/*
+ * Polls for open steps; gives up after ~13 µs without one (pauses of ~65 ns): the lead is then not running
+ * (descheduled, or queued behind this thread on its core), and runs the rest alone.
+ */
+#define FOLLOW_PATIENCE 200
+
+static void follow(SplitForward *s) {
+  for (int last = -1, idle = 0; idle < FOLLOW_PATIENCE; idle++) {
+    const int st = atomic_load_explicit(&s->open.v, memory_order_acquire);
+    if (st >= s->T) return;
+    if (st == last) { _mm_pause(); continue; }
+    last = st; /* whether or not the claim succeeds, step st is taken */
+    idle = 0;
+    if (claim_second_half(s, st)) {
+      run_half(s, &s->half[1], st);
+      atomic_store_explicit(&s->done.v, st, memory_order_release);
+    }
+  }
+}
+
+void *run_forward_split(void *arg) {
+  SplitJob *j = (SplitJob *)arg;
+  if (j->lead) lead(j->shared);
+  else follow(j->shared);
   return NULL;
 }
 
