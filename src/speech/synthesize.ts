@@ -2,6 +2,8 @@ import { espeakNg } from './engines/espeak-ng';
 import { festival } from './engines/festival';
 import { flite } from './engines/flite';
 import { gnuspeech } from './engines/gnuspeech';
+import { mbrola } from './engines/mbrola';
+import { pico } from './engines/pico';
 
 /**
  * Text to 16 kHz mono speech with one of several synthesisers (engines/: one module each).
@@ -9,9 +11,9 @@ import { gnuspeech } from './engines/gnuspeech';
  * with this module can contain them.
  */
 export interface VoiceSpec {
-  engine: 'espeak-ng' | 'flite' | 'festival' | 'gnuspeech';
+  engine: 'espeak-ng' | 'flite' | 'festival' | 'gnuspeech' | 'mbrola' | 'pico';
   /** espeak-ng: language/accent, e.g. en-us; flite: voice name, e.g. kal16; festival: voice name, e.g. kal_diphone;
-   *  gnuspeech: male, female, large_child, small_child or baby. */
+   *  gnuspeech: male, female, large_child, small_child or baby; mbrola: us1, us2, us3 or en1; pico: en-US or en-GB. */
   voice: string;
   /** espeak-ng voice variant, e.g. f3 or klatt2. */
   variant?: string;
@@ -50,6 +52,8 @@ const ENGINES: Record<VoiceSpec['engine'], Engine> = {
   flite,
   festival,
   gnuspeech,
+  mbrola,
+  pico,
 };
 
 export async function synthesize(text: string, voice: VoiceSpec, prosody: Prosody): Promise<Float32Array> {

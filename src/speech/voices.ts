@@ -35,28 +35,34 @@ const ESPEAK_HELD_OUT = espeak('en-029', ['', 'f2', 'm3', 'f4', 'm6', 'klatt3'])
 export const SPEAKER_HOLDOUT_VOICES: VoiceSpec[] = named('flite', ['awb']);
 
 /**
- * Training voices, by engine: espeak-ng 40% (4 accents × 31 variants), flite 20% (kal16, kal,
- * slt; not the reserved rms nor the held-out awb), festival 15% (the HTS voice slt; its
- * kal_diphone validates), GnuSpeech 25% (adult male and female, small child; its large child
- * validates, and its baby is left out: an infant's voice and pitch, which no user has).
- * GnuSpeech's articulatory voices differ most from the rest, hence its share.
+ * Training voices, by engine: espeak-ng 30% (4 accents × 31 variants), MBROLA 20% (recorded diphones of
+ * three speakers: a US woman, a US man, a British man), flite 15% (kal16, kal, slt; not the reserved rms
+ * nor the held-out awb), GnuSpeech 15% (adult male and female, small child; its large child validates,
+ * its baby is left out: an infant's voice and pitch, which no user has), festival 10% (the HTS voice
+ * slt; its kal_diphone validates), Pico 10% (two women, US and British).
+ * The recorded speakers (MBROLA, Pico, flite, festival) make over half: the held-out speaker and real
+ * users are recorded people, which formant and articulatory synthesis resemble least.
  */
 export const TRAIN_VOICES: VoiceSpec[] = byShare([
-  { voices: ESPEAK_TRAIN_ACCENTS.flatMap((a) => espeak(a, ESPEAK_VARIANTS)), share: 0.4 },
-  { voices: named('flite', ['kal16', 'kal', 'slt']), share: 0.2 },
-  { voices: named('festival', ['cmu_us_slt_arctic_hts']), share: 0.15 },
-  { voices: named('gnuspeech', ['male', 'female', 'small_child']), share: 0.25 },
+  { voices: ESPEAK_TRAIN_ACCENTS.flatMap((a) => espeak(a, ESPEAK_VARIANTS)), share: 0.3 },
+  { voices: named('mbrola', ['us1', 'us2', 'en1']), share: 0.2 },
+  { voices: named('flite', ['kal16', 'kal', 'slt']), share: 0.15 },
+  { voices: named('gnuspeech', ['male', 'female', 'small_child']), share: 0.15 },
+  { voices: named('festival', ['cmu_us_slt_arctic_hts']), share: 0.1 },
+  { voices: named('pico', ['en-US', 'en-GB']), share: 0.1 },
 ]);
 
 /**
- * Validation voices (picking the best epoch), none heard in training: half espeak-ng's
- * Caribbean accent with a spread of variants, a quarter festival's kal_diphone, a quarter
- * GnuSpeech's large child (between its trained adult female and small child).
+ * Validation voices (picking the best epoch), none heard in training: espeak-ng's Caribbean accent
+ * with a spread of variants 35%, MBROLA's second US man 25% (a recorded speaker that training never
+ * hears: the epoch that generalises across speakers wins), festival's kal_diphone 20%, GnuSpeech's
+ * large child (between its trained adult female and small child) 20%.
  */
 export const VALIDATION_VOICES: VoiceSpec[] = byShare([
-  { voices: ESPEAK_HELD_OUT, share: 0.5 },
-  { voices: named('festival', ['kal_diphone']), share: 0.25 },
-  { voices: named('gnuspeech', ['large_child']), share: 0.25 },
+  { voices: ESPEAK_HELD_OUT, share: 0.35 },
+  { voices: named('mbrola', ['us3']), share: 0.25 },
+  { voices: named('festival', ['kal_diphone']), share: 0.2 },
+  { voices: named('gnuspeech', ['large_child']), share: 0.2 },
 ]);
 
 /**
