@@ -3,6 +3,9 @@
 export const COMMAND_USAGE = {
   'export-onnx': 'rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]',
   'import-onnx': 'rnnkit import-onnx <in.onnx> <model.json>',
+  'notebook-setup': 'rnnkit notebook-setup [--system]\n'
+    + '      (registers the Jupyter kernel "TypeScript (rnnkit)" for this user, --system for all users: notebooks in\n'
+    + '      any folder import \'rnnkit\' and \'rnnkit/notebook\' from this rnnkit; needs Jupyter and tslab)',
   summary: 'rnnkit summary <model.json>',
   train: 'rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]',
   transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]\n'

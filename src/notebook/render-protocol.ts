@@ -1,0 +1,10 @@
+/** Messages between show() and the render worker. */
+export interface RenderRequest {
+  spec: object;
+  width: number;
+  height: number;
+}
+
+export type RenderReply =
+  | { ok: true; png: string; svg: string; pid?: number; dir: string }
+  | { ok: false; error: string; dir: string };
