@@ -29,25 +29,26 @@ export function inNotebook(): boolean {
 }
 
 /**
- * Sends one output holding every entry of `bundle` (MIME type -> content); with `displayId`, an
- * output that later `updateDisplay` calls replace in place. Returns false outside a notebook.
+ * Sends one output holding every entry of `bundle` (MIME type -> content, with optional per-type
+ * `metadata` such as image sizes); with `displayId`, an output that later `updateDisplay` calls
+ * replace in place. Returns false outside a notebook.
  */
-export function displayBundle(bundle: MimeBundle, displayId?: string): boolean {
-  return send(bundle, displayId, false);
+export function displayBundle(bundle: MimeBundle, displayId?: string, metadata: object = {}): boolean {
+  return send(bundle, displayId, false, metadata);
 }
 
 /** Replaces the content of the output that `displayBundle(…, displayId)` created. */
-export function updateDisplay(bundle: MimeBundle, displayId: string): boolean {
-  return send(bundle, displayId, true);
+export function updateDisplay(bundle: MimeBundle, displayId: string, metadata: object = {}): boolean {
+  return send(bundle, displayId, true, metadata);
 }
 
 export function newDisplayId(): string {
   return randomBytes(8).toString('hex');
 }
 
-function send(data: MimeBundle, displayId: string | undefined, update: boolean): boolean {
+function send(data: MimeBundle, displayId: string | undefined, update: boolean, metadata: object): boolean {
   const write = kernelWriter();
   if (!write) return false;
-  write({ data, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, update);
+  write({ data, metadata, transient: displayId ? { display_id: displayId } : {} }, update);
   return true;
 }

@@ -2,7 +2,7 @@
  * rnnkit/notebook: figures and training views for Jupyter notebooks on the tslab kernel
  * (`npx rnnkit notebook-setup` registers one that resolves rnnkit from any folder).
  */
-export { show, figureBundle, PLOTLY_MIME, type Figure, type ShowOptions } from './figure';
+export { show, figureOutput, PLOTLY_MIME, type Figure, type FigureOutput, type ShowOptions } from './figure';
 export {
   historyFigure, gradientNormsFigure, waveformFigure, mfccFigure, ctcPosteriorsFigure, attentionFigure, forecastFigure, byDimension,
   showHistory, showGradientNorms, showWaveform, showMfcc, showCtcPosteriors, showAttention, showForecast, type Series,

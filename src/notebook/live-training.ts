@@ -7,7 +7,7 @@
 import { formatDuration, type BatchReport, type EpochReport, type FitCallback } from '../train/progress';
 import type { History } from '../train/fit-state';
 import { displayBundle, inNotebook, newDisplayId, updateDisplay, type MimeBundle } from './display';
-import { figureBundle, type Figure } from './figure';
+import { figureOutput, type Figure } from './figure';
 
 export interface LiveTrainingOptions {
   /** Seconds between redraws of the loss curve (default 3); the progress line updates more often. */
@@ -40,16 +40,18 @@ export function progressLine(p: Progress): string {
 }
 
 /** The view's HTML: the progress line, a bar, and the last drawn curve (PNG). */
-export function progressHtml(p: Progress, png?: string): string {
+export function progressHtml(p: Progress, png?: string, width = 640): string {
   const fraction = p.done ? 1 : ((p.epoch - 1) * p.batches + p.batch) / (p.epochs * p.batches);
   const bar = `<div style="background:#e8e8e8;width:100%;max-width:760px;height:12px;border-radius:3px">`
     + `<div style="background:#1f77b4;width:${(100 * fraction).toFixed(1)}%;height:100%;border-radius:3px"></div></div>`;
-  const img = png ? `<img src="data:image/png;base64,${png}" alt="loss curve">` : '';
+  const img = png ? `<img src="data:image/png;base64,${png}" width="${width}" alt="loss curve">` : '';
   return `<div class="rnnkit-live"><pre style="margin:0 0 4px">${progressLine(p)}</pre>${bar}${img}</div>`;
 }
 
 export class LiveTraining implements FitCallback {
   readonly showsProgress = inNotebook();
+  /** How many times the output was replaced (display updates sent). */
+  updates = 0;
   private readonly id = newDisplayId();
   private started = false;
   private lastText = 0;
@@ -64,7 +66,7 @@ export class LiveTraining implements FitCallback {
   onTrainBegin(info: { epochs: number; batches: number }): void {
     if (!this.showsProgress) return;
     Object.assign(this.progress, { epochs: info.epochs, batches: info.batches });
-    this.started = displayBundle(this.bundle(), this.id);
+    this.started = displayBundle(this.bundle(), this.id, this.metadata());
   }
 
   onBatchEnd(r: BatchReport): void {
@@ -111,14 +113,28 @@ export class LiveTraining implements FitCallback {
     this.lastText = now;
     if (force || now - this.lastCurve >= 1000 * (this.opts.refreshSeconds ?? 3)) {
       this.lastCurve = now;
-      const curve = figureBundle(this.figure(), { width: this.opts.width ?? 640, height: this.opts.height ?? 300 });
-      this.png = curve['image/png'] as string | undefined;
+      const curve = figureOutput(this.figure(), { width: this.width, height: this.height });
+      this.png = curve.data['image/png'] as string | undefined;
     }
-    updateDisplay(this.bundle(), this.id);
+    if (updateDisplay(this.bundle(), this.id, this.metadata())) this.updates++;
+  }
+
+  private get width(): number {
+    return this.opts.width ?? 640;
+  }
+
+  private get height(): number {
+    return this.opts.height ?? 300;
+  }
+
+  private metadata(): object {
+    return this.png ? { 'image/png': { width: this.width, height: this.height } } : {};
   }
 
   private bundle(): MimeBundle {
-    const bundle: MimeBundle = { 'text/html': progressHtml(this.progress, this.png), 'text/plain': progressLine(this.progress) };
+    const bundle: MimeBundle = {
+      'text/html': progressHtml(this.progress, this.png, this.width), 'text/plain': progressLine(this.progress),
+    };
     if (this.png) bundle['image/png'] = this.png;
     return bundle;
   }

@@ -7,16 +7,17 @@ import { CHROMIUM_FLAGS } from './chromium';
 
 export interface Rendered {
   png: string;
-  svg: string;
+  svg?: string;
 }
 
 const PAGE_SCRIPT = `
-async function render(spec, width, height) {
+async function render(spec, width, height, scale, withSvg) {
   const div = document.createElement('div');
   document.body.appendChild(div);
   try {
     await Plotly.newPlot(div, spec.data, spec.layout, { staticPlot: true });
-    const png = await Plotly.toImage(div, { format: 'png', width, height });
+    const png = await Plotly.toImage(div, { format: 'png', width, height, scale });
+    if (!withSvg) return { png: png.slice(png.indexOf(',') + 1) };
     const svg = await Plotly.toImage(div, { format: 'svg', width, height });
     return { png: png.slice(png.indexOf(',') + 1), svg: decodeURIComponent(svg.slice(svg.indexOf(',') + 1)) };
   } finally {
@@ -62,9 +63,9 @@ export class PlotPage {
     }
   }
 
-  render(spec: object, width: number, height: number): Promise<Rendered> {
+  render(spec: object, width: number, height: number, scale: number, svg: boolean): Promise<Rendered> {
     const json = JSON.stringify(spec);
-    return this.evaluate(`render(${json}, ${width}, ${height})`) as Promise<Rendered>;
+    return this.evaluate(`render(${json}, ${width}, ${height}, ${scale}, ${svg})`) as Promise<Rendered>;
   }
 
   close(): void {

@@ -26,7 +26,7 @@ async function handle(req: RenderRequest): Promise<RenderReply> {
   try {
     page ??= openPage();
     const p = await page;
-    return { ok: true, ...(await p.render(req.spec, req.width, req.height)), pid: p.pid, dir };
+    return { ok: true, ...(await p.render(req.spec, req.width, req.height, req.scale, req.svg)), pid: p.pid, dir };
   } catch (e) {
     // A broken browser is started afresh for the next figure.
     page?.then((p) => p.close(), () => undefined);

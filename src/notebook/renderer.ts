@@ -63,13 +63,16 @@ export function staticImagesUnavailable(): string | null {
   return null;
 }
 
-/** Renders `spec` ({ data, layout }) at width x height to PNG (base64) and SVG; throws when it cannot. */
-export function renderFigure(spec: object, width: number, height: number): Rendered {
+/**
+ * Renders `spec` ({ data, layout }) at width x height CSS pixels to PNG (base64, `scale` device
+ * pixels per CSS pixel) and, when asked, SVG; throws when it cannot.
+ */
+export function renderFigure(spec: object, width: number, height: number, opts: { scale?: number; svg?: boolean } = {}): Rendered {
   const why = staticImagesUnavailable();
   if (why) throw new Error(why);
   const s = (session ??= startSession(findChromium()!));
   Atomics.store(s.signal, 0, 0);
-  s.port.postMessage({ spec, width, height } satisfies RenderRequest);
+  s.port.postMessage({ spec, width, height, scale: opts.scale ?? 1, svg: opts.svg ?? false } satisfies RenderRequest);
   if (Atomics.wait(s.signal, 0, 0, TIMEOUT_MS) === 'timed-out') {
     endSession(s);
     throw new Error(`Chromium did not render the figure within ${TIMEOUT_MS / 1000} s`);

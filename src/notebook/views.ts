@@ -57,13 +57,14 @@ export function byDimension(data: ArrayLike<number>, frames: number, dims: numbe
 /** MFCC (or any frame-major feature matrix) as a heatmap over time. */
 export function mfccFigure(
   features: { frames: number; data: ArrayLike<number> }, dims: number,
-  opts: { title?: string; framesPerSecond?: number; rows?: number } = {},
+  opts: { title?: string; framesPerSecond?: number; rows?: number; colorscale?: string } = {},
 ): Figure {
   const rows = opts.rows ?? dims;
+  const colors = opts.colorscale ? { colorscale: opts.colorscale } : { colorscale: 'RdBu', zmid: 0 };
   return {
     data: [{
       type: 'heatmap', z: byDimension(features.data, features.frames, dims, rows),
-      x: steps(features.frames, 1 / (opts.framesPerSecond ?? 100)), colorscale: 'RdBu', zmid: 0,
+      x: steps(features.frames, 1 / (opts.framesPerSecond ?? 100)), ...colors,
     }],
     layout: { title: { text: opts.title ?? `MFCC (${rows} × ${features.frames} frames)` }, xaxis: axis('seconds'), yaxis: axis('coefficient') },
   };
@@ -71,11 +72,12 @@ export function mfccFigure(
 
 /**
  * Per-class CTC posteriors over time from a model's output for one sequence ([steps, classes],
- * frame-major; `logits` are turned into probabilities with a softmax).
+ * frame-major; `logits` are turned into probabilities with a softmax). Classes that never reach
+ * `minPeak` (default 0.05) are left out, so the legend lists what the model considered.
  */
 export function ctcPosteriorsFigure(
   output: { data: ArrayLike<number>; steps: number }, labels: readonly string[],
-  opts: { logits?: boolean; title?: string; framesPerSecond?: number } = {},
+  opts: { logits?: boolean; title?: string; framesPerSecond?: number; minPeak?: number } = {},
 ): Figure {
   const C = labels.length;
   const probs = Array.from({ length: output.steps }, (_, t) => {
@@ -88,7 +90,9 @@ export function ctcPosteriorsFigure(
   });
   const x = steps(output.steps, 1 / (opts.framesPerSecond ?? 50));
   return {
-    data: labels.map((label, c) => ({ x, y: probs.map((p) => p[c]), name: label, mode: 'lines' })),
+    data: labels
+      .map((label, c) => ({ x, y: probs.map((p) => p[c]), name: label, mode: 'lines' }))
+      .filter((trace) => Math.max(...trace.y) >= (opts.minPeak ?? 0.05)),
     layout: { title: { text: opts.title ?? 'CTC posteriors per class' }, xaxis: axis('seconds'), yaxis: axis('probability', { range: [0, 1.02] }) },
   };
 }
@@ -107,15 +111,19 @@ export function attentionFigure(weights: number[][], source: readonly string[], 
 export interface Series {
   x?: readonly (number | string)[];
   y: ArrayLike<number>;
+  /** Trace name of the observed series (default 'actual'). */
+  name?: string;
+  /** Plotly line style, e.g. { dash: 'dot' }. */
+  line?: object;
 }
 
 /** Observed values and one or more forecasts of them. */
 export function forecastFigure(actual: Series, forecasts: Record<string, Series>, title = 'Forecast vs actual'): Figure {
-  const trace = (s: Series, name: string, extra: object) => ({ x: s.x ?? steps(s.y.length), y: Array.from(s.y), name, mode: 'lines', ...extra });
+  const trace = (s: Series, name: string, line: object) => ({ x: s.x ?? steps(s.y.length), y: Array.from(s.y), name, mode: 'lines', line });
   return {
     data: [
-      trace(actual, 'actual', { line: { color: 'black' } }),
-      ...Object.entries(forecasts).map(([name, s]) => trace(s, name, {})),
+      trace(actual, actual.name ?? 'actual', { color: 'black', ...actual.line }),
+      ...Object.entries(forecasts).map(([name, s]) => trace(s, name, s.line ?? {})),
     ],
     layout: { title: { text: title } },
   };
