@@ -105,7 +105,7 @@ describe('a new notebook in an empty folder, on the rnnkit kernel', () => {
     expect(live).toHaveLength(1);
     expect(text(live[0].data!['text/plain'] as string[])).toMatch(/^epoch 3\/3 · batch 32\/32 · loss \S+ · val_loss \S+ · \S+ · done$/);
     expect(text(live[0].data!['text/html'] as string[])).toContain('width:100.0%');
-    expect(pngSize(live[0].data!['image/png'] as string)).toEqual({ width: 1280, height: 600 });
+    expect(pngSize(live[0].data!['image/png'] as string)).toEqual({ width: 640, height: 300 });
     const updates = /updates: (\d+)/.exec(outputs(nb).map((o) => text(o.text)).join(''));
     expect(Number(updates?.[1])).toBeGreaterThan(1);
   });
@@ -113,7 +113,7 @@ describe('a new notebook in an empty folder, on the rnnkit kernel', () => {
   it('shows the training history as a PNG figure (with its Plotly JSON)', () => {
     const figure = nb.cells[2].outputs!.find((o) => o.data?.['image/png']);
     expect(figure?.data?.['application/vnd.plotly.v1+json']).toMatchObject({ data: [{ name: 'loss' }, { name: 'val_loss' }, { name: 'lr' }] });
-    expect(pngSize(figure!.data!['image/png'] as string)).toEqual({ width: 1520, height: 840 });
+    expect(pngSize(figure!.data!['image/png'] as string)).toEqual({ width: 760, height: 420 });
     expect(figure?.metadata).toEqual({ 'image/png': { width: 760, height: 420 } });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * show(figure): one notebook output holding the figure as PNG (rendered by plotly.js in headless
- * Chromium at twice the resolution, shown at its size: every viewer shows it — GitHub, nbconvert
+ * Chromium; every viewer shows it — GitHub, nbconvert
  * HTML, classic Notebook, JupyterLab, also for untrusted notebooks) and as Plotly JSON (interactive
  * where the front end has a Plotly renderer). SVG is added on request only: nbconvert before 7.7
  * prefers it to PNG and then strips it (an empty box), and untrusted notebooks hide it.
@@ -19,11 +19,14 @@ export interface ShowOptions {
   height?: number;
   /** Also store the figure as image/svg+xml (vector; see above for where it does not show). */
   svg?: boolean;
+  /**
+   * Device pixels per CSS pixel of the PNG (default 1; 2 is sharp on high-density screens, at
+   * about three times the bytes in the saved notebook). It is shown at width x height either way.
+   */
+  scale?: number;
 }
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
-/** Device pixels per CSS pixel of the stored PNG (sharp on high-density screens). */
-const PNG_SCALE = 2;
 
 export function figureTitle(fig: Figure): string {
   const title = fig.layout?.title as { text?: string } | string | undefined;
@@ -32,7 +35,7 @@ export function figureTitle(fig: Figure): string {
 
 export interface FigureOutput {
   data: MimeBundle;
-  /** Display size of the PNG (it holds PNG_SCALE times as many pixels). */
+  /** Display size of the PNG (it holds `scale` times as many pixels in each direction). */
   metadata: { 'image/png'?: { width: number; height: number } };
 }
 
@@ -45,7 +48,7 @@ export function figureOutput(fig: Figure, opts: ShowOptions = {}): FigureOutput 
   let note = staticImagesUnavailable();
   if (!note) {
     try {
-      const { png, svg } = renderFigure(spec, width, height, { scale: PNG_SCALE, svg: opts.svg });
+      const { png, svg } = renderFigure(spec, width, height, { scale: opts.scale ?? 1, svg: opts.svg });
       out.data['image/png'] = png;
       if (svg) out.data['image/svg+xml'] = svg;
       out.metadata['image/png'] = { width, height };

@@ -58,7 +58,7 @@ export class LiveTraining implements FitCallback {
   private lastCurve = 0;
   private png?: string;
   private progress: Progress = { epoch: 1, epochs: 1, batch: 0, batches: 1, loss: NaN, seconds: 0, etaSeconds: NaN, done: false };
-  private readonly batchLoss: { x: number; y: number }[] = [];
+  private readonly batchLoss: { x: number; y: number | null }[] = [];
   private readonly epochLoss: { x: number; loss: number; valLoss?: number }[] = [];
 
   constructor(private readonly opts: LiveTrainingOptions = {}) {}
@@ -72,6 +72,8 @@ export class LiveTraining implements FitCallback {
   onBatchEnd(r: BatchReport): void {
     if (!this.showsProgress) return;
     Object.assign(this.progress, { epoch: r.epoch, batch: r.batch, batches: r.batches, loss: r.loss, seconds: r.seconds, etaSeconds: r.etaSeconds });
+    // A gap where each epoch starts: the running mean starts over there.
+    if (r.batch === 1 && this.batchLoss.length) this.batchLoss.push({ x: r.epoch - 1, y: null });
     this.batchLoss.push({ x: r.epoch - 1 + r.batch / r.batches, y: r.loss });
     this.refresh(false);
   }
