@@ -3,7 +3,7 @@
  * while this thread renders, which keeps show() synchronous (a cell need not await it) while one
  * browser serves every figure.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workerData, type MessagePort } from 'node:worker_threads';
@@ -15,8 +15,27 @@ const signal = new Int32Array(flag);
 let page: Promise<PlotPage> | null = null;
 let dir = '';
 
+/** Profiles left by kernels that were killed (their exit handler never ran), named by their pid. */
+function removeStaleProfiles(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = /^rnnkit-plot-(\d+)-/.exec(name)?.[1];
+    if (!pid || isAlive(Number(pid))) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function openPage(): Promise<PlotPage> {
-  dir = mkdtempSync(join(tmpdir(), 'rnnkit-plot-'));
+  removeStaleProfiles();
+  dir = mkdtempSync(join(tmpdir(), `rnnkit-plot-${process.pid}-`));
   const file = join(dir, 'plot.html');
   writeFileSync(file, pageHtml(require.resolve('plotly.js-dist-min')));
   return PlotPage.open(chromium, file, join(dir, 'profile'));
