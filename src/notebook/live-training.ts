@@ -33,9 +33,9 @@ interface Progress {
 
 export function progressLine(p: Progress): string {
   return [
-    `epoch ${p.epoch}/${p.epochs}`, `batch ${p.batch}/${p.batches}`, `loss ${p.loss.toPrecision(4)}`,
+    `epoch ${p.epoch}/${p.epochs}`, `batch ${p.batch}/${p.batches}`, `loss ${Number.isNaN(p.loss) ? '–' : p.loss.toPrecision(4)}`,
     ...(p.valLoss !== undefined ? [`val_loss ${p.valLoss.toPrecision(4)}`] : []),
-    formatDuration(p.seconds), p.done ? 'done' : `ETA ${formatDuration(p.etaSeconds)}`,
+    formatDuration(p.seconds), p.done ? 'done' : `ETA ${p.batch ? formatDuration(p.etaSeconds) : '?'}`,
   ].join(' · ');
 }
 
@@ -67,6 +67,8 @@ export class LiveTraining implements FitCallback {
     if (!this.showsProgress) return;
     Object.assign(this.progress, { epochs: info.epochs, batches: info.batches });
     this.started = displayBundle(this.bundle(), this.id, this.metadata());
+    // The empty chart now: the first drawing starts Chromium (seconds), before fit's clock starts.
+    this.refresh(true);
   }
 
   onBatchEnd(r: BatchReport): void {
