@@ -25,7 +25,7 @@ function main(): void {
     layers: [{ type: 'gru', hiddenSize: 32, returnSequences: false }, { type: 'dense', units: 1 }],
   });
   const epochs = 10;
-  const live = liveTraining({ refreshSeconds: 1, title: 'GRU on the adding problem (T = 50)' });
+  const live = liveTraining({ refreshSeconds: 0.25, title: 'GRU on the adding problem (T = 50)' });
   let at60 = '';
   fit(model, addingProblem(8192, 50, 1), {
     loss: mse(), optimizer: adam({ lr: 1e-2 }), clipNorm: 1, epochs, batchSize: 32,
