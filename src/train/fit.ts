@@ -12,7 +12,7 @@ import { saveCheckpoint } from './checkpoint';
 import { DataError, takeBatch, timeWindow, validateDataset, type Batch, type Dataset } from './dataset';
 import { NonFiniteError } from './errors';
 import type { FitState, History } from './fit-state';
-import { formatEpoch, type EpochReport, type FitCallback } from './progress';
+import { formatEpoch, type BatchReport, type EpochReport, type FitCallback } from './progress';
 import { number, optional, positiveInteger } from '../io/field-checks';
 
 export interface EarlyStopping {
@@ -222,7 +222,7 @@ function* trainingLoop(run: Run): Generator<'batch' | 'epoch', void> {
       state.batchStart = Math.min(N, s + batchSize);
       state.step = counter.step;
       state.elapsedSeconds = (Date.now() - t0) / 1000;
-      reportBatch(run, batchSize);
+      reportBatch(run);
       if (state.batchStart < N) yield 'batch';
     }
     endEpoch(run, batchSize);
@@ -233,12 +233,14 @@ function* trainingLoop(run: Run): Generator<'batch' | 'epoch', void> {
   state.finished = true;
 }
 
-function reportBatch(run: Run, batchSize: number): void {
+const batchesPerEpoch = (run: Run): number => Math.ceil(run.train.x.batch / (run.opts.batchSize ?? 32));
+
+function reportBatch(run: Run): void {
   const { state, opts } = run;
   if (!opts.callbacks?.some((c) => c.onBatchEnd)) return;
-  const batches = Math.ceil(run.train.x.batch / batchSize);
+  const batches = batchesPerEpoch(run);
   const done = state.epoch * batches + state.epochBatches;
-  const report = {
+  const report: BatchReport = {
     epoch: state.epoch + 1, epochs: opts.epochs, batch: state.epochBatches, batches, step: state.step,
     loss: state.epochCount > 0 ? state.epochLossSum / state.epochCount : 0,
     seconds: state.elapsedSeconds, etaSeconds: (state.elapsedSeconds / done) * (opts.epochs * batches - done),
@@ -247,8 +249,8 @@ function reportBatch(run: Run, batchSize: number): void {
 }
 
 function beginTraining(run: Run): void {
-  const batches = Math.ceil(run.train.x.batch / (run.opts.batchSize ?? 32));
-  for (const c of run.opts.callbacks ?? []) c.onTrainBegin?.({ epochs: run.opts.epochs, batches, samples: run.train.x.batch });
+  const info = { epochs: run.opts.epochs, batches: batchesPerEpoch(run), samples: run.train.x.batch };
+  for (const c of run.opts.callbacks ?? []) c.onTrainBegin?.(info);
 }
 
 function endTraining(run: Run): History {
