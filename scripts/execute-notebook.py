@@ -1,8 +1,8 @@
-"""Executes one notebook headless with the tslab kernel, failing on the first cell error.
+"""Executes one notebook headless on its kernel ("rnnkit" unless its metadata names another),
+failing on the first cell error.
 
 Usage: /usr/bin/python3 scripts/execute-notebook.py IN.ipynb OUT.ipynb [--timeout SECONDS]
-The kernel's working directory is the folder of IN.ipynb (as in Jupyter), so notebooks
-import the project as '../dist'.
+The kernel's working directory is the folder of IN.ipynb (as in Jupyter).
 """
 import os
 import sys
@@ -28,7 +28,7 @@ def main() -> int:
     client = NotebookClient(
         nb,
         timeout=timeout,
-        kernel_name="tslab",
+        kernel_name=nb.metadata.get("kernelspec", {}).get("name", "rnnkit"),
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(src))}},
     )
     t0 = time.time()

@@ -1,13 +1,15 @@
 /**
- * Executes the notebooks in notebooks/ headless with the tslab kernel (two at a time) and
- * fails if any cell fails. The project is built first, since notebooks import '../dist'.
+ * Executes the notebooks in notebooks/ headless on the "TypeScript (rnnkit)" kernel of this
+ * checkout (two at a time) and fails if any cell fails. The project is built first: the kernel
+ * resolves 'rnnkit' to this checkout's dist/.
  * Usage: npm run notebooks -- [--out DIR | --in-place] [--no-build] [name-fragment ...]
  *   --in-place  rewrite the committed notebooks with fresh outputs
  *   --out DIR   write executed copies to DIR (default build/notebooks)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
+import { findTslab, kernelSpec, writeKernelSpec } from '../src/notebook/kernelspec';
 
 const root = resolve(__dirname, '..');
 const NOTEBOOKS = join(root, 'notebooks');
@@ -20,21 +22,33 @@ export function notebookFiles(filters: string[] = []): string[] {
     .map((f) => join(NOTEBOOKS, f));
 }
 
-/** Throws with the setup command when Jupyter or the tslab kernel is missing. */
+/** Throws with the setup command when Jupyter (nbclient) or tslab is missing. */
 export function checkJupyter(): void {
   try {
-    execFileSync(PYTHON, ['-c', 'import nbclient, nbformat, jupyter_client.kernelspec as k; k.KernelSpecManager().get_kernel_spec("tslab")'], { stdio: 'pipe' });
+    execFileSync(PYTHON, ['-c', 'import nbclient, nbformat'], { stdio: 'pipe' });
   } catch (e) {
     const detail = String((e as { stderr?: Buffer }).stderr ?? e).trim().split('\n').pop();
-    throw new Error(`Jupyter with the tslab kernel is not set up (${detail}); run: npm run notebooks:setup`);
+    throw new Error(`Jupyter is not set up (${detail}); run: npm run notebooks:setup`);
   }
+  if (!findTslab(root)) throw new Error('tslab is not installed: run npm install');
 }
 
-function execute(input: string, output: string): Promise<{ file: string; ok: boolean; log: string }> {
+/**
+ * The environment of a Jupyter that finds this checkout's "TypeScript (rnnkit)" kernel first
+ * (build/jupyter on JUPYTER_PATH), whichever checkout registered the user's or the machine's.
+ */
+export function checkoutKernelEnv(): NodeJS.ProcessEnv {
+  const dir = join(root, 'build', 'jupyter');
+  writeKernelSpec(join(dir, 'kernels'), kernelSpec(findTslab(root)!, root));
+  const path = [dir, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
+  return { ...process.env, JUPYTER_PATH: path, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
+}
+
+function execute(input: string, output: string, env: NodeJS.ProcessEnv): Promise<{ file: string; ok: boolean; log: string }> {
   return new Promise((done) => {
     const child = spawn(PYTHON, ['-Xfrozen_modules=off', join(root, 'scripts', 'execute-notebook.py'), input, output], {
       cwd: root,
-      env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+      env,
     });
     let log = '';
     child.stdout.on('data', (d) => (log += d));
@@ -48,9 +62,10 @@ export async function runNotebooks(files: string[], outDir: string | null, paral
   const queue = [...files];
   const failures: string[] = [];
   if (outDir) mkdirSync(outDir, { recursive: true });
+  const env = checkoutKernelEnv();
   const worker = async (): Promise<void> => {
     for (let f = queue.shift(); f; f = queue.shift()) {
-      const r = await execute(f, outDir ? join(outDir, basename(f)) : f);
+      const r = await execute(f, outDir ? join(outDir, basename(f)) : f, env);
       process.stdout.write(r.ok ? r.log : `FAILED ${basename(f)}\n${r.log}\n`);
       if (!r.ok) failures.push(basename(f));
     }

@@ -3,7 +3,10 @@
 # the static figures), the speech synthesisers (espeak-ng, flite, festival with two of its voices;
 # the speech notebook and test/speech-*.test.ts synthesise words), sox with its format plugins
 # (channel simulation, and with opusenc the real encoders of test/audio-formats.test.ts and
-# test/long-clips.test.ts), and the tslab kernel registered against this checkout's node_modules.
+# test/long-clips.test.ts), then the "TypeScript (rnnkit)" Jupyter kernel registered for this user
+# (`rnnkit notebook-setup`: notebooks in any folder import 'rnnkit' from this checkout; pass
+# --system to register it for all users). npm run notebooks and the tests use their own copy of the
+# kernelspec (build/jupyter), whichever checkout is registered.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NOTEBOOK_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel chromium)
@@ -18,4 +21,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
   echo "installed: ${missing[*]}"
 fi
-node_modules/.bin/tslab install --binary "$PWD/node_modules/.bin/tslab" --python /usr/bin/python3
+[ -f dist/notebook/kernel.js ] || npm run --silent build
+node dist/cli.js notebook-setup "$@"

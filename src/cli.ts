@@ -7,6 +7,7 @@ import { consoleIo, type Io } from './cli/io';
 import { demoCommand } from './cli/demo-command';
 import { trainCommand } from './cli/train-command';
 import { transcribeCommand } from './cli/transcribe-command';
+import { notebookSetupCommand } from './cli/notebook-setup-command';
 import { isCommand, usageText, type Command } from './cli/usage';
 import { packageVersion } from './cli/version';
 import { limitsFromOptions } from './cli/limit-options';
@@ -41,7 +42,7 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
     else if (rest[i].startsWith('--')) flags.add(rest[i]);
     else args.push(rest[i]);
   }
-  const known = new Set(['--softmax', '--log-softmax', '--no-initial-states', '--resume']);
+  const known = new Set(['--softmax', '--log-softmax', '--no-initial-states', '--resume', '--system']);
   const unknown = [...flags].filter((f) => !known.has(f));
   try {
     if (unknown.length > 0) return usage(io, `unknown option ${unknown[0]}`, command);
@@ -75,6 +76,10 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
       case 'demo': {
         if (args.length !== 0) return usage(io, 'demo takes no arguments, only options', command);
         return await demoCommand({ port: values.get('--port'), host: values.get('--host'), model: values.get('--model') }, io, signal);
+      }
+      case 'notebook-setup': {
+        if (args.length !== 0) return usage(io, 'notebook-setup takes no arguments', command);
+        return notebookSetupCommand(flags.has('--system'), io);
       }
       case 'summary': {
         if (args.length !== 1) return usage(io, 'summary takes a model file', command);

@@ -1,30 +1,19 @@
 /**
- * Executes every notebook headless with the tslab kernel (as CI does; `npm test` builds dist/,
- * which the notebooks import, before jest starts) and asserts on the
- * values each one computed (the results bundle it displays), plus checks that the committed
+ * Executes every notebook headless on this checkout's "TypeScript (rnnkit)" kernel (as CI does;
+ * `npm test` builds dist/, which the kernel resolves 'rnnkit' to, before jest starts) and asserts on
+ * the values each one computed (the results bundle it displays), plus checks that the committed
  * notebooks hold their outputs and figures.
  */
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { checkJupyter, notebookFiles, runNotebooks } from '../scripts/run-notebooks';
+import { outputs, readNotebook as read, type Notebook } from './helpers/notebook-file';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'build', 'notebooks-test');
 const RESULTS_MIME = 'application/vnd.rnnkit.results+json';
 const EXPECTED = ['01-rnn-basics', '02-char-language-model', '03-seq2seq-translation', '04-speech', '05-forecasting', '06-onnx-export'];
 
-interface Output {
-  output_type: string;
-  data?: Record<string, unknown>;
-  ename?: string;
-}
-interface Notebook {
-  cells: { cell_type: string; execution_count?: number | null; outputs?: Output[] }[];
-}
-
-const read = (file: string): Notebook => JSON.parse(readFileSync(file, 'utf8')) as Notebook;
-const outputs = (nb: Notebook): Output[] => nb.cells.flatMap((c) => c.outputs ?? []);
-const figures = (nb: Notebook): number => outputs(nb).filter((o) => o.data?.['image/svg+xml']).length;
+const figures = (nb: Notebook): number => outputs(nb).filter((o) => o.data?.['image/png']).length;
 /** The values a notebook reported (numbers, plus a few strings read through `text`). */
 function results(nb: Notebook): Record<string, number> & { text: (key: string) => string } {
   const all: Record<string, unknown> = Object.assign({}, ...outputs(nb).flatMap((o) => (o.data?.[RESULTS_MIME] ? [o.data[RESULTS_MIME]] : [])));
@@ -43,7 +32,7 @@ describe.each(notebookFiles().map((f) => [basename(f), f]))('committed %s', (_na
     expect(code.every((c) => typeof c.execution_count === 'number')).toBe(true);
     expect(outputs(nb).filter((o) => o.output_type === 'error')).toEqual([]);
   });
-  it('holds its figures as static SVG (visible offline) and its results', () => {
+  it('holds its figures as PNG (visible offline, in every viewer) and its results', () => {
     expect(figures(nb)).toBeGreaterThanOrEqual(1);
     expect(outputs(nb).some((o) => o.data?.[RESULTS_MIME])).toBe(true);
   });

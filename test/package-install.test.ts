@@ -70,7 +70,8 @@ beforeAll(async () => {
 describe('the packed rnnkit installed as a dependency', () => {
   it('ships the runtime files (dist, the WASM module, the speech model, the native sources, the demo page) and nothing for training', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['dist/index.js', 'dist/cli.js', 'build/rnnkit-simd.wasm', 'models/speech.onnx', 'native/binding.gyp', 'scripts/build-native.js', 'demo/index.html', 'demo/app.js']) {
+    const notebook = ['dist/notebook/index.js', 'dist/notebook/index.d.ts', 'dist/notebook/kernel.js', 'dist/notebook/render-worker.js'];
+    for (const f of ['dist/index.js', 'dist/cli.js', 'build/rnnkit-simd.wasm', 'models/speech.onnx', 'native/binding.gyp', 'scripts/build-native.js', 'demo/index.html', 'demo/app.js', ...notebook]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|assembly|notebooks|audio|native\/build)\/|\.map$|^models\/(?!speech\.onnx$)/.test(f))).toEqual([]);
@@ -117,6 +118,36 @@ describe('the packed rnnkit installed as a dependency', () => {
     expect(await inProject('npx', '--no', '--', 'rnnkit', '--version')).toMatchObject({ code: 0, out: `${version}\n` });
     expect(await inProject('npx', '--no', '--', 'rnnkit', '--help')).toMatchObject({ code: 0, out: expect.stringMatching(/^usage:\n/) });
     expect(await inProject('npx', '--no', 'rnnkit', 'transcribe', '--help')).toMatchObject({ code: 0, out: expect.stringMatching(/^usage:\n  rnnkit transcribe /) });
+    expect(await inProject('npx', '--no', 'rnnkit', 'notebook-setup', '--help')).toMatchObject({ code: 0, out: expect.stringMatching(/^usage:\n  rnnkit notebook-setup /) });
+  });
+
+  it("require('rnnkit/notebook'): a figure as PNG (with Chromium) and Plotly JSON, the live view quiet outside a notebook", async () => {
+    const got = await nodeJson(`
+      const { figureOutput, liveTraining, findChromium } = require('rnnkit/notebook');
+      const { data } = figureOutput({ data: [{ y: [1, 3, 2] }], layout: { title: { text: 't' } } }, { width: 200, height: 150 });
+      const png = data['image/png'] ? Buffer.from(data['image/png'], 'base64') : null;
+      console.log(JSON.stringify({
+        plotly: !!data['application/vnd.plotly.v1+json'], chromium: !!findChromium(),
+        pngWidth: png && png.readUInt32BE(16), live: liveTraining().showsProgress,
+      }));
+      process.exit(0);`);
+    expect(got).toEqual({ plotly: true, chromium: got.chromium, pngWidth: got.chromium ? 200 : null, live: false });
+  });
+
+  it("TypeScript finds the types of 'rnnkit' and 'rnnkit/notebook' (node10 resolution through typesVersions, node16 through exports)", async () => {
+    fs.writeFileSync(path.join(project, 'check.ts'), [
+      "import { Sequential } from 'rnnkit';",
+      "import { historyFigure, type Figure } from 'rnnkit/notebook';",
+      'const model = new Sequential({ inputFeatures: 2, layers: [{ type: "gru", hiddenSize: 4 }] });',
+      'const figure: Figure = historyFigure({ loss: [1, 0.5] });',
+      'export const checked: [number, number] = [model.parameterCount(), figure.data.length];',
+      '',
+    ].join('\n'));
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    for (const resolution of [['--module', 'commonjs', '--moduleResolution', 'node10'], ['--module', 'node16', '--moduleResolution', 'node16']]) {
+      const r = await inProject(process.execPath, tsc, '--noEmit', '--strict', '--skipLibCheck', ...resolution, 'check.ts');
+      expect(r).toMatchObject({ code: 0, out: '' });
+    }
   });
 
   it("require('rnnkit') from plain JavaScript: a model, the transcriber, and the native kernels where they build", async () => {

@@ -4,6 +4,9 @@ import { DEFAULT_DEMO_HOST, DEFAULT_DEMO_PORT } from './demo-command';
 export const COMMAND_USAGE = {
   'export-onnx': 'rnnkit export-onnx <model.json> <out.onnx> [--softmax | --log-softmax] [--no-initial-states]',
   'import-onnx': 'rnnkit import-onnx <in.onnx> <model.json>',
+  'notebook-setup': 'rnnkit notebook-setup [--system]\n'
+    + '      (registers the Jupyter kernel "TypeScript (rnnkit)" for this user, --system for all users: notebooks in\n'
+    + '      any folder import \'rnnkit\' and \'rnnkit/notebook\' from this rnnkit; needs Jupyter and tslab)',
   summary: 'rnnkit summary <model.json>',
   demo: 'rnnkit demo [--port <n>] [--host <address>] [--model <speech.onnx>]\n'
     + `      (a web page at http://${DEFAULT_DEMO_HOST}:${DEFAULT_DEMO_PORT}/ to speak to the transcriber or drop an audio file on;\n`

@@ -12,7 +12,7 @@ import { saveCheckpoint } from './checkpoint';
 import { DataError, takeBatch, timeWindow, validateDataset, type Batch, type Dataset } from './dataset';
 import { NonFiniteError } from './errors';
 import type { FitState, History } from './fit-state';
-import { formatEpoch, type EpochReport } from './progress';
+import { formatEpoch, type BatchReport, type EpochReport, type FitCallback } from './progress';
 import { number, optional, positiveInteger } from '../io/field-checks';
 
 export interface EarlyStopping {
@@ -45,6 +45,8 @@ export interface FitOptions extends Partial<TrainStepOptions> {
   /** Where progress lines go; false for silence. Default: console.log. */
   log?: ((line: string) => void) | false;
   onEpochEnd?: (report: EpochReport) => void | 'stop';
+  /** Progress hooks, such as rnnkit/notebook's liveTraining(). */
+  callbacks?: FitCallback[];
   /**
    * Write a checkpoint (atomically) every `everyEpochs` epochs (default 1) and when interrupted;
    * `spec` (any JSON) is stored with it, for the caller to check on resume.
@@ -154,7 +156,8 @@ function startRun(model: Sequential, train: Dataset, opts: FitOptions): Run {
   optional(opts.clipNorm, (v) => number('clipNorm', v, { min: 0, exclusiveMin: true }));
   optional(opts.clipValue, (v) => number('clipValue', v, { min: 0, exclusiveMin: true }));
   const optimizer = opts.optimizer ?? adam();
-  const log = opts.log === false ? () => undefined : opts.log ?? ((line: string) => console.log(line));
+  const quiet = opts.log === false || (opts.log === undefined && opts.callbacks?.some((c) => c.showsProgress));
+  const log = quiet ? () => undefined : opts.log || ((line: string) => console.log(line));
   const rng = new Rng(opts.seed ?? model.config.seed);
   const N = train.x.batch;
   let state: FitState;
@@ -219,6 +222,7 @@ function* trainingLoop(run: Run): Generator<'batch' | 'epoch', void> {
       state.batchStart = Math.min(N, s + batchSize);
       state.step = counter.step;
       state.elapsedSeconds = (Date.now() - t0) / 1000;
+      reportBatch(run);
       if (state.batchStart < N) yield 'batch';
     }
     endEpoch(run, batchSize);
@@ -227,6 +231,31 @@ function* trainingLoop(run: Run): Generator<'batch' | 'epoch', void> {
     yield 'epoch';
   }
   state.finished = true;
+}
+
+const batchesPerEpoch = (run: Run): number => Math.ceil(run.train.x.batch / (run.opts.batchSize ?? 32));
+
+function reportBatch(run: Run): void {
+  const { state, opts } = run;
+  if (!opts.callbacks?.some((c) => c.onBatchEnd)) return;
+  const batches = batchesPerEpoch(run);
+  const done = state.epoch * batches + state.epochBatches;
+  const report: BatchReport = {
+    epoch: state.epoch + 1, epochs: opts.epochs, batch: state.epochBatches, batches, step: state.step,
+    loss: state.epochCount > 0 ? state.epochLossSum / state.epochCount : 0,
+    seconds: state.elapsedSeconds, etaSeconds: (state.elapsedSeconds / done) * (opts.epochs * batches - done),
+  };
+  for (const c of opts.callbacks) c.onBatchEnd?.(report);
+}
+
+function beginTraining(run: Run): void {
+  const info = { epochs: run.opts.epochs, batches: batchesPerEpoch(run), samples: run.train.x.batch };
+  for (const c of run.opts.callbacks ?? []) c.onTrainBegin?.(info);
+}
+
+function endTraining(run: Run): History {
+  for (const c of run.opts.callbacks ?? []) c.onTrainEnd?.(run.state.history);
+  return run.state.history;
 }
 
 function endEpoch(run: Run, batchSize: number): void {
@@ -257,6 +286,7 @@ function endEpoch(run: Run, batchSize: number): void {
     state.sinceBest++;
   }
   if (opts.onEpochEnd?.(report) === 'stop') state.finished = true;
+  for (const c of opts.callbacks ?? []) if (c.onEpochEnd?.(report) === 'stop') state.finished = true;
   if (opts.earlyStopping && state.sinceBest >= opts.earlyStopping.patience) {
     history.stoppedEarly = true;
     state.finished = true;
@@ -280,8 +310,9 @@ function maybeCheckpoint(run: Run, when: 'epoch' | 'interrupt'): void {
  */
 export function fit(model: Sequential, train: Dataset, opts: FitOptions): History {
   const run = startRun(model, train, opts);
+  beginTraining(run);
   for (const point of trainingLoop(run)) if (point === 'epoch') maybeCheckpoint(run, 'epoch');
-  return run.state.history;
+  return endTraining(run);
 }
 
 /**
@@ -292,6 +323,7 @@ export function fit(model: Sequential, train: Dataset, opts: FitOptions): Histor
  */
 export async function fitAsync(model: Sequential, train: Dataset, opts: FitOptions & { signal?: AbortSignal }): Promise<History> {
   const run = startRun(model, train, opts);
+  beginTraining(run);
   for (const point of trainingLoop(run)) {
     if (point === 'epoch') maybeCheckpoint(run, 'epoch');
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -301,5 +333,5 @@ export async function fitAsync(model: Sequential, train: Dataset, opts: FitOptio
       break;
     }
   }
-  return run.state.history;
+  return endTraining(run);
 }

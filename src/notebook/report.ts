@@ -1,6 +1,6 @@
 /**
- * The values a notebook computed, shown as a table and attached as JSON so that the test
- * suite can assert on what the executed notebook produced (test/notebooks.test.ts).
+ * The values a notebook computed, shown as a table and attached as JSON (one MIME type of its
+ * own) so that tests can assert on what an executed notebook produced.
  */
 import { displayBundle } from './display';
 
@@ -11,9 +11,8 @@ export type ResultValue = number | string | boolean | number[] | string[];
 export function report(results: Record<string, ResultValue>): void {
   const rows = Object.entries(results).map(([k, v]) => `| ${k} | ${formatValue(v)} |`);
   const markdown = ['| result | value |', '|---|---|', ...rows].join('\n');
-  displayBundle({ 'text/markdown': markdown, [RESULTS_MIME]: results, 'text/plain': JSON.stringify(results) }, (display) =>
-    display.markdown(markdown),
-  );
+  const bundle = { 'text/markdown': markdown, [RESULTS_MIME]: results, 'text/plain': JSON.stringify(results) };
+  if (!displayBundle(bundle)) console.log(markdown);
 }
 
 function formatValue(v: ResultValue): string {
