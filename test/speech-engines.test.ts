@@ -15,6 +15,8 @@ const ONE_VOICE_PER_ENGINE: VoiceSpec[] = [
   { engine: 'festival', voice: 'kal_diphone' },
   { engine: 'festival', voice: 'cmu_us_slt_arctic_hts' },
   { engine: 'gnuspeech', voice: 'male' },
+  { engine: 'mbrola', voice: 'us2' },
+  { engine: 'pico', voice: 'en-GB' },
 ];
 
 describe('speech synthesis engines', () => {
@@ -30,6 +32,15 @@ describe('speech synthesis engines', () => {
     expect(slow.length / SECOND).toBeLessThan(1.6);
     // 1.8 if every sound scaled; the pauses at the ends do not all
     expect(slow.length / fast.length).toBeGreaterThan(1.5);
+  });
+
+  it('MBROLA us3 says "on" and "off" (espeak-ng\'s vowel for them is missing from its diphones)', async () => {
+    for (const word of ['on', 'off']) {
+      const audio = await synthesize(word, { engine: 'mbrola', voice: 'us3' }, NORMAL);
+      const top = peak(audio);
+      const loud = audio.filter((x) => Math.abs(x) > 0.05 * top).length;
+      expect({ word, audible: top > 0.05, loudSeconds: loud / SECOND > 0.05 }).toEqual({ word, audible: true, loudSeconds: true });
+    }
   });
 
   it('reserved evaluation voices of every engine are refused', async () => {

@@ -7,5 +7,15 @@ import { espeakNg } from './espeak-ng';
  * packages mbrola (contrib) and mbrola-us1 … -en1 (non-free): scripts/install-corpus-voices.sh.
  */
 export function mbrola(text: string, voice: VoiceSpec, prosody: Prosody): Promise<Float32Array> {
-  return espeakNg(text, { engine: 'espeak-ng', voice: `mb-${voice.voice}` }, prosody);
+  return espeakNg(withoutMissingDiphones(text), { engine: 'espeak-ng', voice: `mb-${voice.voice}` }, prosody);
+}
+
+/**
+ * espeak-ng says "on" and "off" with its vowel O2, for which us3 has no diphones: MBROLA replaces them
+ * with silence. The vowel 0 (/ɒ/) is in every voice and sounds alike.
+ */
+const MISSING_DIPHONES: Record<string, string> = { on: '[[0n]]', off: '[[0f]]' };
+
+export function withoutMissingDiphones(text: string): string {
+  return text.split(' ').map((w) => MISSING_DIPHONES[w] ?? w).join(' ');
 }
