@@ -37,10 +37,16 @@ const mseTarget: Pick<Case, 'loss' | 'target'> = {
   target: (o) => randomSeq('float64', B, o.time, o.features, 9),
 };
 
-const cells: LayerSpec['type'][] = ['rnn', 'lstm', 'gru'];
+// The GRU twice: PyTorch's form and Keras's reset_after=False (reset gate before W_hn).
+const cells: [string, LayerSpec][] = [
+  ['rnn', { type: 'rnn', hiddenSize: 3 }],
+  ['lstm', { type: 'lstm', hiddenSize: 3 }],
+  ['gru', { type: 'gru', hiddenSize: 3 }],
+  ['gru resetAfter=false', { type: 'gru', hiddenSize: 3, resetAfter: false }],
+];
 const cases: Case[] = [];
-for (const type of cells) {
-  const rec = (extra: object = {}): LayerSpec => ({ type: type as 'lstm', hiddenSize: 3, ...extra });
+for (const [type, spec] of cells) {
+  const rec = (extra: object = {}): LayerSpec => ({ ...spec, ...extra }) as LayerSpec;
   cases.push(
     { name: `${type} per-step CE`, layers: [rec(), { type: 'dense', units: 4 }], ...ceStep(4) },
     { name: `${type} bidirectional MSE`, layers: [rec({ bidirectional: true }), { type: 'dense', units: 2 }], ...mseTarget },

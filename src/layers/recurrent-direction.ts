@@ -4,7 +4,7 @@ import type { Rng } from '../core/rng';
 import type { Seq } from '../core/seq';
 import { kernelsFor } from '../kernels';
 import type { SequenceShape } from '../kernels/types';
-import type { Cell } from './cells';
+import { RESET_STATE_BLOCK, type Cell } from './cells';
 
 /** Final (or initial) state of one direction: h and, for LSTM, c; each [batch, hidden]. */
 export interface DirectionState {
@@ -157,8 +157,7 @@ export class RecurrentDirection {
       dy, dh, dc, dxg, dhg, norms, dbIh: this.bIh.grad, dbHh: this.bHh.grad,
     });
     this.gradNorms = norms;
-    // dW_hh += Σ_s dhg_sᵀ · h_{s-1}: the states before each step are hs rows 0 .. T*B-1.
-    kernels.gemmTN(GH, H, T * B, dhg, 0, this.hs, 0, this.wHh.grad, 0);
+    this.recurrentWeightGrad(T * B, dhg);
     kernels.gemmTN(GH, I, B * T, dxg, 0, x.data, 0, this.wIh.grad, 0);
     const dx = alloc(this.dtype, B * T * I);
     kernels.gemmNN(B * T, I, GH, dxg, 0, this.wIh.value, 0, dx, 0);
@@ -166,5 +165,32 @@ export class RecurrentDirection {
     const dInitial: DirectionState = { h: dh };
     if (this.cell.hasCellState) dInitial.c = dc;
     return { dx: { data: dx, batch: B, time: T, features: I }, dInitial };
+  }
+
+  /**
+   * dW_hh += Σ_s dhg_sᵀ · h_{s-1}: the states before each step are hs rows 0 .. T*B-1. The reset-before
+   * GRU's n rows multiply q = r ⊙ h_{s-1} (its cache block) instead, so the r, z and n column blocks of
+   * dhg, and q, are gathered into contiguous matrices for two products.
+   */
+  private recurrentWeightGrad(rows: number, dhg: Arr): void {
+    const H = this.hiddenSize;
+    const GH = this.cell.gates * H;
+    const kernels = kernelsFor(this.dtype);
+    if (!this.cell.resetBefore) {
+      kernels.gemmTN(GH, H, rows, dhg, 0, this.hs, 0, this.wHh.grad, 0);
+      return;
+    }
+    const CW = this.cell.cacheBlocks * H;
+    const dRz = alloc(this.dtype, rows * 2 * H);
+    const dN = alloc(this.dtype, rows * H);
+    const q = alloc(this.dtype, rows * H);
+    for (let r = 0; r < rows; r++) {
+      dRz.set(dhg.subarray(r * GH, r * GH + 2 * H), r * 2 * H);
+      dN.set(dhg.subarray(r * GH + 2 * H, (r + 1) * GH), r * H);
+      const c = r * CW + RESET_STATE_BLOCK * H;
+      q.set(this.cache.subarray(c, c + H), r * H);
+    }
+    kernels.gemmTN(2 * H, H, rows, dRz, 0, this.hs, 0, this.wHh.grad, 0);
+    kernels.gemmTN(H, H, rows, dN, 0, q, 0, this.wHh.grad, 2 * H * H);
   }
 }
