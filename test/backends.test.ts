@@ -54,13 +54,16 @@ describe.each(fast)('GEMM: %s and js kernels agree to 1e-5', (backend) => {
   });
 });
 
-type CellVariant = CellType | 'rnn-relu';
+type CellVariant = CellType | 'rnn-relu' | 'gru-reset-before';
 const grid: [Backend, CellVariant, boolean][] = fast.flatMap((b) =>
-  (['rnn', 'rnn-relu', 'lstm', 'gru'] as CellVariant[]).flatMap((c) => [[b, c, false], [b, c, true]] as [Backend, CellVariant, boolean][]));
+  (['rnn', 'rnn-relu', 'lstm', 'gru', 'gru-reset-before'] as CellVariant[]).flatMap((c) => [[b, c, false], [b, c, true]] as [Backend, CellVariant, boolean][]));
 
-/** The layer spec of a cell variant ('rnn-relu': a vanilla RNN with relu). */
-const cellSpec = (variant: CellVariant, hiddenSize: number, bidirectional = false): LayerSpec =>
-  (variant === 'rnn-relu' ? { type: 'rnn', activation: 'relu', hiddenSize, bidirectional } : { type: variant, hiddenSize, bidirectional }) as LayerSpec;
+/** The layer spec of a cell variant ('rnn-relu': a vanilla RNN with relu; 'gru-reset-before': GRU resetAfter=false). */
+const cellSpec = (variant: CellVariant, hiddenSize: number, bidirectional = false): LayerSpec => {
+  if (variant === 'rnn-relu') return { type: 'rnn', activation: 'relu', hiddenSize, bidirectional };
+  if (variant === 'gru-reset-before') return { type: 'gru', resetAfter: false, hiddenSize, bidirectional };
+  return { type: variant, hiddenSize, bidirectional };
+};
 
 describe.each(grid)('model forward and backward (%s kernels vs js): %s bidirectional=%s', (backend, variant, bidirectional) => {
   it.each([[48, 40], [37, 5]])('hidden %i then %i: outputs, every gradient, dx, d(initial state) and the per-step gradient norms agree to 1e-5', (H1, H2) => {
@@ -119,7 +122,7 @@ describe.each(fast)('seeded training on the %s kernels', (backend) => {
 // on one backend can be followed by a backward on another.
 const pairs: [Backend, Backend][] = backendAvailable('native') ? [['native', 'wasm'], ['wasm', 'native'], ['native', 'js']] : [['wasm', 'js'], ['js', 'wasm']];
 describe.each(pairs)('forward on %s, backward on %s', (forwardOn, backwardOn) => {
-  it.each(['lstm', 'gru', 'rnn'] as CellType[])('%s: gradients equal the JS ones to 1e-5', (type) => {
+  it.each(['lstm', 'gru', 'rnn', 'gru-reset-before'] as CellVariant[])('%s: gradients equal the JS ones to 1e-5', (variant) => {
     const B = 5;
     const T = 12;
     const lengths = [12, 3, 12, 7, 1];
@@ -127,7 +130,7 @@ describe.each(pairs)('forward on %s, backward on %s', (forwardOn, backwardOn) =>
     const labels = { data: randomLabels(B * T, 4, 3), batch: B, time: T, features: 1 };
     const grads = (fwd: Backend, bwd: Backend) => {
       setBackend(fwd);
-      const model = new Sequential({ inputFeatures: 6, layers: [{ type, hiddenSize: 16, bidirectional: true }, { type: 'dense', units: 4 }], seed: 8 });
+      const model = new Sequential({ inputFeatures: 6, layers: [cellSpec(variant, 16, true), { type: 'dense', units: 4 }], seed: 8 });
       const out = model.forward(x, { lengths });
       const r = crossEntropy().compute(out, labels, model.lengthsOfLastForward());
       setBackend(bwd);

@@ -9,14 +9,19 @@ import { maxAbsDiff } from './helpers/compare';
 const TOL = 1e-5;
 const T = 9;
 
-const grid: [CellType, boolean, number][] = [];
-for (const type of ['rnn', 'lstm', 'gru'] as CellType[]) for (const bi of [false, true]) for (const layers of [1, 2]) grid.push([type, bi, layers]);
+// The GRU in both forms: PyTorch's (linear_before_reset=1) and Keras's reset_after=False (0).
+const VARIANTS: Record<string, { type: CellType; resetAfter?: boolean }> = {
+  rnn: { type: 'rnn' }, lstm: { type: 'lstm' }, gru: { type: 'gru' }, 'gru resetAfter=false': { type: 'gru', resetAfter: false },
+};
+const grid: [string, boolean, number][] = [];
+for (const name of Object.keys(VARIANTS)) for (const bi of [false, true]) for (const layers of [1, 2]) grid.push([name, bi, layers]);
 
-describe.each(grid)('ONNX parity with onnxruntime: %s bidirectional=%s layers=%i', (type, bidirectional, numLayers) => {
+describe.each(grid)('ONNX parity with onnxruntime: %s bidirectional=%s layers=%i', (variant, bidirectional, numLayers) => {
+  const { type } = VARIANTS[variant];
   const layers: LayerSpec[] = [];
   for (let i = 0; i < numLayers; i++) {
     // Hidden 8 takes the fused wasm forward kernel, 6 the general path.
-    layers.push({ type, hiddenSize: i === 0 ? 8 : 6, bidirectional, activation: type === 'rnn' && i === 1 ? 'relu' : 'tanh' } as LayerSpec);
+    layers.push({ ...VARIANTS[variant], hiddenSize: i === 0 ? 8 : 6, bidirectional, activation: type === 'rnn' && i === 1 ? 'relu' : 'tanh' } as LayerSpec);
     if (i === 0 && numLayers > 1) layers.push({ type: 'dropout', rate: 0.3 });
   }
   layers.push({ type: 'dense', units: 3 });
