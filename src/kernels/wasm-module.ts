@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { CELL_CODE } from '../layers/cells';
 
 /**
  * The WebAssembly SIMD GEMM kernel (assembly/gemm.ts, built into build/rnnkit-simd.wasm by
@@ -123,12 +124,12 @@ interface SequenceExports extends Exports {
   backward_sequence(
     cell: number, gates: number, cacheBlocks: number, B: number, T: number, H: number, reverse: number,
     hs: number, cs: number, cache: number, dy: number, lengths: number, whh: number,
-    dh: number, dc: number, dhPrev: number, dxg: number, dhg: number, norms: number, dbih: number, dbhh: number,
+    dh: number, dc: number, dhPrev: number, dxg: number, dhg: number, norms: number, dbih: number, dbhh: number, dq: number,
   ): void;
   forward_sequence(
     cell: number, gates: number, cacheBlocks: number, B: number, T: number, I: number, H: number, reverse: number,
     x: number, wihT: number, bih: number, whhT: number, bhh: number, lengths: number,
-    xg: number, hg: number, hs: number, cs: number, cache: number, y: number,
+    xg: number, hg: number, hs: number, cs: number, cache: number, y: number, whnT: number, q: number, hgn: number,
   ): void;
 }
 
@@ -155,12 +156,18 @@ export function wasmForwardSequence(
     const wihT = reserve(k, I * GH);
     put(wihT, buf.wIh, 0, GH, I, true);
     const bih = region(k, buf.bIh, GH);
-    const whhT = reserve(k, H * GH);
-    put(whhT, buf.wHh, 0, GH, H, true);
+    // The reset-before GRU's W_hh r, z rows (RG of them) and its W_hn go in apart: W_hn multiplies r ⊙ h.
+    const RG = cell === CELL_CODE.gruResetBefore ? 2 * H : GH;
+    const whhT = reserve(k, H * RG);
+    put(whhT, buf.wHh, 0, RG, H, true);
+    const whnT = reserve(k, (GH - RG) * H);
+    put(whnT, buf.wHh, RG * H, GH - RG, H, true);
     const bhh = region(k, buf.bHh, GH);
     const lengths = lengthsRegion(k, buf.lengths, B);
     const xg = reserve(k, B * T * GH);
-    const hg = reserve(k, B * GH);
+    const hg = reserve(k, B * RG);
+    const q = reserve(k, RG < GH ? B * H : 0);
+    const hgn = reserve(k, RG < GH ? B * H : 0);
     // Only the initial state (row 0) goes in; the kernel writes the rest.
     const hs = reserve(k, (T + 1) * B * H);
     heap.set(buf.hs.subarray(0, B * H), hs >> 2);
@@ -168,7 +175,7 @@ export function wasmForwardSequence(
     if (buf.cs) heap.set(buf.cs.subarray(0, B * H), cs >> 2);
     const cache = reserve(k, T * B * cacheBlocks * H);
     const y = region(k, null, B * T * H, true);
-    k.forward_sequence(cell, gates, cacheBlocks, B, T, I, H, reverse ? 1 : 0, x, wihT, bih, whhT, bhh, lengths, xg, hg, hs, cs, cache, y);
+    k.forward_sequence(cell, gates, cacheBlocks, B, T, I, H, reverse ? 1 : 0, x, wihT, bih, whhT, bhh, lengths, xg, hg, hs, cs, cache, y, whnT, q, hgn);
     copyOut(buf.hs, hs, (T + 1) * B * H);
     if (buf.cs) copyOut(buf.cs, cs, (T + 1) * B * H);
     copyOut(buf.cache, cache, T * B * cacheBlocks * H);
@@ -211,7 +218,8 @@ export function wasmBackwardSequence(
     const norms = region(k, null, T, true);
     const dbih = region(k, buf.dbIh, GH);
     const dbhh = region(k, buf.dbHh, GH);
-    k.backward_sequence(cell, gates, cacheBlocks, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms, dbih, dbhh);
+    const dq = reserve(k, cell === CELL_CODE.gruResetBefore ? B * H : 0);
+    k.backward_sequence(cell, gates, cacheBlocks, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms, dbih, dbhh, dq);
     copyOut(buf.dh, dh, B * H);
     copyOut(buf.dc, dc, B * H);
     copyOut(buf.dxg, dxg, B * T * GH);
