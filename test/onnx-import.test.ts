@@ -3,6 +3,7 @@ import * as path from 'path';
 import { onnx } from 'onnx-proto';
 import { Sequential } from '../src';
 import { exportOnnx } from '../src/onnx/export';
+import { OnnxModel } from '../src/onnx/onnx-model';
 import { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError } from '../src/onnx/import';
 import { randomSeq } from './helpers/data';
 import { maxAbsDiff } from './helpers/compare';
@@ -57,6 +58,34 @@ describe('import of rnnkit exports', () => {
   });
 });
 
+describe('import of GRUs with the reset gate before the product (Keras/TensorFlow.js via tf2onnx)', () => {
+  it('round-trips resetAfter: false through linear_before_reset=0, same outputs', () => {
+    const layers = [{ type: 'gru', hiddenSize: 4, resetAfter: false }, { type: 'gru', hiddenSize: 4, bidirectional: true, resetAfter: false }, { type: 'dense', units: 2 }] as const;
+    const model = new Sequential({ inputFeatures: 3, seed: 6, layers: [...layers] });
+    const bytes = exportOnnx(model);
+    const gru = onnx.ModelProto.decode(bytes).graph!.node!.find((n) => n.opType === 'GRU')!;
+    expect(Number(gru.attribute!.find((a) => a.name === 'linear_before_reset')!.i)).toBe(0);
+    const { model: back } = importOnnx(bytes);
+    expect(back.config.layers.map((l) => ('resetAfter' in l ? l.resetAfter : undefined))).toEqual([false, false, undefined]);
+    const x = randomSeq('float32', 4, 7, 3);
+    expect(maxAbsDiff(back.predict(x, [7, 2, 5, 1]).data, model.predict(x, [7, 2, 5, 1]).data)).toBe(0);
+  });
+
+  it('imports a GRU without the attribute (ONNX default 0, as tf2onnx writes it) with onnxruntime parity', async () => {
+    const proto = onnx.ModelProto.decode(exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'gru', hiddenSize: 5, bidirectional: true }] })));
+    const gru = proto.graph!.node!.find((n) => n.opType === 'GRU')!;
+    gru.attribute = gru.attribute!.filter((a) => a.name !== 'linear_before_reset');
+    const bytes = onnx.ModelProto.encode(proto).finish();
+    const { model } = importOnnx(bytes);
+    expect(model.config.layers[0]).toMatchObject({ type: 'gru', resetAfter: false });
+    const x = randomSeq('float32', 3, 6, 2, 4);
+    const onnxModel = await OnnxModel.load(bytes);
+    const got = await onnxModel.run(x, { lengths: [6, 2, 5] });
+    await onnxModel.release();
+    expect(maxAbsDiff(model.predict(x, [6, 2, 5]).data, got.output.data)).toBeLessThan(1e-5);
+  });
+});
+
 describe('import errors', () => {
   it('names an unsupported op and its node', () => {
     const bytes = exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'lstm', hiddenSize: 3 }] }));
@@ -67,12 +96,10 @@ describe('import errors', () => {
     expect(() => importOnnx(withConv)).toThrow("unsupported ONNX op 'Conv' (node 'my_conv')");
   });
 
-  it('rejects GRUs without linear_before_reset', () => {
-    const bytes = exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'gru', hiddenSize: 3 }] }));
-    const proto = onnx.ModelProto.decode(bytes);
-    const gru = proto.graph!.node!.find((n) => n.opType === 'GRU')!;
-    gru.attribute = gru.attribute!.filter((a) => a.name !== 'linear_before_reset');
-    expect(() => importOnnx(onnx.ModelProto.encode(proto).finish())).toThrow(/linear_before_reset=0 is not supported/);
+  it('rejects a linear_before_reset other than 0 or 1', () => {
+    const proto = onnx.ModelProto.decode(exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'gru', hiddenSize: 3 }] })));
+    proto.graph!.node!.find((n) => n.opType === 'GRU')!.attribute!.find((a) => a.name === 'linear_before_reset')!.i = 2;
+    expect(() => importOnnx(onnx.ModelProto.encode(proto).finish())).toThrow(/linear_before_reset=2/);
   });
 
   it('rejects bytes that are not ONNX, and missing files', () => {
