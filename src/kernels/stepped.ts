@@ -90,10 +90,10 @@ export function steppedBackward(shape: SequenceShape, buf: BackwardBuffers, righ
   const g: GradRefs = { dh, dhOff: 0, dc, dcOff: 0, dxg, dxgOff: 0, dhg, dhgOff: 0, dhPrev, dhPrevOff: 0 };
   // dL/dh_{t-1} += dhg·W_hh, W_hh [G·H, H] prepared once. For the reset-before GRU per sequence:
   // dq = dhg_n·W_hn, then only the r, z rows (W_hh's first 2H) multiply dhg into dL/dh_{t-1}.
-  const recurrent = rightOperand(buf.wHh, 0, GH, H, false);
   const reset = cell.resetBefore
     ? { n: rightOperand(buf.wHh, 2 * H * H, H, H, false), rz: rightOperand(buf.wHh, 0, 2 * H, H, false) }
     : null;
+  const recurrent = reset ? null : rightOperand(buf.wHh, 0, GH, H, false);
   const dq = alloc(dtypeOf(dh), H);
   try {
     for (let s = T - 1; s >= 0; s--) {
@@ -130,15 +130,15 @@ export function steppedBackward(shape: SequenceShape, buf: BackwardBuffers, righ
         }
       }
       norms[t] = Math.sqrt(sq);
-      if (!reset) recurrent.mulAdd(B, dhg, s * B * GH, dhPrev, 0);
+      recurrent?.mulAdd(B, dhg, s * B * GH, dhPrev, 0);
       const swap = dh;
       dh = dhPrev;
       dhPrev = swap;
     }
   } finally {
+    recurrent?.release();
     reset?.rz.release();
     reset?.n.release();
-    recurrent.release();
   }
   if (dh !== buf.dh) buf.dh.set(dh.subarray(0, BH));
   addRowSums(T * B, GH, dhg, 0, buf.dbHh);
