@@ -66,18 +66,23 @@ const cellSpec = (variant: CellVariant, hiddenSize: number, bidirectional = fals
 };
 
 describe.each(grid)('model forward and backward (%s kernels vs js): %s bidirectional=%s', (backend, variant, bidirectional) => {
-  it.each([[48, 40], [37, 5]])('hidden %i then %i: outputs, every gradient, dx, d(initial state) and the per-step gradient norms agree to 1e-5', (H1, H2) => {
+  it.each([[48, 40], [37, 5]])('hidden %i then %i: outputs, every gradient, dx, d(initial state) and the per-step gradient norms agree to 1e-5, with JS float32 and float64', (H1, H2) => {
     const B = 9;
     const T = 23;
     const lengths = [23, 20, 1, 17, 23, 5, 12, 23, 9];
     const layers: LayerSpec[] = [cellSpec(variant, H1, bidirectional), cellSpec(variant, H2), { type: 'dense', units: 7 }];
-    const x = randomSeq('float32', B, T, 13, 5);
     const labels = { data: randomLabels(B * T, 7, 6), batch: B, time: T, features: 1 };
-    const run = (b: Backend) => {
+    // Inputs, initial states and weights are drawn in float32, so that the float64 reference starts from the same values.
+    const x32 = randomSeq('float32', B, T, 13, 5);
+    const as = (dtype: 'float32' | 'float64', a: ArrayLike<number>) => (dtype === 'float32' ? Float32Array.from(a) : Float64Array.from(a));
+    const run = (b: Backend, dtype: 'float32' | 'float64' = 'float32') => {
       setBackend(b);
-      const model = new Sequential({ inputFeatures: 13, layers, seed: 4 });
+      const x = { ...x32, data: as(dtype, x32.data) };
+      const model = new Sequential({ inputFeatures: 13, layers, seed: 4, dtype });
+      model.setWeights(new Sequential({ inputFeatures: 13, layers, seed: 4 }).getWeights());
       const first = model.recurrentLayers()[0];
-      first.initialState = first.directions.map((_, d) => ({ h: randomSeq('float32', 1, B, H1, 7 + d).data, c: randomSeq('float32', 1, B, H1, 9 + d).data }));
+      const state = (seed: number) => as(dtype, randomSeq('float32', 1, B, H1, seed).data);
+      first.initialState = first.directions.map((_, d) => ({ h: state(7 + d), c: state(9 + d) }));
       const out = model.forward(x, { lengths });
       const r = crossEntropy().compute(out, labels, model.lengthsOfLastForward());
       const dx = model.backward(r.grad)!;
@@ -87,13 +92,14 @@ describe.each(grid)('model forward and backward (%s kernels vs js): %s bidirecti
       return { out: out.data, dx: dx.data, grads: model.params().map((p) => p.grad), norms, dInitial, finals };
     };
     const f = run(backend);
-    const j = run('js');
-    expect(relDiff(f.out, j.out)).toBeLessThan(1e-5);
-    expect(relDiff(f.dx, j.dx)).toBeLessThan(1e-5);
-    f.grads.forEach((g, i) => expect(relDiff(g, j.grads[i])).toBeLessThan(1e-5));
-    f.norms.forEach((n, i) => expect(relDiff(n, j.norms[i])).toBeLessThan(1e-5));
-    f.dInitial.forEach((g, i) => expect(relDiff(g, j.dInitial[i])).toBeLessThan(1e-5));
-    f.finals.forEach((s, i) => expect(relDiff(s, j.finals[i])).toBeLessThan(1e-5));
+    for (const j of [run('js'), run('js', 'float64')]) {
+      expect(relDiff(f.out, j.out)).toBeLessThan(1e-5);
+      expect(relDiff(f.dx, j.dx)).toBeLessThan(1e-5);
+      f.grads.forEach((g, i) => expect(relDiff(g, j.grads[i])).toBeLessThan(1e-5));
+      f.norms.forEach((n, i) => expect(relDiff(n, j.norms[i])).toBeLessThan(1e-5));
+      f.dInitial.forEach((g, i) => expect(relDiff(g, j.dInitial[i])).toBeLessThan(1e-5));
+      f.finals.forEach((s, i) => expect(relDiff(s, j.finals[i])).toBeLessThan(1e-5));
+    }
   });
 });
 

@@ -104,3 +104,20 @@ describe.each(cases)('finite-difference gradient check: $name', (c) => {
     });
   }
 });
+
+// dL/d(initial state) through both GRU forms (an encoder-decoder hands it to the encoder), with ragged lengths.
+describe.each([true, false])('finite-difference gradient check of the initial state: gru resetAfter=%s, bidirectional', (resetAfter) => {
+  const H = 3;
+  const model = new Sequential({ inputFeatures: I, layers: [{ type: 'gru', hiddenSize: H, bidirectional: true, resetAfter }, { type: 'dense', units: 2 }], seed: 5, dtype: 'float64' });
+  const rec = model.recurrentLayers()[0];
+  rec.initialState = [0, 1].map((d) => ({ h: randomSeq('float64', 1, B, H, 11 + d).data }));
+  const x = randomSeq('float64', B, T, I, 4);
+  const target = randomSeq('float64', B, T, 2, 9);
+  const lossAt = () => mse().compute(model.forward(x, { lengths }), target, model.lengthsOfLastForward());
+  model.zeroGrad();
+  model.backward(lossAt().grad);
+  const dInitial = rec.initialStateGrad.map((s) => s.h);
+  it.each([0, 1])('direction %i', (d) => {
+    expect(gradientRelativeError(() => lossAt().loss, rec.initialState![d].h, dInitial[d])).toBeLessThan(TOL);
+  });
+});
