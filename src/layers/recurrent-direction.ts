@@ -36,6 +36,8 @@ export class RecurrentDirection {
   private cache: Arr;
   private dxg: Arr;
   private dhg: Arr;
+  /** The reset-before GRU's dW_hh operands, gathered contiguous (recurrentWeightGrad). */
+  private gathered: Arr;
 
   constructor(
     readonly cell: Cell,
@@ -55,6 +57,7 @@ export class RecurrentDirection {
     this.cache = alloc(dtype, 0);
     this.dxg = alloc(dtype, 0);
     this.dhg = alloc(dtype, 0);
+    this.gathered = alloc(dtype, 0);
   }
 
   params(): Param[] {
@@ -75,7 +78,7 @@ export class RecurrentDirection {
     }
   }
 
-  private ensure(name: 'hs' | 'cs' | 'cache' | 'dxg' | 'dhg', n: number): Arr {
+  private ensure(name: 'hs' | 'cs' | 'cache' | 'dxg' | 'dhg' | 'gathered', n: number): Arr {
     if (this[name].length < n) this[name] = alloc(this.dtype, n);
     return this[name];
   }
@@ -181,16 +184,20 @@ export class RecurrentDirection {
       return;
     }
     const CW = this.cell.cacheBlocks * H;
-    const dRz = alloc(this.dtype, rows * 2 * H);
-    const dN = alloc(this.dtype, rows * H);
-    const q = alloc(this.dtype, rows * H);
+    // One buffer, reused: dhg's r, z columns [rows, 2H], then its n columns [rows, H], then q [rows, H].
+    const g = this.ensure('gathered', rows * 4 * H);
+    const cache = this.cache;
+    const [dN, q] = [rows * 2 * H, rows * 3 * H];
     for (let r = 0; r < rows; r++) {
-      dRz.set(dhg.subarray(r * GH, r * GH + 2 * H), r * 2 * H);
-      dN.set(dhg.subarray(r * GH + 2 * H, (r + 1) * GH), r * H);
+      const d = r * GH;
       const c = r * CW + RESET_STATE_BLOCK * H;
-      q.set(this.cache.subarray(c, c + H), r * H);
+      for (let j = 0; j < 2 * H; j++) g[r * 2 * H + j] = dhg[d + j];
+      for (let j = 0; j < H; j++) {
+        g[dN + r * H + j] = dhg[d + 2 * H + j];
+        g[q + r * H + j] = cache[c + j];
+      }
     }
-    kernels.gemmTN(2 * H, H, rows, dRz, 0, this.hs, 0, this.wHh.grad, 0);
-    kernels.gemmTN(H, H, rows, dN, 0, q, 0, this.wHh.grad, 2 * H * H);
+    kernels.gemmTN(2 * H, H, rows, g, 0, this.hs, 0, this.wHh.grad, 0);
+    kernels.gemmTN(H, H, rows, g, dN, g, q, this.wHh.grad, 2 * H * H);
   }
 }
