@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
 import { Sequential } from '../src';
-import { exportOnnx } from '../src/onnx/export';
+import * as ort from 'onnxruntime-node';
+import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from '../src/onnx/export';
+import { GraphBuilder } from '../src/onnx/graph-builder';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError } from '../src/onnx/import';
 import { randomSeq } from './helpers/data';
@@ -58,7 +60,39 @@ describe('import of rnnkit exports', () => {
   });
 });
 
+/**
+ * The graph tf2onnx makes of a Keras/TensorFlow.js GRU (reset_after=False) with a Dense head: time-major
+ * Transpose, a GRU without linear_before_reset, sequence_lens or recurrent bias (Keras has one bias), Squeeze of
+ * the direction axis, Transpose back, MatMul + Add.
+ */
+function tf2onnxStyleGru(I: number, H: number, units: number): Uint8Array {
+  const g = new GraphBuilder();
+  const values = (n: number, seed: number) => randomSeq('float32', 1, 1, n, seed).data;
+  const input = g.input('input', 'float', ['batch', 'time', I]);
+  const [xt] = g.node('Transpose', [input], 1, { perm: [1, 0, 2] });
+  const bias = new Float32Array(6 * H); // Wb, then Rb = 0
+  bias.set(values(3 * H, 3));
+  const [y] = g.node('GRU', [xt, g.floatTensor('W', [1, 3 * H, I], values(3 * H * I, 1)), g.floatTensor('R', [1, 3 * H, H], values(3 * H * H, 2)), g.floatTensor('B', [1, 6 * H], bias)], 2, { hidden_size: H });
+  const [sq] = g.node('Squeeze', [y, g.int64Tensor('axes', [1])], 1);
+  const [bt] = g.node('Transpose', [sq], 1, { perm: [1, 0, 2] });
+  const [mm] = g.node('MatMul', [bt, g.floatTensor('dense_W', [H, units], values(H * units, 4))], 1);
+  g.node('Add', [mm, g.floatTensor('dense_b', [units], values(units, 5))], 1, {}, ['output']);
+  g.output('output', 'float', ['batch', 'time', units]);
+  return g.model('tf2onnx-style', ONNX_OPSET, ONNX_IR_VERSION, '');
+}
+
 describe('import of GRUs with the reset gate before the product (Keras/TensorFlow.js via tf2onnx)', () => {
+  it('a tf2onnx-style graph imports as resetAfter: false and matches onnxruntime to 1e-5', async () => {
+    const bytes = tf2onnxStyleGru(3, 6, 2);
+    const { model } = importOnnx(bytes);
+    expect(model.config.layers).toEqual([{ type: 'gru', hiddenSize: 6, bidirectional: false, resetAfter: false }, { type: 'dense', units: 2 }]);
+    const x = randomSeq('float32', 2, 7, 3, 6);
+    const session = await ort.InferenceSession.create(bytes);
+    const got = await session.run({ input: new ort.Tensor('float32', x.data as Float32Array, [2, 7, 3]) });
+    await session.release();
+    expect(maxAbsDiff(model.predict(x).data, got.output.data as Float32Array)).toBeLessThan(1e-5);
+  });
+
   it('round-trips resetAfter: false through linear_before_reset=0, same outputs', () => {
     const layers = [{ type: 'gru', hiddenSize: 4, resetAfter: false }, { type: 'gru', hiddenSize: 4, bidirectional: true, resetAfter: false }, { type: 'dense', units: 2 }] as const;
     const model = new Sequential({ inputFeatures: 3, seed: 6, layers: [...layers] });
