@@ -191,11 +191,9 @@ export class RecurrentDirection {
     for (let r = 0; r < rows; r++) {
       const d = r * GH;
       const c = r * CW + RESET_STATE_BLOCK * H;
-      for (let j = 0; j < 2 * H; j++) g[r * 2 * H + j] = dhg[d + j];
-      for (let j = 0; j < H; j++) {
-        g[dN + r * H + j] = dhg[d + 2 * H + j];
-        g[q + r * H + j] = cache[c + j];
-      }
+      g.set(dhg.subarray(d, d + 2 * H), r * 2 * H);
+      g.set(dhg.subarray(d + 2 * H, d + GH), dN + r * H);
+      g.set(cache.subarray(c, c + H), q + r * H);
     }
     kernels.gemmTN(2 * H, H, rows, g, 0, this.hs, 0, this.wHh.grad, 0);
     kernels.gemmTN(H, H, rows, g, dN, g, q, this.wHh.grad, 2 * H * H);
