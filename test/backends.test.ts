@@ -2,6 +2,7 @@ import { adam, crossEntropy, Sequential, trainStep, type LayerSpec } from '../sr
 import type { CellType } from '../src/layers/cells';
 import { backendAvailable, getBackend, kernelsFor, setBackend, type Backend } from '../src/kernels';
 import { randomLabels, randomSeq } from './helpers/data';
+import { naiveGemm } from './helpers/naive-gemm';
 
 // The WASM SIMD kernel is built by `npm run build` (run by npm ci through "prepare"); these tests
 // require it, so a missing build fails here rather than silently testing JS twice. The native
@@ -51,6 +52,18 @@ describe.each(fast)('GEMM: %s and js kernels agree to 1e-5', (backend) => {
       return C;
     };
     for (const kernel of ['NT', 'NN', 'TN'] as const) expect(relDiff(run(backend, kernel), run('js', kernel))).toBeLessThan(1e-5);
+  });
+  it.each([[40, 24, 300, 70, 50], [3, 37, 29, 5, 40]])('TN over column blocks: M=%i N=%i K=%i, rows of A %i and of B %i apart, and the float64 reference', (M, N, K, lda, ldb) => {
+    const A = f32(K * lda + 2, 1);
+    const B = f32(K * ldb + 1, 2);
+    const want = Float64Array.from(f32(M * N, 3));
+    naiveGemm(M, N, K, (i, k) => A[2 + k * lda + i], (k, j) => B[1 + k * ldb + j], want);
+    for (const b of [backend, 'js'] as const) {
+      setBackend(b);
+      const C = f32(M * N, 3);
+      kernelsFor('float32').gemmTN(M, N, K, A, 2, B, 1, C, 0, lda, ldb);
+      expect(relDiff(C, want)).toBeLessThan(1e-5);
+    }
   });
 });
 

@@ -66,38 +66,43 @@ function copyOut(dst: Float32Array, at: number, n: number): void {
   dst.set(heap.subarray(at >> 2, (at >> 2) + n));
 }
 
-/** Copies a [rows, cols] matrix (row stride `cols`) to `at`, transposed if asked. */
-function put(at: number, src: Float32Array, off: number, rows: number, cols: number, transpose: boolean): void {
+/** Copies a [rows, cols] matrix (rows `stride` apart in src) to `at` as a contiguous one, transposed if asked. */
+function put(at: number, src: Float32Array, off: number, rows: number, cols: number, transpose: boolean, stride = cols): void {
   const dst = at >> 2;
-  if (!transpose) {
+  if (!transpose && stride === cols) {
     heap.set(src.subarray(off, off + rows * cols), dst);
     return;
   }
+  if (!transpose) {
+    for (let r = 0; r < rows; r++) heap.set(src.subarray(off + r * stride, off + r * stride + cols), dst + r * cols);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
-    const s = off + r * cols;
+    const s = off + r * stride;
     for (let c = 0; c < cols; c++) heap[dst + c * rows + r] = src[s + c];
   }
 }
 
 /**
- * C[M,N] += op(A)·B with op(A)[i,k] = A[aOff + i*rs + k*cs]; B is [K,N] (or, with
+ * C[M,N] += op(A)·B with op(A)[i,k] = A[aOff + i*rs + k*cs]; B is [K,N] with rows ldb apart (or, with
  * bTransposed, stored as [N,K]); bAt: an already pinned B.
  */
 export function wasmGemm(
   k: Exports, M: number, N: number, K: number,
   A: Float32Array, aOff: number, rs: number, cs: number,
   B: Float32Array | number, bOff: number, bTransposed: boolean,
-  C: Float32Array, cOff: number,
+  C: Float32Array, cOff: number, ldb = N,
 ): void {
   const mark = top;
-  const aLen = M * K; // A is [M,K] (rs=K, cs=1) or [K,M] (rs=1, cs=M): one contiguous block either way
+  // The span op(A) reads, copied as it is (rs and cs stay valid): M·K values when A is a whole [M,K] or [K,M].
+  const aLen = (M - 1) * rs + (K - 1) * cs + 1;
   const a = reserve(k, aLen);
   const b = typeof B === 'number' ? B : reserve(k, K * N);
   const c = reserve(k, M * N);
   heap.set(A.subarray(aOff, aOff + aLen), a >> 2);
   if (typeof B !== 'number') {
     if (bTransposed) put(b, B, bOff, N, K, true);
-    else put(b, B, bOff, K, N, false);
+    else put(b, B, bOff, K, N, false, ldb);
   }
   heap.set(C.subarray(cOff, cOff + M * N), c >> 2);
   k.gemm(M, N, K, a, rs, cs, b, c);

@@ -36,8 +36,6 @@ export class RecurrentDirection {
   private cache: Arr;
   private dxg: Arr;
   private dhg: Arr;
-  /** The reset-before GRU's dW_hh operands, gathered contiguous (recurrentWeightGrad). */
-  private gathered: Arr;
 
   constructor(
     readonly cell: Cell,
@@ -57,7 +55,6 @@ export class RecurrentDirection {
     this.cache = alloc(dtype, 0);
     this.dxg = alloc(dtype, 0);
     this.dhg = alloc(dtype, 0);
-    this.gathered = alloc(dtype, 0);
   }
 
   params(): Param[] {
@@ -78,7 +75,7 @@ export class RecurrentDirection {
     }
   }
 
-  private ensure(name: 'hs' | 'cs' | 'cache' | 'dxg' | 'dhg' | 'gathered', n: number): Arr {
+  private ensure(name: 'hs' | 'cs' | 'cache' | 'dxg' | 'dhg', n: number): Arr {
     if (this[name].length < n) this[name] = alloc(this.dtype, n);
     return this[name];
   }
@@ -172,8 +169,8 @@ export class RecurrentDirection {
 
   /**
    * dW_hh += Σ_s dhg_sᵀ · h_{s-1}: the states before each step are hs rows 0 .. T*B-1. The reset-before
-   * GRU's n rows multiply q = r ⊙ h_{s-1} (its cache block) instead, so the r, z and n column blocks of
-   * dhg, and q, are gathered into contiguous matrices for two products.
+   * GRU's n rows multiply q = r ⊙ h_{s-1} (its cache block) instead: two products over column blocks of
+   * dhg (rows GH apart), the second with q (rows a cache row apart).
    */
   private recurrentWeightGrad(rows: number, dhg: Arr): void {
     const H = this.hiddenSize;
@@ -183,19 +180,7 @@ export class RecurrentDirection {
       kernels.gemmTN(GH, H, rows, dhg, 0, this.hs, 0, this.wHh.grad, 0);
       return;
     }
-    const CW = this.cell.cacheBlocks * H;
-    // One buffer, reused: dhg's r, z columns [rows, 2H], then its n columns [rows, H], then q [rows, H].
-    const g = this.ensure('gathered', rows * 4 * H);
-    const cache = this.cache;
-    const [dN, q] = [rows * 2 * H, rows * 3 * H];
-    for (let r = 0; r < rows; r++) {
-      const d = r * GH;
-      const c = r * CW + RESET_STATE_BLOCK * H;
-      g.set(dhg.subarray(d, d + 2 * H), r * 2 * H);
-      g.set(dhg.subarray(d + 2 * H, d + GH), dN + r * H);
-      g.set(cache.subarray(c, c + H), q + r * H);
-    }
-    kernels.gemmTN(2 * H, H, rows, g, 0, this.hs, 0, this.wHh.grad, 0);
-    kernels.gemmTN(H, H, rows, g, dN, g, q, this.wHh.grad, 2 * H * H);
+    kernels.gemmTN(2 * H, H, rows, dhg, 0, this.hs, 0, this.wHh.grad, 0, GH, H);
+    kernels.gemmTN(H, H, rows, dhg, 2 * H, this.cache, RESET_STATE_BLOCK * H, this.wHh.grad, 2 * H * H, GH, this.cell.cacheBlocks * H);
   }
 }
