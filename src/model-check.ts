@@ -7,7 +7,7 @@ const LAYER_TYPES = ['rnn', 'lstm', 'gru', 'dense', 'embedding', 'dropout'] as c
 const LAYER_FIELDS: Record<(typeof LAYER_TYPES)[number], readonly string[]> = {
   rnn: ['type', 'hiddenSize', 'bidirectional', 'returnSequences', 'activation'],
   lstm: ['type', 'hiddenSize', 'bidirectional', 'returnSequences', 'unitForgetBias'],
-  gru: ['type', 'hiddenSize', 'bidirectional', 'returnSequences'],
+  gru: ['type', 'hiddenSize', 'bidirectional', 'returnSequences', 'resetAfter'],
   dense: ['type', 'units'],
   embedding: ['type', 'vocabSize', 'embeddingDim'],
   dropout: ['type', 'rate'],
@@ -55,7 +55,7 @@ export function checkModelConfig(
     const lf = `${at}.layers[${i}]`;
     const type = oneOf(`${lf}.type`, object(lf, rawLayer).type, LAYER_TYPES);
     const l = object(lf, rawLayer, opts.strict ? LAYER_FIELDS[type] : undefined);
-    for (const flag of ['bidirectional', 'returnSequences', 'unitForgetBias'] as const) if (l[flag] !== undefined) boolean(`${lf}.${flag}`, l[flag]);
+    for (const flag of ['bidirectional', 'returnSequences', 'unitForgetBias', 'resetAfter'] as const) if (l[flag] !== undefined) boolean(`${lf}.${flag}`, l[flag]);
     if (type === 'rnn' || type === 'lstm' || type === 'gru') {
       const H = widthField(`${lf}.hiddenSize`, l.hiddenSize, 'maxWidth');
       if (l.activation !== undefined) oneOf(`${lf}.activation`, l.activation, ['tanh', 'relu']);

@@ -135,8 +135,9 @@ export class Sequential {
     const rows = this.layers.map((l, i) => {
       const n = l.params().reduce((s, p) => s + p.value.length, 0);
       const spec = this.config.layers[i];
-      const extra = 'bidirectional' in spec && spec.bidirectional ? ' (bidirectional)' : '';
-      return `${String(i).padStart(2)}  ${l.type}${extra}`.padEnd(32) + `${l.inputFeatures} -> ${l.outputFeatures}`.padEnd(16) + `${n} params`;
+      const notes = ['bidirectional' in spec && spec.bidirectional && 'bidirectional', 'resetAfter' in spec && spec.resetAfter === false && 'reset before'];
+      const extra = notes.some(Boolean) ? ` (${notes.filter(Boolean).join(', ')})` : '';
+      return `${String(i).padStart(2)}  ${l.type}${extra} `.padEnd(32) + `${l.inputFeatures} -> ${l.outputFeatures}`.padEnd(16) + `${n} params`;
     });
     return [...rows, `total ${this.parameterCount()} params, ${this.dtype}`].join('\n');
   }

@@ -2,6 +2,7 @@ import { adam, crossEntropy, Sequential, trainStep, type LayerSpec } from '../sr
 import type { CellType } from '../src/layers/cells';
 import { backendAvailable, getBackend, kernelsFor, setBackend, type Backend } from '../src/kernels';
 import { randomLabels, randomSeq } from './helpers/data';
+import { naiveGemm } from './helpers/naive-gemm';
 
 // The WASM SIMD kernel is built by `npm run build` (run by npm ci through "prepare"); these tests
 // require it, so a missing build fails here rather than silently testing JS twice. The native
@@ -52,29 +53,49 @@ describe.each(fast)('GEMM: %s and js kernels agree to 1e-5', (backend) => {
     };
     for (const kernel of ['NT', 'NN', 'TN'] as const) expect(relDiff(run(backend, kernel), run('js', kernel))).toBeLessThan(1e-5);
   });
+  it.each([[40, 24, 300, 70, 50], [3, 37, 29, 5, 40]])('TN over column blocks: M=%i N=%i K=%i, rows of A %i and of B %i apart, and the float64 reference', (M, N, K, lda, ldb) => {
+    const A = f32(K * lda + 2, 1);
+    const B = f32(K * ldb + 1, 2);
+    const want = Float64Array.from(f32(M * N, 3));
+    naiveGemm(M, N, K, (i, k) => A[2 + k * lda + i], (k, j) => B[1 + k * ldb + j], want);
+    for (const b of [backend, 'js'] as const) {
+      setBackend(b);
+      const C = f32(M * N, 3);
+      kernelsFor('float32').gemmTN(M, N, K, A, 2, B, 1, C, 0, lda, ldb);
+      expect(relDiff(C, want)).toBeLessThan(1e-5);
+    }
+  });
 });
 
-type CellVariant = CellType | 'rnn-relu';
+type CellVariant = CellType | 'rnn-relu' | 'gru-reset-before';
 const grid: [Backend, CellVariant, boolean][] = fast.flatMap((b) =>
-  (['rnn', 'rnn-relu', 'lstm', 'gru'] as CellVariant[]).flatMap((c) => [[b, c, false], [b, c, true]] as [Backend, CellVariant, boolean][]));
+  (['rnn', 'rnn-relu', 'lstm', 'gru', 'gru-reset-before'] as CellVariant[]).flatMap((c) => [[b, c, false], [b, c, true]] as [Backend, CellVariant, boolean][]));
 
-/** The layer spec of a cell variant ('rnn-relu': a vanilla RNN with relu). */
-const cellSpec = (variant: CellVariant, hiddenSize: number, bidirectional = false): LayerSpec =>
-  (variant === 'rnn-relu' ? { type: 'rnn', activation: 'relu', hiddenSize, bidirectional } : { type: variant, hiddenSize, bidirectional }) as LayerSpec;
+/** The layer spec of a cell variant ('rnn-relu': a vanilla RNN with relu; 'gru-reset-before': GRU resetAfter=false). */
+const cellSpec = (variant: CellVariant, hiddenSize: number, bidirectional = false): LayerSpec => {
+  if (variant === 'rnn-relu') return { type: 'rnn', activation: 'relu', hiddenSize, bidirectional };
+  if (variant === 'gru-reset-before') return { type: 'gru', resetAfter: false, hiddenSize, bidirectional };
+  return { type: variant, hiddenSize, bidirectional };
+};
 
 describe.each(grid)('model forward and backward (%s kernels vs js): %s bidirectional=%s', (backend, variant, bidirectional) => {
-  it.each([[48, 40], [37, 5]])('hidden %i then %i: outputs, every gradient, dx, d(initial state) and the per-step gradient norms agree to 1e-5', (H1, H2) => {
+  it.each([[48, 40], [37, 5]])('hidden %i then %i: outputs, every gradient, dx, d(initial state) and the per-step gradient norms agree to 1e-5, with JS float32 and float64', (H1, H2) => {
     const B = 9;
     const T = 23;
     const lengths = [23, 20, 1, 17, 23, 5, 12, 23, 9];
     const layers: LayerSpec[] = [cellSpec(variant, H1, bidirectional), cellSpec(variant, H2), { type: 'dense', units: 7 }];
-    const x = randomSeq('float32', B, T, 13, 5);
     const labels = { data: randomLabels(B * T, 7, 6), batch: B, time: T, features: 1 };
-    const run = (b: Backend) => {
+    // Inputs, initial states and weights are drawn in float32, so that the float64 reference starts from the same values.
+    const x32 = randomSeq('float32', B, T, 13, 5);
+    const as = (dtype: 'float32' | 'float64', a: ArrayLike<number>) => (dtype === 'float32' ? Float32Array.from(a) : Float64Array.from(a));
+    const run = (b: Backend, dtype: 'float32' | 'float64' = 'float32') => {
       setBackend(b);
-      const model = new Sequential({ inputFeatures: 13, layers, seed: 4 });
+      const x = { ...x32, data: as(dtype, x32.data) };
+      const model = new Sequential({ inputFeatures: 13, layers, seed: 4, dtype });
+      model.setWeights(new Sequential({ inputFeatures: 13, layers, seed: 4 }).getWeights());
       const first = model.recurrentLayers()[0];
-      first.initialState = first.directions.map((_, d) => ({ h: randomSeq('float32', 1, B, H1, 7 + d).data, c: randomSeq('float32', 1, B, H1, 9 + d).data }));
+      const state = (seed: number) => as(dtype, randomSeq('float32', 1, B, H1, seed).data);
+      first.initialState = first.directions.map((_, d) => ({ h: state(7 + d), c: state(9 + d) }));
       const out = model.forward(x, { lengths });
       const r = crossEntropy().compute(out, labels, model.lengthsOfLastForward());
       const dx = model.backward(r.grad)!;
@@ -84,13 +105,14 @@ describe.each(grid)('model forward and backward (%s kernels vs js): %s bidirecti
       return { out: out.data, dx: dx.data, grads: model.params().map((p) => p.grad), norms, dInitial, finals };
     };
     const f = run(backend);
-    const j = run('js');
-    expect(relDiff(f.out, j.out)).toBeLessThan(1e-5);
-    expect(relDiff(f.dx, j.dx)).toBeLessThan(1e-5);
-    f.grads.forEach((g, i) => expect(relDiff(g, j.grads[i])).toBeLessThan(1e-5));
-    f.norms.forEach((n, i) => expect(relDiff(n, j.norms[i])).toBeLessThan(1e-5));
-    f.dInitial.forEach((g, i) => expect(relDiff(g, j.dInitial[i])).toBeLessThan(1e-5));
-    f.finals.forEach((s, i) => expect(relDiff(s, j.finals[i])).toBeLessThan(1e-5));
+    for (const j of [run('js'), run('js', 'float64')]) {
+      expect(relDiff(f.out, j.out)).toBeLessThan(1e-5);
+      expect(relDiff(f.dx, j.dx)).toBeLessThan(1e-5);
+      f.grads.forEach((g, i) => expect(relDiff(g, j.grads[i])).toBeLessThan(1e-5));
+      f.norms.forEach((n, i) => expect(relDiff(n, j.norms[i])).toBeLessThan(1e-5));
+      f.dInitial.forEach((g, i) => expect(relDiff(g, j.dInitial[i])).toBeLessThan(1e-5));
+      f.finals.forEach((s, i) => expect(relDiff(s, j.finals[i])).toBeLessThan(1e-5));
+    }
   });
 });
 
@@ -119,7 +141,7 @@ describe.each(fast)('seeded training on the %s kernels', (backend) => {
 // on one backend can be followed by a backward on another.
 const pairs: [Backend, Backend][] = backendAvailable('native') ? [['native', 'wasm'], ['wasm', 'native'], ['native', 'js']] : [['wasm', 'js'], ['js', 'wasm']];
 describe.each(pairs)('forward on %s, backward on %s', (forwardOn, backwardOn) => {
-  it.each(['lstm', 'gru', 'rnn'] as CellType[])('%s: gradients equal the JS ones to 1e-5', (type) => {
+  it.each(['lstm', 'gru', 'rnn', 'gru-reset-before'] as CellVariant[])('%s: gradients equal the JS ones to 1e-5', (variant) => {
     const B = 5;
     const T = 12;
     const lengths = [12, 3, 12, 7, 1];
@@ -127,7 +149,7 @@ describe.each(pairs)('forward on %s, backward on %s', (forwardOn, backwardOn) =>
     const labels = { data: randomLabels(B * T, 4, 3), batch: B, time: T, features: 1 };
     const grads = (fwd: Backend, bwd: Backend) => {
       setBackend(fwd);
-      const model = new Sequential({ inputFeatures: 6, layers: [{ type, hiddenSize: 16, bidirectional: true }, { type: 'dense', units: 4 }], seed: 8 });
+      const model = new Sequential({ inputFeatures: 6, layers: [cellSpec(variant, 16, true), { type: 'dense', units: 4 }], seed: 8 });
       const out = model.forward(x, { lengths });
       const r = crossEntropy().compute(out, labels, model.lengthsOfLastForward());
       setBackend(bwd);

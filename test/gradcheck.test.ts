@@ -37,10 +37,16 @@ const mseTarget: Pick<Case, 'loss' | 'target'> = {
   target: (o) => randomSeq('float64', B, o.time, o.features, 9),
 };
 
-const cells: LayerSpec['type'][] = ['rnn', 'lstm', 'gru'];
+// The GRU twice: PyTorch's form and Keras's reset_after=False (reset gate before W_hn).
+const cells: [string, LayerSpec][] = [
+  ['rnn', { type: 'rnn', hiddenSize: 3 }],
+  ['lstm', { type: 'lstm', hiddenSize: 3 }],
+  ['gru', { type: 'gru', hiddenSize: 3 }],
+  ['gru resetAfter=false', { type: 'gru', hiddenSize: 3, resetAfter: false }],
+];
 const cases: Case[] = [];
-for (const type of cells) {
-  const rec = (extra: object = {}): LayerSpec => ({ type: type as 'lstm', hiddenSize: 3, ...extra });
+for (const [type, spec] of cells) {
+  const rec = (extra: object = {}): LayerSpec => ({ ...spec, ...extra }) as LayerSpec;
   cases.push(
     { name: `${type} per-step CE`, layers: [rec(), { type: 'dense', units: 4 }], ...ceStep(4) },
     { name: `${type} bidirectional MSE`, layers: [rec({ bidirectional: true }), { type: 'dense', units: 2 }], ...mseTarget },
@@ -97,4 +103,21 @@ describe.each(cases)('finite-difference gradient check: $name', (c) => {
       expect(gradientRelativeError(f, x.data, dx!.data)).toBeLessThan(TOL);
     });
   }
+});
+
+// dL/d(initial state) through both GRU forms (an encoder-decoder hands it to the encoder), with ragged lengths.
+describe.each([true, false])('finite-difference gradient check of the initial state: gru resetAfter=%s, bidirectional', (resetAfter) => {
+  const H = 3;
+  const model = new Sequential({ inputFeatures: I, layers: [{ type: 'gru', hiddenSize: H, bidirectional: true, resetAfter }, { type: 'dense', units: 2 }], seed: 5, dtype: 'float64' });
+  const rec = model.recurrentLayers()[0];
+  rec.initialState = [0, 1].map((d) => ({ h: randomSeq('float64', 1, B, H, 11 + d).data }));
+  const x = randomSeq('float64', B, T, I, 4);
+  const target = randomSeq('float64', B, T, 2, 9);
+  const lossAt = () => mse().compute(model.forward(x, { lengths }), target, model.lengthsOfLastForward());
+  model.zeroGrad();
+  model.backward(lossAt().grad);
+  const dInitial = rec.initialStateGrad.map((s) => s.h);
+  it.each([0, 1])('direction %i', (d) => {
+    expect(gradientRelativeError(() => lossAt().loss, rec.initialState![d].h, dInitial[d])).toBeLessThan(TOL);
+  });
 });

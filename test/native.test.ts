@@ -18,10 +18,14 @@ it('the native kernel is built where the CPU supports it (npm run build)', () =>
 });
 
 const cases: { name: string; layers: LayerSpec[] }[] = [];
-for (const type of ['rnn', 'lstm', 'gru'] as const) {
+// The GRU also in its reset-before form (resetAfter: false), which runs a second product per step.
+const variants: [string, { type: 'rnn' | 'lstm' | 'gru'; resetAfter?: boolean }][] = [
+  ['rnn', { type: 'rnn' }], ['lstm', { type: 'lstm' }], ['gru', { type: 'gru' }], ['gru resetAfter=false', { type: 'gru', resetAfter: false }],
+];
+for (const [name, cell] of variants) {
   for (const H of [5, 16, 37]) {
-    cases.push({ name: `${type} H=${H}`, layers: [{ type, hiddenSize: H }, { type: 'dense', units: 3 }] });
-    cases.push({ name: `${type} H=${H} bidirectional, stacked`, layers: [{ type, hiddenSize: H, bidirectional: true }, { type, hiddenSize: 8, returnSequences: false }] });
+    cases.push({ name: `${name} H=${H}`, layers: [{ ...cell, hiddenSize: H }, { type: 'dense', units: 3 }] });
+    cases.push({ name: `${name} H=${H} bidirectional, stacked`, layers: [{ ...cell, hiddenSize: H, bidirectional: true }, { ...cell, hiddenSize: 8, returnSequences: false }] });
   }
 }
 cases.push({ name: 'relu rnn', layers: [{ type: 'rnn', hiddenSize: 24, activation: 'relu' }] });

@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
 import { Sequential } from '../src';
-import { exportOnnx } from '../src/onnx/export';
+import * as ort from 'onnxruntime-node';
+import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from '../src/onnx/export';
+import { GraphBuilder } from '../src/onnx/graph-builder';
+import { OnnxModel } from '../src/onnx/onnx-model';
 import { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError } from '../src/onnx/import';
 import { randomSeq } from './helpers/data';
 import { maxAbsDiff } from './helpers/compare';
@@ -57,6 +60,66 @@ describe('import of rnnkit exports', () => {
   });
 });
 
+/**
+ * The graph tf2onnx makes of a Keras/TensorFlow.js GRU (reset_after=False) with a Dense head: time-major
+ * Transpose, a GRU without linear_before_reset, sequence_lens or recurrent bias (Keras has one bias), Squeeze of
+ * the direction axis, Transpose back, MatMul + Add.
+ */
+function tf2onnxStyleGru(I: number, H: number, units: number): Uint8Array {
+  const g = new GraphBuilder();
+  const values = (n: number, seed: number) => randomSeq('float32', 1, 1, n, seed).data;
+  const input = g.input('input', 'float', ['batch', 'time', I]);
+  const [xt] = g.node('Transpose', [input], 1, { perm: [1, 0, 2] });
+  const bias = new Float32Array(6 * H); // Wb, then Rb = 0
+  bias.set(values(3 * H, 3));
+  const [y] = g.node('GRU', [xt, g.floatTensor('W', [1, 3 * H, I], values(3 * H * I, 1)), g.floatTensor('R', [1, 3 * H, H], values(3 * H * H, 2)), g.floatTensor('B', [1, 6 * H], bias)], 2, { hidden_size: H });
+  const [sq] = g.node('Squeeze', [y, g.int64Tensor('axes', [1])], 1);
+  const [bt] = g.node('Transpose', [sq], 1, { perm: [1, 0, 2] });
+  const [mm] = g.node('MatMul', [bt, g.floatTensor('dense_W', [H, units], values(H * units, 4))], 1);
+  g.node('Add', [mm, g.floatTensor('dense_b', [units], values(units, 5))], 1, {}, ['output']);
+  g.output('output', 'float', ['batch', 'time', units]);
+  return g.model('tf2onnx-style', ONNX_OPSET, ONNX_IR_VERSION, '');
+}
+
+describe('import of GRUs with the reset gate before the product (Keras/TensorFlow.js via tf2onnx)', () => {
+  it('a tf2onnx-style graph imports as resetAfter: false and matches onnxruntime to 1e-5', async () => {
+    const bytes = tf2onnxStyleGru(3, 6, 2);
+    const { model } = importOnnx(bytes);
+    expect(model.config.layers).toEqual([{ type: 'gru', hiddenSize: 6, bidirectional: false, resetAfter: false }, { type: 'dense', units: 2 }]);
+    const x = randomSeq('float32', 2, 7, 3, 6);
+    const session = await ort.InferenceSession.create(bytes);
+    const got = await session.run({ input: new ort.Tensor('float32', x.data as Float32Array, [2, 7, 3]) });
+    await session.release();
+    expect(maxAbsDiff(model.predict(x).data, got.output.data as Float32Array)).toBeLessThan(1e-5);
+  });
+
+  it('round-trips resetAfter: false through linear_before_reset=0, same outputs', () => {
+    const layers = [{ type: 'gru', hiddenSize: 4, resetAfter: false }, { type: 'gru', hiddenSize: 4, bidirectional: true, resetAfter: false }, { type: 'dense', units: 2 }] as const;
+    const model = new Sequential({ inputFeatures: 3, seed: 6, layers: [...layers] });
+    const bytes = exportOnnx(model);
+    const gru = onnx.ModelProto.decode(bytes).graph!.node!.find((n) => n.opType === 'GRU')!;
+    expect(Number(gru.attribute!.find((a) => a.name === 'linear_before_reset')!.i)).toBe(0);
+    const { model: back } = importOnnx(bytes);
+    expect(back.config.layers.map((l) => ('resetAfter' in l ? l.resetAfter : undefined))).toEqual([false, false, undefined]);
+    const x = randomSeq('float32', 4, 7, 3);
+    expect(maxAbsDiff(back.predict(x, [7, 2, 5, 1]).data, model.predict(x, [7, 2, 5, 1]).data)).toBe(0);
+  });
+
+  it('imports a GRU without the attribute (ONNX default 0, as tf2onnx writes it) with onnxruntime parity', async () => {
+    const proto = onnx.ModelProto.decode(exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'gru', hiddenSize: 5, bidirectional: true }] })));
+    const gru = proto.graph!.node!.find((n) => n.opType === 'GRU')!;
+    gru.attribute = gru.attribute!.filter((a) => a.name !== 'linear_before_reset');
+    const bytes = onnx.ModelProto.encode(proto).finish();
+    const { model } = importOnnx(bytes);
+    expect(model.config.layers[0]).toMatchObject({ type: 'gru', resetAfter: false });
+    const x = randomSeq('float32', 3, 6, 2, 4);
+    const onnxModel = await OnnxModel.load(bytes);
+    const got = await onnxModel.run(x, { lengths: [6, 2, 5] });
+    await onnxModel.release();
+    expect(maxAbsDiff(model.predict(x, [6, 2, 5]).data, got.output.data)).toBeLessThan(1e-5);
+  });
+});
+
 describe('import errors', () => {
   it('names an unsupported op and its node', () => {
     const bytes = exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'lstm', hiddenSize: 3 }] }));
@@ -67,12 +130,10 @@ describe('import errors', () => {
     expect(() => importOnnx(withConv)).toThrow("unsupported ONNX op 'Conv' (node 'my_conv')");
   });
 
-  it('rejects GRUs without linear_before_reset', () => {
-    const bytes = exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'gru', hiddenSize: 3 }] }));
-    const proto = onnx.ModelProto.decode(bytes);
-    const gru = proto.graph!.node!.find((n) => n.opType === 'GRU')!;
-    gru.attribute = gru.attribute!.filter((a) => a.name !== 'linear_before_reset');
-    expect(() => importOnnx(onnx.ModelProto.encode(proto).finish())).toThrow(/linear_before_reset=0 is not supported/);
+  it('rejects a linear_before_reset other than 0 or 1', () => {
+    const proto = onnx.ModelProto.decode(exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'gru', hiddenSize: 3 }] })));
+    proto.graph!.node!.find((n) => n.opType === 'GRU')!.attribute!.find((a) => a.name === 'linear_before_reset')!.i = 2;
+    expect(() => importOnnx(onnx.ModelProto.encode(proto).finish())).toThrow(/linear_before_reset=2/);
   });
 
   it('rejects bytes that are not ONNX, and missing files', () => {

@@ -9,14 +9,19 @@ import { maxAbsDiff } from './helpers/compare';
 const TOL = 1e-5;
 const T = 9;
 
-const grid: [CellType, boolean, number][] = [];
-for (const type of ['rnn', 'lstm', 'gru'] as CellType[]) for (const bi of [false, true]) for (const layers of [1, 2]) grid.push([type, bi, layers]);
+// The GRU in both forms: PyTorch's (linear_before_reset=1) and Keras's reset_after=False (0).
+const VARIANTS: Record<string, { type: CellType; resetAfter?: boolean }> = {
+  rnn: { type: 'rnn' }, lstm: { type: 'lstm' }, gru: { type: 'gru' }, 'gru resetAfter=false': { type: 'gru', resetAfter: false },
+};
+const grid: [string, boolean, number][] = [];
+for (const name of Object.keys(VARIANTS)) for (const bi of [false, true]) for (const layers of [1, 2]) grid.push([name, bi, layers]);
 
-describe.each(grid)('ONNX parity with onnxruntime: %s bidirectional=%s layers=%i', (type, bidirectional, numLayers) => {
+describe.each(grid)('ONNX parity with onnxruntime: %s bidirectional=%s layers=%i', (variant, bidirectional, numLayers) => {
+  const { type } = VARIANTS[variant];
   const layers: LayerSpec[] = [];
   for (let i = 0; i < numLayers; i++) {
     // Hidden 8 takes the fused wasm forward kernel, 6 the general path.
-    layers.push({ type, hiddenSize: i === 0 ? 8 : 6, bidirectional, activation: type === 'rnn' && i === 1 ? 'relu' : 'tanh' } as LayerSpec);
+    layers.push({ ...VARIANTS[variant], hiddenSize: i === 0 ? 8 : 6, bidirectional, activation: type === 'rnn' && i === 1 ? 'relu' : 'tanh' } as LayerSpec);
     if (i === 0 && numLayers > 1) layers.push({ type: 'dropout', rate: 0.3 });
   }
   layers.push({ type: 'dense', units: 3 });
@@ -101,5 +106,61 @@ describe('ONNX export of other model shapes', () => {
     const x = randomSeq('float32', 2, 4, 2, 1);
     expect(maxAbsDiff((await onnx.run(x)).output.data, model.predict(x).data)).toBeLessThan(TOL);
     await onnx.release();
+  });
+});
+
+/**
+ * Keras's GRU with reset_after=False, written out in float64 with its own conventions: one bias per gate
+ * (rnnkit's b_ih + b_hh, both outside the products in this form), h = z·h_prev + (1-z)·hh,
+ * hh = tanh(x·W_h + (r ⊙ h_prev)·U_h + b_h). Ragged sequences: the reverse direction starts at each
+ * sequence's own last step, padded steps output zeros.
+ */
+function kerasGruResetBefore(rec: Recurrent, x: Float32Array, B: number, T: number, I: number, lengths: number[], h0: Float32Array[]): Float64Array {
+  const H = rec.spec.hiddenSize;
+  const D = rec.directions.length;
+  const y = new Float64Array(B * T * D * H);
+  const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+  rec.directions.forEach((dir, d) => {
+    const W = dir.wIh.value, U = dir.wHh.value;
+    const bias = (g: number, j: number) => dir.bIh.value[g * H + j] + dir.bHh.value[g * H + j];
+    const xw = (b: number, t: number, g: number, j: number) => {
+      let s = bias(g, j);
+      for (let i = 0; i < I; i++) s += x[(b * T + t) * I + i] * W[(g * H + j) * I + i];
+      return s;
+    };
+    const hu = (v: number[], g: number, j: number) => v.reduce((s, vk, k) => s + vk * U[(g * H + j) * H + k], 0);
+    for (let b = 0; b < B; b++) {
+      let h = Array.from(h0[d].subarray(b * H, (b + 1) * H));
+      for (let s = 0; s < lengths[b]; s++) {
+        const t = d === 1 ? lengths[b] - 1 - s : s;
+        const r = h.map((_, j) => sigmoid(xw(b, t, 0, j) + hu(h, 0, j)));
+        const z = h.map((_, j) => sigmoid(xw(b, t, 1, j) + hu(h, 1, j)));
+        const rh = h.map((hk, k) => r[k] * hk);
+        const hh = h.map((_, j) => Math.tanh(xw(b, t, 2, j) + hu(rh, 2, j)));
+        h = h.map((hp, j) => z[j] * hp + (1 - z[j]) * hh[j]);
+        y.set(h, (b * T + t) * D * H + d * H);
+      }
+    }
+  });
+  return y;
+}
+
+describe('GRU resetAfter=false against a float64 Keras reset_after=False reference', () => {
+  it.each([false, true])('bidirectional=%s, ragged lengths and initial states: rnnkit and onnxruntime agree with it to 1e-5', async (bidirectional) => {
+    const [B, I, H] = [4, 5, 6];
+    const model = new Sequential({ inputFeatures: I, seed: 13, layers: [{ type: 'gru', hiddenSize: H, bidirectional, resetAfter: false }] });
+    const rec = model.recurrentLayers()[0];
+    const D = rec.directions.length;
+    const x = randomSeq('float32', B, T, I, 3);
+    const lengths = [9, 4, 1, 7];
+    const h0 = Array.from({ length: D }, (_, d) => randomSeq('float32', 1, B, H, 20 + d).data as Float32Array);
+    const want = kerasGruResetBefore(rec, x.data as Float32Array, B, T, I, lengths, h0);
+    rec.initialState = h0.map((h) => ({ h }));
+    expect(maxAbsDiff(model.predict(x, lengths).data, want)).toBeLessThan(TOL);
+    rec.initialState = null;
+    const onnx = await OnnxModel.load(exportOnnx(model));
+    const got = await onnx.run(x, { lengths, initialStates: { initial_h_l0: Float32Array.from(h0.flatMap((h) => Array.from(h))) } });
+    await onnx.release();
+    expect(maxAbsDiff(got.output.data, want)).toBeLessThan(TOL);
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { adam, fit, loadModel, mse, saveModel, Sequential, type FitState } from '../src';
-import { modelToJSON } from '../src/io/model-file';
+import { modelFromJSON, modelToJSON } from '../src/io/model-file';
 import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors';
 import { loadCheckpoint, saveCheckpoint } from '../src/train/checkpoint';
 import { randomSeq } from './helpers/data';
@@ -73,6 +73,27 @@ describe('model files in the safetensors layout', () => {
     b[8] = 0x7b;
     fs.writeFileSync(file, b);
     expect(() => loadModel(file)).toThrow(/short\.safetensors: not valid JSON|header of 1000 bytes does not fit/);
+  });
+});
+
+describe('the GRU form (resetAfter: false) is part of the saved config', () => {
+  const model = new Sequential({ inputFeatures: 3, seed: 4, layers: [{ type: 'gru', hiddenSize: 4, bidirectional: true, resetAfter: false }, { type: 'dense', units: 2 }] });
+  const x = randomSeq('float32', 2, 5, 3);
+  it('in model files (safetensors and JSON) and checkpoints', () => {
+    const ckpt = path.join(tmp, 'gru-reset-before.ckpt');
+    const data = { x: randomSeq('float32', 4, 5, 3), y: randomSeq('float32', 4, 5, 2) };
+    fit(model, data, { loss: mse(), optimizer: adam(), epochs: 1, batchSize: 4, log: false, checkpoint: { path: ckpt } });
+    const file = path.join(tmp, 'gru-reset-before.safetensors');
+    saveModel(model, file);
+    for (const back of [loadModel(file), modelFromJSON(modelToJSON(model)), loadCheckpoint(ckpt).model]) {
+      expect(back.config.layers[0]).toMatchObject({ type: 'gru', resetAfter: false });
+      expect(back.predict(x).data).toEqual(model.predict(x).data);
+    }
+  });
+  it('a resetAfter that is not a boolean is refused', () => {
+    const json = modelToJSON(model);
+    (json.config.layers[0] as unknown as Record<string, unknown>).resetAfter = 'no';
+    expect(() => modelFromJSON(json)).toThrow(/resetAfter/);
   });
 });
 

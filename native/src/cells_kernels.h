@@ -22,18 +22,24 @@ static void lstm_forward(int H, const float *xg, const float *hg, const float *c
   });
 }
 
-static void gru_forward(int H, const float *xg, const float *hg, const float *hp, float *h, float *y, float *cache) {
+/* before: the reset-before form, whose hg n rows already hold W_hn·(r ⊙ h) + b_hn. */
+static void gru_forward(int before, int H, const float *xg, const float *hg, const float *hp, float *h, float *y, float *cache) {
   FOR_LANES(H, {
     const vf r = vsigmoid(vadd(LD(xg + j, m), LD(hg + j, m)));
     const vf z = vsigmoid(vadd(LD(xg + H + j, m), LD(hg + H + j, m)));
-    const vf hnPre = LD(hg + 2 * H + j, m);
-    const vf n = vtanh(vfma(r, hnPre, LD(xg + 2 * H + j, m)));
-    const vf hn = vfma(z, vsub(LD(hp + j, m), n), n); /* (1-z)·n + z·h */
+    const vf hnPre = LD(hg + 2 * H + j, m), hpv = LD(hp + j, m);
+    const vf n = vtanh(before ? vadd(hnPre, LD(xg + 2 * H + j, m)) : vfma(r, hnPre, LD(xg + 2 * H + j, m)));
+    const vf hn = vfma(z, vsub(hpv, n), n); /* (1-z)·n + z·h */
     ST(h + j, m, hn); ST(y + j, m, hn);
     if (cache) {
-      ST(cache + j, m, r); ST(cache + H + j, m, z); ST(cache + 2 * H + j, m, n); ST(cache + 3 * H + j, m, hnPre);
+      ST(cache + j, m, r); ST(cache + H + j, m, z); ST(cache + 2 * H + j, m, n);
+      ST(cache + 3 * H + j, m, before ? vmul(r, hpv) : hnPre);
     }
   });
+}
+
+void ISA_FN(gru_reset_state)(int H, const float *xg, const float *hg, const float *hp, float *q) {
+  FOR_LANES(H, { ST(q + j, m, vmul(vsigmoid(vadd(LD(xg + j, m), LD(hg + j, m))), LD(hp + j, m))); });
 }
 
 static void rnn_forward(int relu, int H, const float *xg, const float *hg, float *h, float *y) {
@@ -47,7 +53,7 @@ static void rnn_forward(int relu, int H, const float *xg, const float *hg, float
 void ISA_FN(cell_forward)(int cell, int H, const float *xg, const float *hg, const float *hp, const float *cp,
                   float *h, float *c, float *y, float *cache) {
   if (cell == CELL_LSTM) lstm_forward(H, xg, hg, cp, h, c, y, cache);
-  else if (cell == CELL_GRU) gru_forward(H, xg, hg, hp, h, y, cache);
+  else if (cell == CELL_GRU || cell == CELL_GRU_RESET_BEFORE) gru_forward(cell == CELL_GRU_RESET_BEFORE, H, xg, hg, hp, h, y, cache);
   else rnn_forward(cell == CELL_RNN_RELU, H, xg, hg, h, y);
 }
 
@@ -79,19 +85,28 @@ static void lstm_backward(int H, const float *cache, const float *cp, const floa
   });
 }
 
-static void gru_backward(int H, const float *cache, const float *hp, const float *dhr, float *dxg, float *dhg, float *dhp) {
+/* before: the reset-before form; its r rows come from gru_reset_backward once dq is known. */
+static void gru_backward(int before, int H, const float *cache, const float *hp, const float *dhr, float *dxg, float *dhg, float *dhp) {
   const vf one = vset1(1.0f);
   FOR_LANES(H, {
     const vf r = LD(cache + j, m), z = LD(cache + H + j, m), n = LD(cache + 2 * H + j, m), hn = LD(cache + 3 * H + j, m);
     const vf dh = LD(dhr + j, m);
     const vf dnPre = vmul(vmul(dh, vsub(one, z)), vsub(one, vmul(n, n)));
     const vf dzPre = vmul(vmul(dh, vsub(LD(hp + j, m), n)), vmul(z, vsub(one, z)));
-    const vf drPre = vmul(vmul(dnPre, hn), vmul(r, vsub(one, r)));
-    store_both(dxg, dhg, j, m, drPre);
+    if (!before) store_both(dxg, dhg, j, m, vmul(vmul(dnPre, hn), vmul(r, vsub(one, r))));
     store_both(dxg, dhg, H + j, m, dzPre);
     ST(dxg + 2 * H + j, m, dnPre);
-    ST(dhg + 2 * H + j, m, vmul(dnPre, r));
+    ST(dhg + 2 * H + j, m, before ? dnPre : vmul(dnPre, r));
     ST(dhp + j, m, vmul(dh, z));
+  });
+}
+
+void ISA_FN(gru_reset_backward)(int H, const float *cache, const float *hp, const float *dq, float *dxg, float *dhg, float *dhp) {
+  const vf one = vset1(1.0f);
+  FOR_LANES(H, {
+    const vf r = LD(cache + j, m), d = LD(dq + j, m);
+    store_both(dxg, dhg, j, m, vmul(vmul(d, LD(hp + j, m)), vmul(r, vsub(one, r))));
+    ST(dhp + j, m, vfma(d, r, LD(dhp + j, m)));
   });
 }
 
@@ -108,6 +123,6 @@ static void rnn_backward(int relu, int H, const float *h, const float *dhr, floa
 void ISA_FN(cell_backward)(int cell, int H, const float *cache, const float *hp, const float *cp, const float *h,
                    const float *dh, float *dc, float *dxg, float *dhg, float *dhp) {
   if (cell == CELL_LSTM) lstm_backward(H, cache, cp, dh, dc, dxg, dhg, dhp);
-  else if (cell == CELL_GRU) gru_backward(H, cache, hp, dh, dxg, dhg, dhp);
+  else if (cell == CELL_GRU || cell == CELL_GRU_RESET_BEFORE) gru_backward(cell == CELL_GRU_RESET_BEFORE, H, cache, hp, dh, dxg, dhg, dhp);
   else rnn_backward(cell == CELL_RNN_RELU, H, h, dh, dxg, dhg, dhp);
 }

@@ -162,21 +162,26 @@ static napi_value forward(napi_env env, napi_callback_info info) {
       !fits(&c, FCS, cell == CELL_LSTM ? states : 0) || !fits(&c, FY, (size_t)B * T * H) ||
       (training && !fits(&c, FCACHE, (size_t)T * B * CB * H)))
     return fail(env, "forward", "array sizes do not match the shapes");
-  if (!training && threads > 1 && split_pays(B, G, I, H, T)) {
+  /* The split's halves run the cells whose recurrent product is one per step (not the reset-before GRU). */
+  if (!training && threads > 1 && cell != CELL_GRU_RESET_BEFORE && split_pays(B, G, I, H, T)) {
     return forward_split(cell, G, B, T, I, H, reverse, &c, lengths) ? NULL : fail(env, "forward", "out of memory");
   }
-  float *wihP = pack_panels(c.d[FWIH], (int)GH, I, I, 1), *whhP = pack_panels(c.d[FWHH], (int)GH, H, H, 1);
-  if (!wihP || !whhP) { free(wihP); free(whhP); return fail(env, "forward", "out of memory"); }
+  /* The reset-before GRU multiplies W_hh's r, z rows by h and its n rows by r ⊙ h: two packed operands. */
+  const int before = cell == CELL_GRU_RESET_BEFORE, recGH = before ? 2 * H : (int)GH;
+  float *wihP = pack_panels(c.d[FWIH], (int)GH, I, I, 1), *whhP = pack_panels(c.d[FWHH], recGH, H, H, 1);
+  float *whnP = before ? pack_panels(c.d[FWHH] + (size_t)recGH * H, H, H, H, 1) : NULL;
+  if (!wihP || !whhP || (before && !whnP)) { free(wihP); free(whhP); free(whnP); return fail(env, "forward", "out of memory"); }
   const int workers = worker_count(threads, B, 2, (double)B * T * GH * (I + H));
   ForwardJob jobs[2];
   for (int w = 0; w < workers; w++) {
     jobs[w] = (ForwardJob){cell, G, CB, B, T, I, H, reverse, training, B * w / workers, B * (w + 1) / workers,
                            c.d[FX], wihP, whhP, c.d[FBIH], c.d[FBHH], lengths,
-                           c.d[FHS], cell == CELL_LSTM ? c.d[FCS] : NULL, training ? c.d[FCACHE] : NULL, c.d[FY], 0};
+                           c.d[FHS], cell == CELL_LSTM ? c.d[FCS] : NULL, training ? c.d[FCACHE] : NULL, c.d[FY], 0, whnP};
   }
   run_workers(run_forward, &jobs[0], workers == 2 ? &jobs[1] : NULL);
   free(wihP);
   free(whhP);
+  free(whnP);
   if (jobs[0].failed || (workers == 2 && jobs[1].failed)) return fail(env, "forward", "out of memory");
   return NULL;
 }
@@ -202,21 +207,27 @@ static napi_value backward(napi_env env, napi_callback_info info) {
       !fits(&c, BDH, BH) || !fits(&c, BDC, lstm ? BH : 0) || !fits(&c, BDXG, (size_t)B * T * GH) ||
       !fits(&c, BDHG, (size_t)T * B * GH) || !fits(&c, BNORMS, (size_t)T) || !fits(&c, BDBIH, GH) || !fits(&c, BDBHH, GH))
     return fail(env, "backward", "array sizes do not match the shapes");
-  /* dL/dh_{t-1} += dhg·W_hh: the packed operand is W_hhᵀ, element (n, k) = W_hh[k·H + n]. */
-  float *whhP = pack_panels(c.d[BWHH], H, (int)GH, 1, H);
+  /*
+   * dL/dh_{t-1} += dhg·W_hh: the packed operand is W_hhᵀ, element (n, k) = W_hh[k·H + n]. The reset-before
+   * GRU's n rows are a separate operand (dL/d(r ⊙ h) = dhg_n·W_hn).
+   */
+  const int before = cell == CELL_GRU_RESET_BEFORE, recGH = before ? 2 * H : (int)GH;
+  float *whhP = pack_panels(c.d[BWHH], H, recGH, 1, H);
+  float *whnP = before ? pack_panels(c.d[BWHH] + (size_t)recGH * H, H, H, 1, H) : NULL;
   const int workers = worker_count(threads, B, 2, (double)B * T * GH * H);
   double *sq = calloc((size_t)workers * T, sizeof(double));
   float *bias = calloc((size_t)workers * 2 * GH, sizeof(float)); /* per job: dbIh, dbHh parts */
-  if (!whhP || !sq || !bias) { free(whhP); free(sq); free(bias); return fail(env, "backward", "out of memory"); }
+  if (!whhP || (before && !whnP) || !sq || !bias) { free(whhP); free(whnP); free(sq); free(bias); return fail(env, "backward", "out of memory"); }
   BackwardJob jobs[2];
   for (int w = 0; w < workers; w++) {
     float *part = bias + (size_t)w * 2 * GH;
     jobs[w] = (BackwardJob){cell, G, CB, B, T, H, reverse, B * w / workers, B * (w + 1) / workers,
                             c.d[BHS], lstm ? c.d[BCS] : NULL, c.d[BCACHE], c.d[BDY], whhP, lengths,
-                            c.d[BDH], lstm ? c.d[BDC] : NULL, c.d[BDXG], c.d[BDHG], sq + (size_t)w * T, part, part + GH, 0};
+                            c.d[BDH], lstm ? c.d[BDC] : NULL, c.d[BDXG], c.d[BDHG], sq + (size_t)w * T, part, part + GH, 0, whnP};
   }
   run_workers(run_backward, &jobs[0], workers == 2 ? &jobs[1] : NULL);
   free(whhP);
+  free(whnP);
   const int failed = jobs[0].failed || (workers == 2 && jobs[1].failed);
   /* The jobs' partial sums are combined in job order, the same on every run. */
   for (int t = 0; t < T && !failed; t++) c.d[BNORMS][t] = (float)sqrt(workers == 2 ? sq[t] + sq[T + t] : sq[t]);

@@ -20,6 +20,11 @@ typedef struct {
   float *hs, *cs, *cache;
   float *y; /* [B·T·H], zero on entry (padded steps stay zero) */
   int failed;
+  /*
+   * The reset-before GRU only (else NULL): W_hn packed alone, for its second product per step;
+   * whhP then holds only W_hh's r, z rows.
+   */
+  const float *whnP;
 } ForwardJob;
 
 typedef struct {
@@ -33,6 +38,8 @@ typedef struct {
   double *sq;       /* out: this job's Σ (dL/dh_t)² per time step t, [T] */
   float *dbih, *dbhh; /* out: this job's sums of its dxg and dhg rows [G·H], zero on entry */
   int failed;
+  /* The reset-before GRU only (else NULL): W_hn packed alone (as W_hnᵀ); whhP then covers the r, z rows. */
+  const float *whnP;
 } BackwardJob;
 
 /*

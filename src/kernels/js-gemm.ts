@@ -75,12 +75,12 @@ function dotEdge(
 }
 
 /**
- * C[M,N] += op(A) · B[K,N] where op(A)[i,k] = A[aOff + i*rowStride + k*colStride].
+ * C[M,N] += op(A) · B[K,N] where op(A)[i,k] = A[aOff + i*rowStride + k*colStride] and B's rows lie ldb apart.
  * Rows of B and C are walked contiguously; 4 rows of C and 4 steps of k at a time.
  */
 export function gemmStridedA(
   M: number, N: number, K: number,
-  A: Arr, aOff: number, rs: number, cs: number, B: Arr, bOff: number, C: Arr, cOff: number,
+  A: Arr, aOff: number, rs: number, cs: number, B: Arr, bOff: number, C: Arr, cOff: number, ldb = N,
 ): void {
   const M4 = M - (M % 4);
   const K4 = K - (K % 4);
@@ -92,7 +92,7 @@ export function gemmStridedA(
       const a10 = A[p + rs], a11 = A[p + rs + cs], a12 = A[p + rs + 2 * cs], a13 = A[p + rs + 3 * cs];
       const a20 = A[p + 2 * rs], a21 = A[p + 2 * rs + cs], a22 = A[p + 2 * rs + 2 * cs], a23 = A[p + 2 * rs + 3 * cs];
       const a30 = A[p + 3 * rs], a31 = A[p + 3 * rs + cs], a32 = A[p + 3 * rs + 2 * cs], a33 = A[p + 3 * rs + 3 * cs];
-      const b0 = bOff + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
+      const b0 = bOff + k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
       for (let j = 0; j < N; j++) {
         const y0 = B[b0 + j], y1 = B[b1 + j], y2 = B[b2 + j], y3 = B[b3 + j];
         C[c0 + j] += a00 * y0 + a01 * y1 + a02 * y2 + a03 * y3;
@@ -104,7 +104,7 @@ export function gemmStridedA(
     for (let k = K4; k < K; k++) {
       const p = aOff + i * rs + k * cs;
       const a0 = A[p], a1 = A[p + rs], a2 = A[p + 2 * rs], a3 = A[p + 3 * rs];
-      const bk = bOff + k * N;
+      const bk = bOff + k * ldb;
       for (let j = 0; j < N; j++) {
         const y = B[bk + j];
         C[c0 + j] += a0 * y;
@@ -119,7 +119,7 @@ export function gemmStridedA(
     for (let k = 0; k < K; k++) {
       const a = A[aOff + i * rs + k * cs];
       if (a === 0) continue;
-      const bk = bOff + k * N;
+      const bk = bOff + k * ldb;
       for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
     }
   }

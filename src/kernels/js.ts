@@ -9,7 +9,7 @@ export const jsKernels: Kernels = {
   name: 'js',
   gemmNT: jsGemmNT,
   gemmNN: (M, N, K, A, aOff, B, bOff, C, cOff) => gemmStridedA(M, N, K, A, aOff, K, 1, B, bOff, C, cOff),
-  gemmTN: (M, N, K, A, aOff, B, bOff, C, cOff) => gemmStridedA(M, N, K, A, aOff, 1, M, B, bOff, C, cOff),
+  gemmTN: (M, N, K, A, aOff, B, bOff, C, cOff, lda = M, ldb = N) => gemmStridedA(M, N, K, A, aOff, 1, lda, B, bOff, C, cOff, ldb),
   linear: linearByGemm(jsGemmNT),
   sequenceForward,
   sequenceInference: inferViaTrainingForward(sequenceForward),

@@ -1,7 +1,7 @@
 import type { Arr } from '../core/dtype';
 import { jsKernels } from './js';
 import { nativeAddon, type NativeAddon } from './native-addon';
-import type { Gemm, Kernels, SequenceShape } from './types';
+import type { GemmTN, Kernels, SequenceShape } from './types';
 
 /**
  * The native kernels (native/src, AVX2+FMA, two threads). Each thread owns disjoint rows of every
@@ -21,10 +21,10 @@ const sequenceFits = (shape: SequenceShape, ...arrays: (Arr | null)[]): boolean 
  * A product whose operands are read through strides: op(A)[i,k] = A[aOff + i·ars + k·acs],
  * op(B)[k,j] = B[bOff + j·bns + k·bks]; `fallback` serves float64 and small products.
  */
-function stridedGemm(a: NativeAddon, fallback: Gemm, strides: (M: number, N: number, K: number) => [number, number, number, number]): Gemm {
-  return (M, N, K, A, aOff, B, bOff, C, cOff) => {
-    if (M * N * K < NATIVE_MIN_WORK || !f32(A, B, C)) return fallback(M, N, K, A, aOff, B, bOff, C, cOff);
-    const [ars, acs, bns, bks] = strides(M, N, K);
+function stridedGemm(a: NativeAddon, fallback: GemmTN, strides: (M: number, N: number, K: number, lda?: number, ldb?: number) => [number, number, number, number]): GemmTN {
+  return (M, N, K, A, aOff, B, bOff, C, cOff, lda, ldb) => {
+    if (M * N * K < NATIVE_MIN_WORK || !f32(A, B, C)) return fallback(M, N, K, A, aOff, B, bOff, C, cOff, lda, ldb);
+    const [ars, acs, bns, bks] = strides(M, N, K, lda, ldb);
     a.gemm(M, N, K, THREADS, aOff, ars, acs, bOff, bns, bks, cOff, N, A as Float32Array, B as Float32Array, C as Float32Array);
   };
 }
@@ -34,7 +34,7 @@ function nativeKernels(a: NativeAddon): Kernels {
     name: 'native',
     gemmNT: stridedGemm(a, jsKernels.gemmNT, (_M, _N, K) => [K, 1, K, 1]),
     gemmNN: stridedGemm(a, jsKernels.gemmNN, (_M, N, K) => [K, 1, 1, N]),
-    gemmTN: stridedGemm(a, jsKernels.gemmTN, (M, N) => [1, M, 1, N]),
+    gemmTN: stridedGemm(a, jsKernels.gemmTN, (M, N, _K, lda = M, ldb = N) => [1, lda, 1, ldb]),
     linear(rows, out, inp, x, w, b, y) {
       if (!f32(x, w, b, y) || x.length !== rows * inp || y.length !== rows * out) return jsKernels.linear(rows, out, inp, x, w, b, y);
       a.linear(rows, out, inp, THREADS, x as Float32Array, w as Float32Array, b as Float32Array, y as Float32Array);

@@ -33,8 +33,12 @@ export function steppedForward(shape: SequenceShape, buf: ForwardBuffers, gemmNT
     xg, xgOff: 0, hg, hgOff: 0, hPrev: hs, hPrevOff: 0, cPrev: cs, cPrevOff: 0,
     h: hs, hOff: 0, c: cs, cOff: 0, cache, cacheOff: 0,
   };
-  // W_hh is used at every step: prepared once.
+  // W_hh is used at every step: prepared once. The reset-before GRU also multiplies W_hn by
+  // q = r ⊙ h_{t-1} per sequence (its n rows of the first product are overwritten, a waste the
+  // reference kernels accept for simplicity).
   const recurrent = rightOperand(buf.wHh, 0, H, GH, true);
+  const resetN = cell.resetBefore ? rightOperand(buf.wHh, 2 * H * H, H, H, true) : null;
+  const q = alloc(dtype, H);
   try {
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
@@ -54,11 +58,17 @@ export function steppedForward(shape: SequenceShape, buf: ForwardBuffers, gemmNT
         refs.hPrevOff = refs.cPrevOff = prev + b * H;
         refs.hOff = refs.cOff = next + b * H;
         refs.cacheOff = (s * B + b) * CW;
+        if (resetN) {
+          cell.resetState!(H, refs, q, 0);
+          hg.set(buf.bHh.subarray(2 * H, GH), refs.hgOff + 2 * H);
+          resetN.mulAdd(1, q, 0, hg, refs.hgOff + 2 * H);
+        }
         cell.forward(H, refs);
         y.set(hs.subarray(next + b * H, next + (b + 1) * H), (b * T + t) * H);
       }
     }
   } finally {
+    resetN?.release();
     recurrent.release();
   }
 }
@@ -78,8 +88,13 @@ export function steppedBackward(shape: SequenceShape, buf: BackwardBuffers, righ
     h: hs, hOff: 0, c: cs, cOff: 0, cache, cacheOff: 0,
   };
   const g: GradRefs = { dh, dhOff: 0, dc, dcOff: 0, dxg, dxgOff: 0, dhg, dhgOff: 0, dhPrev, dhPrevOff: 0 };
-  // dL/dh_{t-1} += dhg·W_hh, W_hh [G·H, H] prepared once.
-  const recurrent = rightOperand(buf.wHh, 0, GH, H, false);
+  // dL/dh_{t-1} += dhg·W_hh, W_hh [G·H, H] prepared once. For the reset-before GRU per sequence:
+  // dq = dhg_n·W_hn, then only the r, z rows (W_hh's first 2H) multiply dhg into dL/dh_{t-1}.
+  const reset = cell.resetBefore
+    ? { n: rightOperand(buf.wHh, 2 * H * H, H, H, false), rz: rightOperand(buf.wHh, 0, 2 * H, H, false) }
+    : null;
+  const recurrent = reset ? null : rightOperand(buf.wHh, 0, GH, H, false);
+  const dq = alloc(dtypeOf(dh), H);
   try {
     for (let s = T - 1; s >= 0; s--) {
       const t = reverse ? T - 1 - s : s;
@@ -107,15 +122,23 @@ export function steppedBackward(shape: SequenceShape, buf: BackwardBuffers, righ
         g.dxgOff = (b * T + t) * GH;
         g.dhgOff = (s * B + b) * GH;
         cell.backward(H, refs, g);
+        if (reset) {
+          dq.fill(0);
+          reset.n.mulAdd(1, dhg, g.dhgOff + 2 * H, dq, 0);
+          cell.resetBackward!(H, refs, g, dq, 0);
+          reset.rz.mulAdd(1, dhg, g.dhgOff, dhPrev, o);
+        }
       }
       norms[t] = Math.sqrt(sq);
-      recurrent.mulAdd(B, dhg, s * B * GH, dhPrev, 0);
+      recurrent?.mulAdd(B, dhg, s * B * GH, dhPrev, 0);
       const swap = dh;
       dh = dhPrev;
       dhPrev = swap;
     }
   } finally {
-    recurrent.release();
+    recurrent?.release();
+    reset?.rz.release();
+    reset?.n.release();
   }
   if (dh !== buf.dh) buf.dh.set(dh.subarray(0, BH));
   addRowSums(T * B, GH, dhg, 0, buf.dbHh);

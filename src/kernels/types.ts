@@ -10,6 +10,12 @@ export type Backend = 'js' | 'wasm' | 'native';
 /** C[M,N] += op(A)·op(B) on flat row-major arrays; offsets address a sub-matrix. */
 export type Gemm = (M: number, N: number, K: number, A: Arr, aOff: number, B: Arr, bOff: number, C: Arr, cOff: number) => void;
 
+/**
+ * C[M,N] += A[K,M]ᵀ·B[K,N] where the rows of A lie lda apart and those of B ldb apart (by default M and N;
+ * wider when A and B are column blocks of wider matrices, as for the reset-before GRU's dW_hh).
+ */
+export type GemmTN = (M: number, N: number, K: number, A: Arr, aOff: number, B: Arr, bOff: number, C: Arr, cOff: number, lda?: number, ldb?: number) => void;
+
 /** One recurrent direction over a batch: B sequences of T steps, I inputs, H hidden units. */
 export interface SequenceShape {
   cell: Cell;
@@ -70,7 +76,7 @@ export interface Kernels {
   /** C[M,N] += A[M,K]·B[K,N] */
   gemmNN: Gemm;
   /** C[M,N] += A[K,M]ᵀ·B[K,N] */
-  gemmTN: Gemm;
+  gemmTN: GemmTN;
   /** y[rows, out] = x[rows, in]·wᵀ + b (w is [out, in], as torch.nn.Linear). */
   linear(rows: number, out: number, inp: number, x: Arr, w: Arr, b: Arr, y: Arr): void;
   sequenceForward(shape: SequenceShape, buf: ForwardBuffers): void;

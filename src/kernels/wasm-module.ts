@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { CELL_CODE } from '../layers/cells';
 
 /**
  * The WebAssembly SIMD GEMM kernel (assembly/gemm.ts, built into build/rnnkit-simd.wasm by
@@ -65,38 +66,43 @@ function copyOut(dst: Float32Array, at: number, n: number): void {
   dst.set(heap.subarray(at >> 2, (at >> 2) + n));
 }
 
-/** Copies a [rows, cols] matrix (row stride `cols`) to `at`, transposed if asked. */
-function put(at: number, src: Float32Array, off: number, rows: number, cols: number, transpose: boolean): void {
+/** Copies a [rows, cols] matrix (rows `stride` apart in src) to `at` as a contiguous one, transposed if asked. */
+function put(at: number, src: Float32Array, off: number, rows: number, cols: number, transpose: boolean, stride = cols): void {
   const dst = at >> 2;
-  if (!transpose) {
+  if (!transpose && stride === cols) {
     heap.set(src.subarray(off, off + rows * cols), dst);
     return;
   }
+  if (!transpose) {
+    for (let r = 0; r < rows; r++) heap.set(src.subarray(off + r * stride, off + r * stride + cols), dst + r * cols);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
-    const s = off + r * cols;
+    const s = off + r * stride;
     for (let c = 0; c < cols; c++) heap[dst + c * rows + r] = src[s + c];
   }
 }
 
 /**
- * C[M,N] += op(A)·B with op(A)[i,k] = A[aOff + i*rs + k*cs]; B is [K,N] (or, with
+ * C[M,N] += op(A)·B with op(A)[i,k] = A[aOff + i*rs + k*cs]; B is [K,N] with rows ldb apart (or, with
  * bTransposed, stored as [N,K]); bAt: an already pinned B.
  */
 export function wasmGemm(
   k: Exports, M: number, N: number, K: number,
   A: Float32Array, aOff: number, rs: number, cs: number,
   B: Float32Array | number, bOff: number, bTransposed: boolean,
-  C: Float32Array, cOff: number,
+  C: Float32Array, cOff: number, ldb = N,
 ): void {
   const mark = top;
-  const aLen = M * K; // A is [M,K] (rs=K, cs=1) or [K,M] (rs=1, cs=M): one contiguous block either way
+  // The span op(A) reads, copied as it is (rs and cs stay valid): M·K values when A is a whole [M,K] or [K,M].
+  const aLen = (M - 1) * rs + (K - 1) * cs + 1;
   const a = reserve(k, aLen);
   const b = typeof B === 'number' ? B : reserve(k, K * N);
   const c = reserve(k, M * N);
   heap.set(A.subarray(aOff, aOff + aLen), a >> 2);
   if (typeof B !== 'number') {
     if (bTransposed) put(b, B, bOff, N, K, true);
-    else put(b, B, bOff, K, N, false);
+    else put(b, B, bOff, K, N, false, ldb);
   }
   heap.set(C.subarray(cOff, cOff + M * N), c >> 2);
   k.gemm(M, N, K, a, rs, cs, b, c);
@@ -123,12 +129,12 @@ interface SequenceExports extends Exports {
   backward_sequence(
     cell: number, gates: number, cacheBlocks: number, B: number, T: number, H: number, reverse: number,
     hs: number, cs: number, cache: number, dy: number, lengths: number, whh: number,
-    dh: number, dc: number, dhPrev: number, dxg: number, dhg: number, norms: number, dbih: number, dbhh: number,
+    dh: number, dc: number, dhPrev: number, dxg: number, dhg: number, norms: number, dbih: number, dbhh: number, dq: number,
   ): void;
   forward_sequence(
     cell: number, gates: number, cacheBlocks: number, B: number, T: number, I: number, H: number, reverse: number,
     x: number, wihT: number, bih: number, whhT: number, bhh: number, lengths: number,
-    xg: number, hg: number, hs: number, cs: number, cache: number, y: number,
+    xg: number, hg: number, hs: number, cs: number, cache: number, y: number, whnT: number, q: number, hgn: number,
   ): void;
 }
 
@@ -155,12 +161,18 @@ export function wasmForwardSequence(
     const wihT = reserve(k, I * GH);
     put(wihT, buf.wIh, 0, GH, I, true);
     const bih = region(k, buf.bIh, GH);
-    const whhT = reserve(k, H * GH);
-    put(whhT, buf.wHh, 0, GH, H, true);
+    // The reset-before GRU's W_hh r, z rows (RG of them) and its W_hn go in apart: W_hn multiplies r ⊙ h.
+    const RG = cell === CELL_CODE.gruResetBefore ? 2 * H : GH;
+    const whhT = reserve(k, H * RG);
+    put(whhT, buf.wHh, 0, RG, H, true);
+    const whnT = reserve(k, (GH - RG) * H);
+    put(whnT, buf.wHh, RG * H, GH - RG, H, true);
     const bhh = region(k, buf.bHh, GH);
     const lengths = lengthsRegion(k, buf.lengths, B);
     const xg = reserve(k, B * T * GH);
-    const hg = reserve(k, B * GH);
+    const hg = reserve(k, B * RG);
+    const q = reserve(k, RG < GH ? B * H : 0);
+    const hgn = reserve(k, RG < GH ? B * H : 0);
     // Only the initial state (row 0) goes in; the kernel writes the rest.
     const hs = reserve(k, (T + 1) * B * H);
     heap.set(buf.hs.subarray(0, B * H), hs >> 2);
@@ -168,7 +180,7 @@ export function wasmForwardSequence(
     if (buf.cs) heap.set(buf.cs.subarray(0, B * H), cs >> 2);
     const cache = reserve(k, T * B * cacheBlocks * H);
     const y = region(k, null, B * T * H, true);
-    k.forward_sequence(cell, gates, cacheBlocks, B, T, I, H, reverse ? 1 : 0, x, wihT, bih, whhT, bhh, lengths, xg, hg, hs, cs, cache, y);
+    k.forward_sequence(cell, gates, cacheBlocks, B, T, I, H, reverse ? 1 : 0, x, wihT, bih, whhT, bhh, lengths, xg, hg, hs, cs, cache, y, whnT, q, hgn);
     copyOut(buf.hs, hs, (T + 1) * B * H);
     if (buf.cs) copyOut(buf.cs, cs, (T + 1) * B * H);
     copyOut(buf.cache, cache, T * B * cacheBlocks * H);
@@ -211,7 +223,8 @@ export function wasmBackwardSequence(
     const norms = region(k, null, T, true);
     const dbih = region(k, buf.dbIh, GH);
     const dbhh = region(k, buf.dbHh, GH);
-    k.backward_sequence(cell, gates, cacheBlocks, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms, dbih, dbhh);
+    const dq = reserve(k, cell === CELL_CODE.gruResetBefore ? B * H : 0);
+    k.backward_sequence(cell, gates, cacheBlocks, B, T, H, reverse ? 1 : 0, hs, cs, cache, dy, lengths, whh, dh, dc, dhPrev, dxg, dhg, norms, dbih, dbhh, dq);
     copyOut(buf.dh, dh, B * H);
     copyOut(buf.dc, dc, B * H);
     copyOut(buf.dxg, dxg, B * T * GH);

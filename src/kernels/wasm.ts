@@ -59,9 +59,9 @@ export const wasmKernels: Kernels = {
     if (worthIt(M, N, K, A, B, C)) wasmGemm(wasmKernel()!, M, N, K, A as Float32Array, aOff, K, 1, B as Float32Array, bOff, false, C as Float32Array, cOff);
     else gemmStridedA(M, N, K, A, aOff, K, 1, B, bOff, C, cOff);
   },
-  gemmTN: (M, N, K, A, aOff, B, bOff, C, cOff) => {
-    if (worthIt(M, N, K, A, B, C)) wasmGemm(wasmKernel()!, M, N, K, A as Float32Array, aOff, 1, M, B as Float32Array, bOff, false, C as Float32Array, cOff);
-    else gemmStridedA(M, N, K, A, aOff, 1, M, B, bOff, C, cOff);
+  gemmTN: (M, N, K, A, aOff, B, bOff, C, cOff, lda = M, ldb = N) => {
+    if (worthIt(M, N, K, A, B, C)) wasmGemm(wasmKernel()!, M, N, K, A as Float32Array, aOff, 1, lda, B as Float32Array, bOff, false, C as Float32Array, cOff, ldb);
+    else gemmStridedA(M, N, K, A, aOff, 1, lda, B, bOff, C, cOff, ldb);
   },
   linear: linearByGemm(gemmNT),
   sequenceForward,

@@ -35,7 +35,7 @@ export interface GradRefs {
  * switch on them for the pointwise math; gate counts and cache widths are handed to those kernels
  * from the Cell objects below.
  */
-export const CELL_CODE = { rnnTanh: 0, rnnRelu: 1, lstm: 2, gru: 3 } as const;
+export const CELL_CODE = { rnnTanh: 0, rnnRelu: 1, lstm: 2, gru: 3, gruResetBefore: 4 } as const;
 
 export interface Cell {
   readonly type: CellType;
@@ -47,9 +47,23 @@ export interface Cell {
   readonly hasCellState: boolean;
   /** Floats cached per sequence per step for backward, in units of H. */
   readonly cacheBlocks: number;
+  /**
+   * The GRU with the reset gate before the product (Keras reset_after=False): the n gate's recurrent
+   * product takes r ⊙ h_{t-1} instead of h_{t-1}, so kernels run it as a second product per step.
+   * Forward: the first product fills hg's r, z rows; resetState gives q = r ⊙ h_{t-1}; the kernel puts
+   * W_hn·q + b_hn in hg's n rows before forward. Backward: backward leaves dxg's and dhg's r rows to
+   * resetBackward, which gets dq = dhg_n·W_hn; dL/dh_{t-1} then adds only the r, z rows' dhg·W_hh, and
+   * dW_hn takes q (cache block RESET_STATE_BLOCK) where the other rows take h_{t-1}.
+   */
+  readonly resetBefore: boolean;
   forward(H: number, r: StepRefs): void;
   backward(H: number, r: StepRefs, g: GradRefs): void;
+  resetState?(H: number, r: StepRefs, q: Arr, qOff: number): void;
+  resetBackward?(H: number, r: StepRefs, g: GradRefs, dq: Arr, dqOff: number): void;
 }
+
+/** The cache block holding q = r ⊙ h_{t-1} in the reset-before GRU. */
+export const RESET_STATE_BLOCK = 3;
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -58,6 +72,7 @@ export class RnnCell implements Cell {
   readonly gates = 1;
   readonly hasCellState = false;
   readonly cacheBlocks = 0;
+  readonly resetBefore = false;
   readonly code: number;
   constructor(readonly activation: RnnActivation) {
     this.code = activation === 'relu' ? CELL_CODE.rnnRelu : CELL_CODE.rnnTanh;
@@ -90,6 +105,7 @@ export class LstmCell implements Cell {
   readonly gates = 4;
   readonly hasCellState = true;
   readonly cacheBlocks = 5;
+  readonly resetBefore = false;
 
   forward(H: number, r: StepRefs): void {
     const { xg, hg, cache } = r;
@@ -139,30 +155,46 @@ export class LstmCell implements Cell {
 }
 
 /**
- * GRU, gate order r, z, n as in PyTorch (the reset gate multiplies W_hn·h + b_hn,
- * i.e. ONNX linear_before_reset=1). Cache: r, z, n, (W_hn·h + b_hn).
+ * GRU, gate order r, z, n as in PyTorch. Default (resetAfter): the reset gate multiplies
+ * W_hn·h + b_hn (PyTorch, ONNX linear_before_reset=1); cache r, z, n, (W_hn·h + b_hn).
+ * resetAfter=false (Keras reset_after=False, ONNX linear_before_reset=0): n = tanh(xn + W_hn·(r ⊙ h) + b_hn),
+ * hg's n rows arrive holding W_hn·(r ⊙ h) + b_hn (see Cell.resetBefore); cache r, z, n, r ⊙ h.
  */
 export class GruCell implements Cell {
   readonly type = 'gru' as const;
-  readonly code = CELL_CODE.gru;
+  readonly code: number;
   readonly gates = 3;
   readonly hasCellState = false;
   readonly cacheBlocks = 4;
+  readonly resetBefore: boolean;
+  constructor(readonly resetAfter = true) {
+    this.resetBefore = !resetAfter;
+    this.code = resetAfter ? CELL_CODE.gru : CELL_CODE.gruResetBefore;
+  }
+
+  private resetGate(r: StepRefs, j: number): number {
+    return sigmoid(r.xg[r.xgOff + j] + r.hg[r.hgOff + j]);
+  }
 
   forward(H: number, r: StepRefs): void {
     const { xg, hg, cache } = r;
     for (let j = 0; j < H; j++) {
-      const rg = sigmoid(xg[r.xgOff + j] + hg[r.hgOff + j]);
+      const rg = this.resetGate(r, j);
       const z = sigmoid(xg[r.xgOff + H + j] + hg[r.hgOff + H + j]);
       const hn = hg[r.hgOff + 2 * H + j];
-      const n = Math.tanh(xg[r.xgOff + 2 * H + j] + rg * hn);
-      r.h[r.hOff + j] = (1 - z) * n + z * r.hPrev[r.hPrevOff + j];
+      const hp = r.hPrev[r.hPrevOff + j];
+      const n = Math.tanh(xg[r.xgOff + 2 * H + j] + (this.resetAfter ? rg * hn : hn));
+      r.h[r.hOff + j] = (1 - z) * n + z * hp;
       const k = r.cacheOff + j;
       cache[k] = rg;
       cache[k + H] = z;
       cache[k + 2 * H] = n;
-      cache[k + 3 * H] = hn;
+      cache[k + 3 * H] = this.resetAfter ? hn : rg * hp;
     }
+  }
+
+  resetState(H: number, r: StepRefs, q: Arr, qOff: number): void {
+    for (let j = 0; j < H; j++) q[qOff + j] = this.resetGate(r, j) * r.hPrev[r.hPrevOff + j];
   }
 
   backward(H: number, r: StepRefs, g: GradRefs): void {
@@ -173,28 +205,44 @@ export class GruCell implements Cell {
       const dh = g.dh[g.dhOff + j];
       const dnPre = dh * (1 - z) * (1 - n * n);
       const dzPre = dh * (r.hPrev[r.hPrevOff + j] - n) * z * (1 - z);
-      const drPre = dnPre * hn * rg * (1 - rg);
       const x = g.dxgOff + j;
-      g.dxg[x] = drPre;
+      const y = g.dhgOff + j;
       g.dxg[x + H] = dzPre;
       g.dxg[x + 2 * H] = dnPre;
-      const y = g.dhgOff + j;
-      g.dhg[y] = drPre;
       g.dhg[y + H] = dzPre;
-      g.dhg[y + 2 * H] = dnPre * rg;
       g.dhPrev[g.dhPrevOff + j] = dh * z;
+      if (!this.resetAfter) {
+        g.dhg[y + 2 * H] = dnPre; // the r rows follow in resetBackward
+        continue;
+      }
+      const drPre = dnPre * hn * rg * (1 - rg);
+      g.dxg[x] = drPre;
+      g.dhg[y] = drPre;
+      g.dhg[y + 2 * H] = dnPre * rg;
+    }
+  }
+
+  /** dq = dL/d(r ⊙ h_{t-1}) = dhg_n·W_hn: the reset gate's gradient and its direct part of dL/dh_{t-1}. */
+  resetBackward(H: number, r: StepRefs, g: GradRefs, dq: Arr, dqOff: number): void {
+    for (let j = 0; j < H; j++) {
+      const rg = r.cache[r.cacheOff + j];
+      const d = dq[dqOff + j];
+      const drPre = d * r.hPrev[r.hPrevOff + j] * rg * (1 - rg);
+      g.dxg[g.dxgOff + j] = drPre;
+      g.dhg[g.dhgOff + j] = drPre;
+      g.dhPrev[g.dhPrevOff + j] += d * rg;
     }
   }
 }
 
-export function makeCell(type: CellType, activation: RnnActivation = 'tanh'): Cell {
+export function makeCell(type: CellType, activation: RnnActivation = 'tanh', resetAfter = true): Cell {
   switch (type) {
     case 'rnn':
       return new RnnCell(activation);
     case 'lstm':
       return new LstmCell();
     case 'gru':
-      return new GruCell();
+      return new GruCell(resetAfter);
     default:
       throw new Error(`unknown recurrent cell type '${String(type)}' (expected rnn, lstm or gru)`);
   }

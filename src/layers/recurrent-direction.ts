@@ -4,7 +4,7 @@ import type { Rng } from '../core/rng';
 import type { Seq } from '../core/seq';
 import { kernelsFor } from '../kernels';
 import type { SequenceShape } from '../kernels/types';
-import type { Cell } from './cells';
+import { RESET_STATE_BLOCK, type Cell } from './cells';
 
 /** Final (or initial) state of one direction: h and, for LSTM, c; each [batch, hidden]. */
 export interface DirectionState {
@@ -157,8 +157,7 @@ export class RecurrentDirection {
       dy, dh, dc, dxg, dhg, norms, dbIh: this.bIh.grad, dbHh: this.bHh.grad,
     });
     this.gradNorms = norms;
-    // dW_hh += Σ_s dhg_sᵀ · h_{s-1}: the states before each step are hs rows 0 .. T*B-1.
-    kernels.gemmTN(GH, H, T * B, dhg, 0, this.hs, 0, this.wHh.grad, 0);
+    this.recurrentWeightGrad(T * B, dhg);
     kernels.gemmTN(GH, I, B * T, dxg, 0, x.data, 0, this.wIh.grad, 0);
     const dx = alloc(this.dtype, B * T * I);
     kernels.gemmNN(B * T, I, GH, dxg, 0, this.wIh.value, 0, dx, 0);
@@ -166,5 +165,22 @@ export class RecurrentDirection {
     const dInitial: DirectionState = { h: dh };
     if (this.cell.hasCellState) dInitial.c = dc;
     return { dx: { data: dx, batch: B, time: T, features: I }, dInitial };
+  }
+
+  /**
+   * dW_hh += Σ_s dhg_sᵀ · h_{s-1}: the states before each step are hs rows 0 .. T*B-1. The reset-before
+   * GRU's n rows multiply q = r ⊙ h_{s-1} (its cache block) instead: two products over column blocks of
+   * dhg (rows GH apart), the second with q (rows a cache row apart).
+   */
+  private recurrentWeightGrad(rows: number, dhg: Arr): void {
+    const H = this.hiddenSize;
+    const GH = this.cell.gates * H;
+    const kernels = kernelsFor(this.dtype);
+    if (!this.cell.resetBefore) {
+      kernels.gemmTN(GH, H, rows, dhg, 0, this.hs, 0, this.wHh.grad, 0);
+      return;
+    }
+    kernels.gemmTN(2 * H, H, rows, dhg, 0, this.hs, 0, this.wHh.grad, 0, GH, H);
+    kernels.gemmTN(H, H, rows, dhg, 2 * H, this.cache, RESET_STATE_BLOCK * H, this.wHh.grad, 2 * H * H, GH, this.cell.cacheBlocks * H);
   }
 }

@@ -18,6 +18,11 @@ export interface RecurrentSpec {
   activation?: RnnActivation;
   /** LSTM only: initialise the forget-gate bias to 1. */
   unitForgetBias?: boolean;
+  /**
+   * GRU only. true (default): the reset gate multiplies W_hn·h + b_hn (PyTorch, ONNX linear_before_reset=1).
+   * false: it multiplies h before W_hn (Keras/TensorFlow.js reset_after=False, ONNX linear_before_reset=0).
+   */
+  resetAfter?: boolean;
 }
 
 /**
@@ -49,7 +54,7 @@ export class Recurrent implements Layer {
     }
     this.type = spec.type;
     this.returnSequences = spec.returnSequences ?? true;
-    const cell = makeCell(spec.type, spec.activation ?? 'tanh');
+    const cell = makeCell(spec.type, spec.activation ?? 'tanh', spec.resetAfter ?? true);
     const dirs = spec.bidirectional ? [false, true] : [false];
     this.directions = dirs.map(
       (rev) => new RecurrentDirection(cell, inputFeatures, spec.hiddenSize, rev, dtype, rev ? '_reverse' : ''),

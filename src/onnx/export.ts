@@ -91,7 +91,7 @@ function recurrentNode(g: GraphBuilder, layer: Recurrent, k: number, x: string, 
     direction: D === 2 ? 'bidirectional' : 'forward',
     layout: 0,
   };
-  if (layer.type === 'gru') attrs.linear_before_reset = 1;
+  if (layer.type === 'gru') attrs.linear_before_reset = layer.spec.resetAfter === false ? 0 : 1;
   if (layer.type === 'rnn') attrs.activations = Array(D).fill(layer.spec.activation === 'relu' ? 'Relu' : 'Tanh');
   const inputs = [x, W, R, B, seqLens, h0, ...(isLstm ? [c0] : [])];
   const y = g.fresh(`l${k}_Y`);

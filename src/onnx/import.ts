@@ -159,8 +159,10 @@ function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<st
   if (direction === 'reverse') throw new UnsupportedOnnxOpError(node.opType!, nodeName, "direction='reverse' alone is not supported");
   if (attrFloat(node, 'clip', 0) !== 0) throw new UnsupportedOnnxOpError(node.opType!, nodeName, 'cell clipping is not supported');
   if (type === 'lstm' && attrInt(node, 'input_forget', 0) !== 0) throw new UnsupportedOnnxOpError(node.opType!, nodeName, 'input_forget=1 is not supported');
-  if (type === 'gru' && attrInt(node, 'linear_before_reset', 0) !== 1) {
-    throw new UnsupportedOnnxOpError(node.opType!, nodeName, 'GRU with linear_before_reset=0 is not supported (rnnkit implements the PyTorch/cuDNN form)');
+  // ONNX's default 0 is the Keras/TensorFlow form (tf2onnx writes it), 1 PyTorch's.
+  const linearBeforeReset = type === 'gru' ? attrInt(node, 'linear_before_reset', 0) : 1;
+  if (linearBeforeReset !== 0 && linearBeforeReset !== 1) {
+    throw new UnsupportedOnnxOpError(node.opType!, nodeName, `linear_before_reset=${linearBeforeReset}`);
   }
   const acts = attrStrings(node, 'activations');
   let activation: 'tanh' | 'relu' = 'tanh';
@@ -194,7 +196,11 @@ function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<st
       permuteBlocks(b.subarray(GH), H, 1, order),
     );
   }
-  const spec: LayerSpec = { type, hiddenSize: H, bidirectional: D === 2, ...(type === 'rnn' ? { activation } : {}) };
+  const spec: LayerSpec = {
+    type, hiddenSize: H, bidirectional: D === 2,
+    ...(type === 'rnn' ? { activation } : {}),
+    ...(linearBeforeReset === 0 ? { resetAfter: false } : {}),
+  };
   return { layer: { spec, weights }, inputSize: I };
 }
 
