@@ -6,6 +6,7 @@ import type { Decoder } from './speech/transcriber';
 import { consoleIo, type Io } from './cli/io';
 import { trainCommand } from './cli/train-command';
 import { transcribeCommand } from './cli/transcribe-command';
+import { translateCommand } from './cli/translate-command';
 import { isCommand, usageText, type Command } from './cli/usage';
 import { packageVersion } from './cli/version';
 import { limitsFromOptions } from './cli/limit-options';
@@ -14,7 +15,7 @@ import { MODEL_LIMIT_OPTIONS } from './limits';
 export type { Io } from './cli/io';
 
 /** Options that take a value (`--out file`). */
-const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', ...Object.values(MODEL_LIMIT_OPTIONS)]);
+const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', '--beam', ...Object.values(MODEL_LIMIT_OPTIONS)]);
 const HELP = new Set(['--help', '-h', 'help']);
 
 /**
@@ -70,6 +71,10 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
       case 'transcribe': {
         if (args.length === 0) return usage(io, 'transcribe takes one or more audio files', command);
         return await transcribeCommand(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io);
+      }
+      case 'translate': {
+        if (args.length === 0) return usage(io, 'translate takes one or more English texts', command);
+        return translateCommand(args, values.get('--model'), values.get('--beam'), io);
       }
       case 'summary': {
         if (args.length !== 1) return usage(io, 'summary takes a model file', command);

@@ -63,7 +63,10 @@ export function beamSearch(decoder: StepDecoder, sentences: number, opts: BeamOp
         const h = live[r];
         if (!h) continue;
         const z = rowLogSumExp(logits, r * V, V);
-        for (const token of topTokens(logits, r * V, V, k + 1)) candidates.push({ logProb: h.logProb + logits[r * V + token] - z, row: r, token });
+        for (const token of topTokens(logits, r * V, V, k + 1)) {
+          // A token of probability 0 never extends a hypothesis.
+          if (logits[r * V + token] > -Infinity) candidates.push({ logProb: h.logProb + logits[r * V + token] - z, row: r, token });
+        }
       }
       // Best first; ties to the earlier row, then the smaller token (as greedy argmax).
       candidates.sort((a, b) => b.logProb - a.logProb || a.row - b.row || a.token - b.token);
