@@ -81,10 +81,10 @@ function validationLoss(): number {
 }
 
 function saveCheckpoint(): void {
-  const { slots } = optimizer.peekState?.() ?? optimizer.getState();
+  const { step, slots } = optimizer.peekState?.() ?? optimizer.getState();
   const tensors: SafeTensor[] = (slots.buffers ?? []).map((b, k) => ({ name: `optimizer.buffers.${k}`, dtype: 'F32', shape: [b.length], data: Float32Array.from(b) }));
   fs.mkdirSync(path.dirname(CKPT), { recursive: true });
-  saveTranslator(translator, CKPT, {}, { tensors, metadata: { run: JSON.stringify({ ...state, optimizerStep: optimizer.getState().step }) } });
+  saveTranslator(translator, CKPT, {}, { tensors, metadata: { run: JSON.stringify({ ...state, optimizerStep: step }) } });
 }
 
 const t0 = Date.now();

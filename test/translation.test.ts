@@ -60,7 +60,7 @@ describe('parallel corpus (data/translation/eng-spa.tsv.gz)', () => {
     expect(withinLengthLimit(Array(MAX_WORDS + 1).fill('word').join(' '))).toBe(false);
   });
   it('refuses a file that is not split \\t English \\t Spanish', () => {
-    expect(() => loadParallelCorpus(path.join(__dirname, 'fixtures', 'sacrebleu', 'cases.json'))).toThrow();
+    expect(() => loadParallelCorpus(path.join(__dirname, 'fixtures', 'sacrebleu', 'cases.json'))).toThrow(/cases.json: not a gzip file/);
   });
 });
 

@@ -46,8 +46,13 @@ export function encodeCorpus(pairs: SentencePair[]): Buffer {
 
 export function loadParallelCorpus(file = CORPUS_FILE): SentencePair[] {
   const bytes = readBytes(file, (problem) => new FileError(file, `${problem} (npm run translate:corpus makes it)`));
-  return gunzipSync(bytes)
-    .toString('utf8')
+  let text: string;
+  try {
+    text = gunzipSync(bytes).toString('utf8');
+  } catch {
+    throw new FileError(file, 'not a gzip file (npm run translate:corpus makes it)');
+  }
+  return text
     .split('\n')
     .filter((l) => l.length > 0)
     .map((line, i) => {
