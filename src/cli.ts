@@ -8,6 +8,7 @@ import { demoCommand } from './cli/demo-command';
 import { trainCommand } from './cli/train-command';
 import { transcribeCommand } from './cli/transcribe-command';
 import { notebookSetupCommand } from './cli/notebook-setup-command';
+import { translateCommand } from './cli/translate-command';
 import { isCommand, usageText, type Command } from './cli/usage';
 import { packageVersion } from './cli/version';
 import { limitsFromOptions } from './cli/limit-options';
@@ -16,7 +17,7 @@ import { MODEL_LIMIT_OPTIONS } from './limits';
 export type { Io } from './cli/io';
 
 /** Options that take a value (`--out file`). */
-const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', '--port', '--host', ...Object.values(MODEL_LIMIT_OPTIONS)]);
+const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', '--port', '--host', '--beam', ...Object.values(MODEL_LIMIT_OPTIONS)]);
 const HELP = new Set(['--help', '-h', 'help']);
 
 /**
@@ -80,6 +81,10 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
       case 'notebook-setup': {
         if (args.length !== 0) return usage(io, 'notebook-setup takes no arguments', command);
         return notebookSetupCommand(flags.has('--system'), io);
+      }
+      case 'translate': {
+        if (args.length === 0) return usage(io, 'translate takes one or more English texts', command);
+        return translateCommand(args, values.get('--model'), values.get('--beam'), io);
       }
       case 'summary': {
         if (args.length !== 1) return usage(io, 'summary takes a model file', command);

@@ -1,58 +1,23 @@
-import { Rng } from '../src/core/rng';
-import { ShapeError, type Seq } from '../src/core/seq';
+import { ShapeError } from '../src/core/seq';
 import { numberToWords, numberWordPairs, numberWordSplit } from '../src/data/number-words';
-import { LuongAttention } from '../src/seq2seq/attention';
 import { Seq2Seq } from '../src/seq2seq/model';
 import { EOS, TokenVocabulary } from '../src/seq2seq/token-vocabulary';
 import { exactMatch, trainSeq2Seq } from '../src/seq2seq/train';
-import { randomSeq } from './helpers/data';
 import { gradientRelativeError } from './helpers/gradcheck';
 
 const TOL = 1e-6;
 
-describe('Luong attention', () => {
-  const B = 3, T = 4, S = 5, Hd = 3, He = 2;
-  const srcLengths = Int32Array.of(5, 2, 1);
-  const att = new LuongAttention(Hd, He, 'float64', new Rng(1));
-  const dec = randomSeq('float64', B, T, Hd, 2);
-  const enc = randomSeq('float64', B, S, He, 3);
-  const probe = randomSeq('float64', B, T, He, 4); // loss = <context, probe>
-  const lossAt = (): number => {
-    const c = att.forward(dec, enc, srcLengths);
-    let l = 0;
-    for (let i = 0; i < c.data.length; i++) l += c.data[i] * probe.data[i];
-    return l;
-  };
-  att.weight.grad.fill(0);
-  lossAt();
-  const { dDec, dEnc } = att.backward(probe as Seq);
-
-  it('weights are a distribution over the valid source steps only', () => {
-    const w = att.lastWeights;
-    for (let b = 0; b < B; b++) {
-      for (let t = 0; t < T; t++) {
-        const row = Array.from(w.data.subarray((b * T + t) * S, (b * T + t + 1) * S));
-        expect(row.slice(0, srcLengths[b]).reduce((a, v) => a + v, 0)).toBeCloseTo(1, 12);
-        expect(row.slice(srcLengths[b]).every((v) => v === 0)).toBe(true);
-      }
-    }
-  });
-  it('gradient w.r.t. the score matrix', () => expect(gradientRelativeError(lossAt, att.weight.value, att.weight.grad)).toBeLessThan(TOL));
-  it('gradient w.r.t. decoder states', () => expect(gradientRelativeError(lossAt, dec.data, dDec.data)).toBeLessThan(TOL));
-  it('gradient w.r.t. encoder outputs (padding steps get none)', () => {
-    expect(gradientRelativeError(lossAt, enc.data, dEnc.data, { maxEntries: 100 })).toBeLessThan(TOL);
-    for (let s = 1; s < S; s++) for (let j = 0; j < He; j++) expect(dEnc.data[(2 * S + s) * He + j]).toBe(0);
-  });
-  it('rejects mismatched shapes', () => {
-    expect(() => att.forward(randomSeq('float64', B, T, Hd + 1), enc, srcLengths)).toThrow(ShapeError);
-    expect(() => att.forward(dec, enc, Int32Array.of(1, 2))).toThrow(/3 source lengths|2 source lengths/);
-  });
-});
-
-describe.each(['gru', 'lstm', 'rnn'] as const)('seq2seq with attention (%s): finite-difference gradient check', (cell) => {
+describe.each([
+  ['gru', false, 'general'],
+  ['lstm', false, 'general'],
+  ['rnn', false, 'general'],
+  ['gru', true, 'additive'],
+  ['lstm', true, 'general'],
+  ['gru', false, 'dot'],
+] as const)('seq2seq with attention (%s, bidirectional %s, %s): finite-difference gradient check', (cell, bidirectional, attention) => {
   const source = new TokenVocabulary(['a', 'b', 'c', 'd']);
   const target = new TokenVocabulary(['x', 'y', 'z']);
-  const model = new Seq2Seq({ source, target, cell, embeddingDim: 3, hiddenSize: 4, seed: 5, dtype: 'float64' });
+  const model = new Seq2Seq({ source, target, cell, embeddingDim: 3, hiddenSize: 4, seed: 5, dtype: 'float64', bidirectional, attention });
   const batch = model.makeBatch(
     [['a', 'b', 'c'], ['d'], ['c', 'a']],
     [['x', 'y'], ['z', 'z', 'x'], []],

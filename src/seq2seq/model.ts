@@ -1,12 +1,12 @@
 /**
- * Encoder-decoder with Luong attention (Luong et al. 2015, "general" score, no input feeding):
- * source tokens -> embedding -> RNN encoder; target tokens (shifted right, starting with <s>)
- * -> embedding -> RNN decoder whose initial hidden state is the encoder's final one; each
- * decoder state attends over the encoder outputs; tanh(W_c [context; state]) -> vocabulary.
+ * Encoder-decoder with attention (Luong et al. 2015, no input feeding): source tokens ->
+ * embedding -> RNN encoder (optionally bidirectional); target tokens (shifted right, starting
+ * with <s>) -> embedding -> RNN decoder whose initial hidden state is the encoder's final one
+ * (the sum of both directions' when bidirectional); each decoder state attends over the encoder
+ * outputs (src/layers/attention.ts); tanh(W_c [context; state]) -> vocabulary.
  */
 import { rowArgmax } from '../core/rows';
 import { alloc, type Arr, type DType } from '../core/dtype';
-import { concatFeatures, splitFeatures } from '../core/features';
 import { zeroGrads, type Param } from '../core/param';
 import { Rng } from '../core/rng';
 import { ShapeError, type Seq } from '../core/seq';
@@ -16,7 +16,8 @@ import { Embedding } from '../layers/embedding';
 import type { ForwardOptions } from '../layers/layer';
 import { Recurrent } from '../layers/recurrent';
 import { crossEntropy } from '../losses/cross-entropy';
-import { LuongAttention } from './attention';
+import { Attention, type AttentionScore } from '../layers/attention';
+import type { DirectionState } from '../layers/recurrent-direction';
 import { BOS, EOS, PAD, type TokenVocabulary } from './token-vocabulary';
 
 export interface Seq2SeqSpec {
@@ -27,6 +28,17 @@ export interface Seq2SeqSpec {
   hiddenSize?: number;
   seed?: number;
   dtype?: DType;
+  /** Bidirectional encoder (its outputs have 2 x hiddenSize features). */
+  bidirectional?: boolean;
+  /** Attention score (default 'general'; 'dot' needs a unidirectional encoder). */
+  attention?: AttentionScore;
+}
+
+/** What step-by-step decoding carries: encoder outputs and the decoder state of every row. */
+export interface DecodingState {
+  enc: Seq;
+  srcLengths: Int32Array;
+  state: DirectionState;
 }
 
 /** A batch of encoded pairs: decoder input is <s> y1..yn, decoder target is y1..yn </s>. */
@@ -61,7 +73,7 @@ export class Seq2Seq {
   readonly encoder: Recurrent;
   readonly tgtEmbed: Embedding;
   readonly decoder: Recurrent;
-  readonly attention: LuongAttention;
+  readonly attention: Attention;
   readonly combine: Dense;
   readonly output: Dense;
   private readonly rng: Rng;
@@ -77,11 +89,12 @@ export class Seq2Seq {
     const rng = new Rng(spec.seed ?? 0);
     this.rng = new Rng((spec.seed ?? 0) ^ 0x2545f491);
     this.srcEmbed = new Embedding({ type: 'embedding', vocabSize: spec.source.size, embeddingDim: E }, 1, dtype, rng);
-    this.encoder = new Recurrent({ type: cell, hiddenSize: H, unitForgetBias: true }, E, dtype, rng);
+    this.encoder = new Recurrent({ type: cell, hiddenSize: H, unitForgetBias: true, bidirectional: spec.bidirectional }, E, dtype, rng);
     this.tgtEmbed = new Embedding({ type: 'embedding', vocabSize: spec.target.size, embeddingDim: E }, 1, dtype, rng);
     this.decoder = new Recurrent({ type: cell, hiddenSize: H, unitForgetBias: true }, E, dtype, rng);
-    this.attention = new LuongAttention(H, H, dtype, rng);
-    this.combine = new Dense({ type: 'dense', units: H }, 2 * H, dtype, rng);
+    const K = this.encoder.outputFeatures;
+    this.attention = new Attention({ score: spec.attention ?? 'general', queryFeatures: H, keyFeatures: K }, dtype, rng);
+    this.combine = new Dense({ type: 'dense', units: H }, K + H, dtype, rng);
     this.output = new Dense({ type: 'dense', units: spec.target.size }, H, dtype, rng);
   }
 
@@ -121,9 +134,11 @@ export class Seq2Seq {
     return this.encoder.forward(this.srcEmbed.forward(src, opts), opts);
   }
 
-  /** The decoder starts from the encoder's final hidden state (LSTM cell state from zero). */
+  /** The decoder starts from the encoder's final hidden state, summed over directions (LSTM cell state from zero). */
   private bridge(batch: number): void {
-    const h = this.encoder.finalState[0].h;
+    const finals = this.encoder.finalState.map((f) => f.h);
+    const h = finals[0].slice();
+    for (let i = 1; i < finals.length; i++) for (let k = 0; k < h.length; k++) h[k] += finals[i][k];
     const c = this.spec.cell === 'lstm' ? alloc(this.dtype, h.length) : undefined;
     this.decoder.initialState = [{ h, c }];
     if (h.length !== batch * this.decoder.spec.hiddenSize) throw new ShapeError('encoder and decoder batch sizes differ');
@@ -133,8 +148,7 @@ export class Seq2Seq {
   private head(dec: Seq, enc: Seq, srcLengths: Int32Array): Seq {
     const ctx = this.attention.forward(dec, enc, srcLengths);
     const rows = dec.batch * dec.time;
-    const H = dec.features;
-    const z = this.combine.forward({ data: concatFeatures([ctx.data, dec.data], rows, H, this.dtype), batch: dec.batch, time: dec.time, features: 2 * H });
+    const z = this.combine.forward({ data: concatRows(ctx.data, dec.data, rows, ctx.features, dec.features, this.dtype), batch: dec.batch, time: dec.time, features: ctx.features + dec.features });
     for (let i = 0; i < z.data.length; i++) z.data[i] = Math.tanh(z.data[i]);
     this.combined = z.data;
     return this.output.forward(z);
@@ -168,41 +182,60 @@ export class Seq2Seq {
     const dCat = this.combine.backward(dZ);
     const { batch: B, time: T } = dLogits;
     const H = this.decoder.spec.hiddenSize;
-    const rows = B * T;
-    const dCtx = splitFeatures(dCat.data, rows, H, 2, 0, this.dtype);
-    const dDec = splitFeatures(dCat.data, rows, H, 2, 1, this.dtype);
-    const att = this.attention.backward({ data: dCtx, batch: B, time: T, features: H });
-    for (let i = 0; i < dDec.length; i++) dDec[i] += att.dDec.data[i];
+    const K = this.attention.spec.keyFeatures;
+    const [dCtx, dDec] = splitRows(dCat.data, B * T, K, H, this.dtype);
+    const att = this.attention.backward({ data: dCtx, batch: B, time: T, features: K });
+    for (let i = 0; i < dDec.length; i++) dDec[i] += att.dQuery.data[i];
     const dDecIn = this.decoder.backward({ data: dDec, batch: B, time: T, features: H });
     if (dDecIn) this.tgtEmbed.backward(dDecIn);
-    // The encoder's final state fed the decoder: its gradient enters the encoder's backward with dL/d(outputs).
-    const dSrc = this.encoder.backwardWithState(att.dEnc, [{ h: this.decoder.initialStateGrad[0].h }]);
+    // The encoder's final states fed the decoder (summed): the gradient enters every direction's backward with dL/d(outputs).
+    const dH0 = this.decoder.initialStateGrad[0].h;
+    const dSrc = this.encoder.backwardWithState(att.dKeys, this.encoder.directions.map(() => ({ h: dH0 })));
     if (dSrc) this.srcEmbed.backward(dSrc);
+  }
+
+  /** Encodes the sources and sets up step-by-step decoding of one row per source. */
+  startDecoding(sources: string[][]): DecodingState {
+    const src = sources.map((s) => this.spec.source.encode(s));
+    const S = Math.max(...src.map((s) => s.length));
+    if (S === 0) throw new ShapeError('cannot translate an empty source');
+    const srcLengths = Int32Array.from(src, (s) => Math.max(1, s.length));
+    const enc = this.encode(idsSeq(src, S, this.dtype), srcLengths, false, true);
+    this.bridge(src.length);
+    const state = this.decoder.initialState![0];
+    this.decoder.initialState = null;
+    return { enc, srcLengths, state };
+  }
+
+  /**
+   * One decoder step for every row of `d` (row r attends over encoder row r): feeds
+   * `prev` token ids, advances d.state, returns the logits [rows, V] and attention [rows, S].
+   */
+  decodeStep(d: DecodingState, prev: ArrayLike<number>): { logits: Arr; attention: Arr } {
+    const B = prev.length;
+    const opts: ForwardOptions = { lengths: new Int32Array(B).fill(1), training: false, inference: true, rng: this.rng };
+    this.decoder.initialState = [d.state];
+    const dec = this.decoder.forward(this.tgtEmbed.forward({ data: alloc(this.dtype, B).map((_, i) => prev[i]), batch: B, time: 1, features: 1 }, opts), opts);
+    d.state = this.decoder.finalState[0];
+    this.decoder.initialState = null;
+    const logits = this.head(dec, d.enc, d.srcLengths).data;
+    return { logits, attention: this.attention.lastWeights.data };
   }
 
   /** Greedy decoding, one step at a time, up to `maxLength` tokens per source. */
   translate(sources: string[][], maxLength = 32): Translation[] {
     if (sources.length === 0) return [];
-    const src = sources.map((s) => this.spec.source.encode(s));
-    const S = Math.max(...src.map((s) => s.length));
-    if (S === 0) throw new ShapeError('cannot translate an empty source');
-    const B = src.length;
-    const srcLengths = Int32Array.from(src, (s) => Math.max(1, s.length));
-    const enc = this.encode(idsSeq(src, S, this.dtype), srcLengths, false, true);
-    this.bridge(B);
+    const d = this.startDecoding(sources);
+    const B = sources.length;
+    const S = d.enc.time;
     const V = this.spec.target.size;
-    const ones = new Int32Array(B).fill(1);
-    const outIds: number[][] = src.map(() => []);
-    const attention: number[][][] = src.map(() => []);
+    const outIds: number[][] = sources.map(() => []);
+    const attention: number[][][] = sources.map(() => []);
     const done = new Uint8Array(B);
-    let prev = alloc(this.dtype, B).fill(BOS);
-    for (let step = 0; step < maxLength && done.some((d) => !d); step++) {
-      const step: ForwardOptions = { lengths: ones, training: false, inference: true, rng: this.rng };
-      const dec = this.decoder.forward(this.tgtEmbed.forward({ data: prev, batch: B, time: 1, features: 1 }, step), step);
-      this.decoder.initialState = this.decoder.finalState;
-      const logits = this.head(dec, enc, srcLengths).data;
-      const w = this.attention.lastWeights.data;
-      const next = alloc(this.dtype, B);
+    let prev = new Int32Array(B).fill(BOS);
+    for (let step = 0; step < maxLength && done.some((x) => !x); step++) {
+      const { logits, attention: w } = this.decodeStep(d, prev);
+      const next = new Int32Array(B);
       for (let b = 0; b < B; b++) {
         const best = rowArgmax(logits, b * V, V);
         next[b] = best;
@@ -210,12 +243,32 @@ export class Seq2Seq {
         if (best === EOS) done[b] = 1;
         else {
           outIds[b].push(best);
-          attention[b].push(Array.from(w.subarray(b * S, b * S + srcLengths[b])));
+          attention[b].push(Array.from(w.subarray(b * S, b * S + d.srcLengths[b])));
         }
       }
       prev = next;
     }
-    this.decoder.initialState = null;
     return outIds.map((ids, b) => ({ tokens: this.spec.target.decode(ids), attention: attention[b] }));
   }
+}
+
+/** [rows, A] and [rows, B] side by side -> [rows, A+B]. */
+function concatRows(a: Arr, b: Arr, rows: number, A: number, B: number, dtype: DType): Arr {
+  const out = alloc(dtype, rows * (A + B));
+  for (let r = 0; r < rows; r++) {
+    out.set(a.subarray(r * A, (r + 1) * A), r * (A + B));
+    out.set(b.subarray(r * B, (r + 1) * B), r * (A + B) + A);
+  }
+  return out;
+}
+
+/** The inverse of concatRows. */
+function splitRows(x: Arr, rows: number, A: number, B: number, dtype: DType): [Arr, Arr] {
+  const a = alloc(dtype, rows * A);
+  const b = alloc(dtype, rows * B);
+  for (let r = 0; r < rows; r++) {
+    a.set(x.subarray(r * (A + B), r * (A + B) + A), r * A);
+    b.set(x.subarray(r * (A + B) + A, (r + 1) * (A + B)), r * B);
+  }
+  return [a, b];
 }
