@@ -1,5 +1,6 @@
 /**
- * Synthesises the speech corpora into data/speech/ (needs Debian's espeak-ng, flite, festival, sox):
+ * Synthesises the speech corpora into data/speech/ (needs Debian's espeak-ng, flite, festival, sox, and MBROLA and
+ * Pico from contrib/non-free: scripts/install-corpus-voices.sh):
  *   train: digit strings and command words from the training voices, each in a random
  *          recording condition (noise, room, microphone, telephone line; see conditions.ts);
  *   val:   the same kinds of utterances from voices never used in training, each in one of the
