@@ -98,8 +98,9 @@ describe('notebooks executed now', () => {
     expect(r.validSubsetPairs).toBe(200);
     expect(r.validBleuBeam5).toBeGreaterThan(r.validBleuGreedy);
     expect(r.validChrfBeam5).toBeGreaterThan(r.validChrfGreedy);
-    // The test-set table is the eval file's, and says what it says: beam ≥ greedy, the copy baseline last,
-    // and word for word still ahead of the network (issue #14's target is not reached).
+    // The test-set table is the eval file's, and says what it says: beam ≥ greedy, the copy baseline last.
+    // (Word for word is still ahead of the network, as the notebook's text says: not asserted, since a better
+    // model must not fail the test.)
     const evaluation = JSON.parse(readFileSync(join(ROOT, 'models', 'translate-eval.json'), 'utf8')) as {
       sentences: number;
       rows: { system: string; bleu: number; chrf: number }[];
@@ -114,8 +115,6 @@ describe('notebooks executed now', () => {
     expect(r.testBleuBeam).toBeGreaterThanOrEqual(r.testBleuGreedy);
     expect(r.testChrfBeam).toBeGreaterThanOrEqual(r.testChrfGreedy);
     expect(r.testBleuGreedy).toBeGreaterThan(r.copyBleu);
-    expect(r.testBleuBeam).toBeLessThan(r.wordForWordBleu + 5);
-    expect(r.testChrfBeam).toBeLessThan(50);
   });
 
   it('04 speech: every shipped clip transcribed right; command words from an unseen accent mostly right; channels', () => {
