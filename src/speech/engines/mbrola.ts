@@ -16,6 +16,6 @@ export function mbrola(text: string, voice: VoiceSpec, prosody: Prosody): Promis
  */
 const MISSING_DIPHONES: Record<string, string> = { on: '[[0n]]', off: '[[0f]]' };
 
-export function withoutMissingDiphones(text: string): string {
+function withoutMissingDiphones(text: string): string {
   return text.split(' ').map((w) => MISSING_DIPHONES[w] ?? w).join(' ');
 }
