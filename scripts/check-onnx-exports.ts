@@ -28,6 +28,10 @@ for (const type of ['rnn', 'lstm', 'gru'] as CellType[]) {
   }
 }
 save('embedding-gru-softmax', [{ type: 'embedding', vocabSize: 20, embeddingDim: 6 }, { type: 'gru', hiddenSize: 8 }, { type: 'dense', units: 20 }], 1, { outputActivation: 'log_softmax' });
+// Keras's GRU form (ONNX linear_before_reset=0), one and two directions.
+for (const bidirectional of [false, true]) {
+  save(`gru-reset-before-${bidirectional ? 'bi' : 'uni'}`, [{ type: 'gru', hiddenSize: 8, bidirectional, resetAfter: false }, { type: 'dense', units: 3 }]);
+}
 save('lstm-no-initial-states', [{ type: 'lstm', hiddenSize: 8 }, { type: 'dense', units: 2 }], 4, { initialStateInputs: false });
 try {
   execFileSync('/usr/bin/python3', [path.join(__dirname, 'check-onnx.py'), ...files], { stdio: 'inherit' });
