@@ -10,6 +10,7 @@ import { sampleFromLogits } from '../src/nlp/sampling';
 import { meanScored, mixtureBits } from '../src/nlp/mixture';
 import { CharVocabulary } from '../src/nlp/vocabulary';
 import { FileError } from '../src/io/file-error';
+import { saveModel } from '../src/io/model-file';
 
 const TEXT = 'the cat sat on the mat. the dog sat on the log. a cat and a dog met on a mat.\n'.repeat(20);
 
@@ -90,6 +91,20 @@ describe('character language model', () => {
     expect(back.info).toEqual({ steps: 0 });
     expect(back.lm.bitsPerChar(ids.slice(0, 100))).toBeCloseTo(lm.bitsPerChar(ids.slice(0, 100)), 6);
     expect(() => loadCharLM(join(dir, 'missing.json'))).toThrow(FileError);
+  });
+
+  it('saves and loads as safetensors (same predictions, spec and info); refuses other safetensors files', () => {
+    const lm = new CharLanguageModel({ vocab, hiddenSize: 8, embeddingDim: 4, layers: 2, dropout: 0.1, seed: 4 });
+    const dir = mkdtempSync(join(tmpdir(), 'charlm-'));
+    const file = join(dir, 'lm.safetensors');
+    saveCharLM(lm, file, { steps: 3 });
+    const back = loadCharLM(file);
+    expect(back.info).toEqual({ steps: 3 });
+    expect(back.lm.spec.layers).toBe(2);
+    expect(back.lm.vocab.chars).toEqual(vocab.chars);
+    expect(back.lm.bitsPerChar(ids.slice(0, 100))).toBeCloseTo(lm.bitsPerChar(ids.slice(0, 100)), 6);
+    saveModel(lm.model, join(dir, 'plain.safetensors'));
+    expect(() => loadCharLM(join(dir, 'plain.safetensors'))).toThrow(/not a character language model file/);
   });
 });
 
