@@ -90,6 +90,17 @@ describe('the GRU form (resetAfter: false) is part of the saved config', () => {
       expect(back.predict(x).data).toEqual(model.predict(x).data);
     }
   });
+  it('raises the file version so that an older rnnkit refuses it rather than running the default GRU', () => {
+    const file = path.join(tmp, 'gru-version.safetensors');
+    saveModel(model, file);
+    expect(decodeSafetensors(fs.readFileSync(file)).metadata.version).toBe('3');
+    expect(modelToJSON(model).version).toBe(2);
+    const plain = new Sequential({ inputFeatures: 3, layers: [{ type: 'gru', hiddenSize: 2 }] });
+    expect(modelToJSON(plain).version).toBe(1);
+    saveModel(plain, file);
+    expect(decodeSafetensors(fs.readFileSync(file)).metadata.version).toBe('2');
+    expect(() => modelFromJSON({ ...modelToJSON(plain), version: 3 })).toThrow(/version 3 is newer than this rnnkit supports \(2\)/);
+  });
   it('a resetAfter that is not a boolean is refused', () => {
     const json = modelToJSON(model);
     (json.config.layers[0] as unknown as Record<string, unknown>).resetAfter = 'no';

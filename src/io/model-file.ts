@@ -16,7 +16,18 @@ import { buildStoredModel, type StoredTensor } from './stored-weights';
  * Weights are stored bit-exactly in the model's dtype.
  */
 export const MODEL_FORMAT = 'rnnkit-model';
-export const MODEL_FORMAT_VERSION = 1;
+/** The newest JSON model file version this rnnkit reads (see writtenVersion). */
+export const MODEL_FORMAT_VERSION = 2;
+
+/**
+ * A file says the oldest version that computes its model correctly: reset-before GRUs (resetAfter
+ * false, added after version 1 of JSON / 2 of safetensors) bump it, so an older rnnkit, which would
+ * silently run them as the default GRU, refuses the file and asks for an upgrade instead.
+ */
+function writtenVersion(config: ModelConfig, base: number): number {
+  const resetBefore = config.layers.some((l) => 'resetAfter' in l && l.resetAfter === false);
+  return resetBefore ? base + 1 : base;
+}
 
 export class ModelFileError extends FileError {}
 
@@ -37,7 +48,7 @@ export interface ModelFile {
 export function modelToJSON(model: Sequential): ModelFile {
   return {
     format: MODEL_FORMAT,
-    version: MODEL_FORMAT_VERSION,
+    version: writtenVersion(model.config, 1),
     config: model.config,
     params: model.params().map((p) => ({
       name: p.qualifiedName,
@@ -76,8 +87,8 @@ function base64Bytes(data: unknown): number {
   return Math.floor((data.length * 3) / 4) - padding;
 }
 
-/** The model file format version written in safetensors files (JSON files stay version 1). */
-export const MODEL_SAFETENSORS_VERSION = 2;
+/** The newest safetensors model file version this rnnkit reads (files without reset-before GRUs say 2). */
+export const MODEL_SAFETENSORS_VERSION = 3;
 
 /**
  * Saves atomically: an interrupted save leaves the previous file intact. A name ending in
@@ -86,7 +97,7 @@ export const MODEL_SAFETENSORS_VERSION = 2;
  */
 export function saveModel(model: Sequential, file: string): void {
   if (file.endsWith('.safetensors')) {
-    writeFileAtomic(file, encodeSafetensors(modelTensors(model), { format: MODEL_FORMAT, version: String(MODEL_SAFETENSORS_VERSION), config: JSON.stringify(model.config) }));
+    writeFileAtomic(file, encodeSafetensors(modelTensors(model), { format: MODEL_FORMAT, version: String(writtenVersion(model.config, 2)), config: JSON.stringify(model.config) }));
   } else {
     writeFileAtomic(file, JSON.stringify(modelToJSON(model)));
   }
