@@ -6,13 +6,19 @@
  * μ-law and GSM, a reverberant room, a cheap microphone, a low recording level; white, pink
  * and babble noise). One table per voice family; the results are also written to
  * models/speech-eval.json (the README and notebook 04 show them).
- * Usage: npm run eval:speech -- [--model models/speech.onnx] [--decoder grammar|beam|greedy] [--corpus test|val] [--out FILE]
+ * With --audio the corpus is synthesised again (the same seeds as npm run speech:corpus) and each
+ * clip goes through Transcriber.transcribe, as a file given to `rnnkit transcribe` does: the
+ * no-speech gate and the cut to the speech included, which the stored features skip.
+ * Usage: npm run eval:speech -- [--model models/speech.onnx] [--decoder grammar|beam|greedy] [--corpus test|val] [--audio] [--out FILE]
  */
 import * as path from 'path';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { writeFileAtomic } from '../src/io/atomic-write';
 import { beamDecode, greedyDecode } from '../src/decode/ctc-decode';
-import { loadCorpus } from '../src/speech/corpus';
+import { corpusShards, loadCorpus, renderCorpus } from '../src/speech/corpus';
+import { voiceName } from '../src/speech/synthesize';
+import { Transcriber, type Decoder } from '../src/speech/transcriber';
+import { TEST_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 import { grammarDecode } from '../src/speech/grammar-decode';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { ConditionReport } from '../src/speech/report';
@@ -28,6 +34,13 @@ async function main(): Promise<void> {
   const corpusName = opt('corpus') ?? 'test';
   if (!['test', 'val'].includes(corpusName)) throw new Error(`unknown corpus ${corpusName} (test or val)`);
   const outFile = opt('out') ?? (corpusName === 'test' && decoder === 'grammar' && !opt('model') ? path.join(root, 'models', 'speech-eval.json') : undefined);
+  if (args.includes('--audio')) {
+    const report = await transcribeAudio(corpusName as 'val' | 'test', modelFile, decoder as Decoder);
+    console.log(`${path.relative(root, modelFile)} on the ${corpusName} corpus synthesised again, through the transcriber, ${decoder} decoding\n`);
+    console.log(report.format());
+    if (opt('out')) writeFileAtomic(path.resolve(opt('out')!), JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, audio: true, results: report.results() }, null, 1) + '\n');
+    return;
+  }
   const corpus = loadCorpus(path.join(root, 'data', 'speech', corpusName));
   const model = await OnnxModel.load(modelFile);
   const report = new ConditionReport();
@@ -49,6 +62,18 @@ async function main(): Promise<void> {
     writeFileAtomic(outFile, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, results: report.results() }, null, 1) + '\n');
     console.log(`\nwrote ${path.relative(root, outFile)}`);
   }
+}
+
+/** The corpus's clips, made again as npm run speech:corpus makes them (default sizes), through Transcriber.transcribe. */
+async function transcribeAudio(kind: 'val' | 'test', modelFile: string, decoder: Decoder): Promise<ConditionReport> {
+  const transcriber = await Transcriber.load(modelFile, decoder);
+  const report = new ConditionReport();
+  const setup = kind === 'val' ? { count: 1000, voices: VALIDATION_VOICES, mode: 'one-condition' as const } : { count: 600, voices: TEST_VOICES, mode: 'every-condition' as const };
+  for (const shard of corpusShards(kind, setup.count)) {
+    for await (const u of renderCorpus({ ...setup, ...shard })) report.add(voiceName(u.voice), u.condition, u.text, await transcriber.transcribe(u.signal));
+  }
+  await transcriber.release();
+  return report;
 }
 
 main().catch((err) => {

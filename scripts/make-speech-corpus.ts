@@ -14,7 +14,7 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { concatFloat32 } from '../src/core/dtype';
-import { generateCorpus, loadCorpus, saveCorpus, type Corpus } from '../src/speech/corpus';
+import { corpusShards, generateCorpus, loadCorpus, saveCorpus, type Corpus } from '../src/speech/corpus';
 import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 
 const OUT = path.join(__dirname, '..', 'data', 'speech');
@@ -59,11 +59,9 @@ async function main(): Promise<void> {
   const testCount = Number(positional[2] ?? 600);
   fs.mkdirSync(OUT, { recursive: true });
   const kinds = only ? [only] : ['train', 'val', 'test'];
-  const jobs = ([
-    ['train', Math.ceil(trainCount / 2), 1001, 0], ['train', Math.floor(trainCount / 2), 1002, 1],
-    ['val', Math.ceil(valCount / 2), 2001, 0], ['val', Math.floor(valCount / 2), 2002, 1],
-    ['test', Math.ceil(testCount / 2), 3001, 0], ['test', Math.floor(testCount / 2), 3002, 1],
-  ] as [string, number, number, number][]).filter((j) => kinds.includes(j[0]));
+  const counts: Record<Kind, number> = { train: trainCount, val: valCount, test: testCount };
+  const jobs = (['train', 'val', 'test'] as Kind[]).filter((k) => kinds.includes(k))
+    .flatMap((kind) => corpusShards(kind, counts[kind]).map(({ count, seed }, index) => [kind, count, seed, index]));
   // Two at a time: one process per core.
   for (let i = 0; i < jobs.length; i += 2) {
     await Promise.all(jobs.slice(i, i + 2).map((j) => new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { Rng } from '../src/core/rng';
-import { addNoise, normalizePeak, pad } from '../src/speech/augment';
+import { addLeadIn, addNoise, LEAD_INS, normalizePeak, pad } from '../src/speech/augment';
+import { LEAD_IN_RATE, randomTrainingCondition } from '../src/speech/conditions';
 import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
 import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
 import { Scoreboard, wordErrors } from '../src/speech/metrics';
@@ -95,5 +96,32 @@ describe('speech data', () => {
     board.add('digits/clean', 'one two', 'one two');
     board.add('digits/clean', 'three four', 'three');
     expect(board.lines()).toEqual([['digits/clean', { utterances: 2, wer: 0.25, sentenceAccuracy: 0.5 }]]);
+  });
+});
+
+describe('training lead-ins (addLeadIn)', () => {
+  const speech = pad(normalizePeak(Float32Array.from({ length: 8000 }, (_, i) => Math.sin(i / 7)), -6), 0.2, 0.2);
+  const peakOf = (x: Float32Array) => x.reduce((p, v) => Math.max(p, Math.abs(v)), 0);
+
+  it.each(LEAD_INS)('%s: the speech unchanged at the end, before it silence and an event quieter than the speech', (kind) => {
+    for (let seed = 0; seed < 20; seed++) {
+      const x = addLeadIn(speech, kind, new Rng(seed));
+      const before = x.length - speech.length;
+      expect(x.subarray(before)).toEqual(speech);
+      expect(before / 16000).toBeGreaterThanOrEqual(0.1);
+      expect(before / 16000).toBeLessThanOrEqual(kind === 'noise' ? 1.6 : 1);
+      const lead = x.subarray(0, before);
+      expect(peakOf(lead)).toBeGreaterThan(0);
+      expect(peakOf(lead)).toBeLessThanOrEqual(peakOf(speech) * (kind === 'click' ? 1 : kind === 'breath' ? 0.51 : 0.6)); // hiss: −20 dB rms at most, peaks within 6σ
+      // the last 0.1 s before the speech is silence
+      expect(peakOf(lead.subarray(lead.length - 0.1 * 16000))).toBe(0);
+    }
+  });
+
+  it('about a quarter of training utterances get one', () => {
+    const lengths = Array.from({ length: 60 }, (_, seed) => randomTrainingCondition(speech, new Rng(seed), [speech]).length);
+    const longer = lengths.filter((n) => n > speech.length).length;
+    expect(longer / 60).toBeGreaterThan(LEAD_IN_RATE - 0.15);
+    expect(longer / 60).toBeLessThan(LEAD_IN_RATE + 0.15);
   });
 });

@@ -85,3 +85,46 @@ export function addNoise(x: Float32Array, type: NoiseType, snrDb: number, rng: R
   const noise = type === 'babble' ? babble(x.length, babblePool, 3 + rng.int(4), rng) : coloredNoise(x.length, type, rng);
   return mixAtSnr(x, noise, snrDb);
 }
+
+/** A click: a pulse of a few samples and a short decaying ring (a relay, an off-hook pop, a lip smack), `level` peak. */
+export function click(level: number, ringSamples = 160): Float32Array {
+  return Float32Array.from({ length: ringSamples }, (_, i) => level * Math.exp(-i / 20) * (i < 3 ? 1 : Math.cos(i * 0.9)));
+}
+
+/** A breath: differenced brown noise (most energy 200–2000 Hz) under a raised-cosine envelope, `level` peak. */
+export function breath(samples: number, level: number, rng: Rng): Float32Array {
+  const b = coloredNoise(samples, 'brown', rng);
+  const out = new Float32Array(samples);
+  for (let i = 1; i < samples; i++) out[i] = b[i] - b[i - 1];
+  let peak = 0;
+  for (const v of out) peak = Math.max(peak, Math.abs(v));
+  return out.map((v, i) => (level * v * 0.5 * (1 - Math.cos((2 * Math.PI * i) / samples))) / (peak || 1));
+}
+
+export type LeadIn = 'click' | 'breath' | 'noise';
+export const LEAD_INS: readonly LeadIn[] = ['click', 'breath', 'noise'];
+
+/**
+ * A lead-in that is not a word, before padded speech (`x`, 16 kHz): 0.1–0.6 s more silence, and in
+ * it a click (0.1–1 × the speech peak), a breath (0.15–0.4 s, −30…−6 dB re the peak) or a stretch of
+ * hiss that stops (0.2–1 s, −50…−20 dB re the peak). The transcriber cuts clips to their speech
+ * (speechSpan), but what its detector takes for speech stays: the shipped model, never trained on
+ * such lead-ins, names a digit for them (scripts/diagnose-onset.ts). Trained with them, their
+ * frames are blanks.
+ */
+export function addLeadIn(x: Float32Array, kind: LeadIn, rng: Rng): Float32Array {
+  let peak = 0;
+  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  const gap = Math.round(rng.uniform(0.1, 0.6) * 16000);
+  let event: Float32Array;
+  if (kind === 'click') event = click(peak * rng.uniform(0.1, 1));
+  else if (kind === 'breath') event = breath(Math.round(rng.uniform(0.15, 0.4) * 16000), peak * Math.pow(10, rng.uniform(-30, -6) / 20), rng);
+  else {
+    const level = peak * Math.pow(10, rng.uniform(-50, -20) / 20);
+    event = coloredNoise(Math.round(rng.uniform(0.2, 1) * 16000), 'white', rng).map((v) => v * level);
+  }
+  const out = new Float32Array(event.length + gap + x.length);
+  out.set(event);
+  out.set(x, event.length + gap);
+  return out;
+}

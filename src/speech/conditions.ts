@@ -1,5 +1,5 @@
 import type { Rng } from '../core/rng';
-import { addNoise, normalizePeak, type NoiseType } from './augment';
+import { addLeadIn, addNoise, LEAD_INS, normalizePeak, type NoiseType } from './augment';
 import { clip, microphone, quantize16, randomTrainingChannel, roomImpulseReverb, telephone } from './channel';
 
 /**
@@ -55,9 +55,13 @@ export function applyCondition(speech: Float32Array, c: Condition, rng: Rng, bab
 /** Training noise: none a third of the time, else white, brown or babble at 5–30 dB SNR (pink is kept for the test). */
 const TRAIN_NOISES: NoiseType[] = ['white', 'brown', 'babble'];
 
-/** One training utterance's random recording condition: noise, channel, level, 16-bit storage. */
+/** Share of training utterances with a lead-in that is not a word (addLeadIn), its kind drawn uniformly. */
+export const LEAD_IN_RATE = 0.25;
+
+/** One training utterance's random recording condition: a lead-in, noise, channel, level, 16-bit storage. */
 export function randomTrainingCondition(speech: Float32Array, rng: Rng, babblePool: readonly Float32Array[]): Float32Array {
   let x = speech;
+  if (rng.next() < LEAD_IN_RATE) x = addLeadIn(x, LEAD_INS[rng.int(LEAD_INS.length)], rng);
   if (rng.next() >= 0.33) x = addNoise(x, TRAIN_NOISES[rng.int(TRAIN_NOISES.length)], rng.uniform(5, 30), rng, babblePool);
   x = randomTrainingChannel(x, rng);
   return quantize16(normalizePeak(x, rng.uniform(-45, -1)));

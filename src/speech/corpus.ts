@@ -94,35 +94,57 @@ async function babblePool(voices: VoiceSpec[], rng: Rng): Promise<Float32Array[]
   return pool;
 }
 
-export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
+/** One utterance of a corpus as audio: 16 kHz samples in their recording condition, before the front end. */
+export interface RenderedUtterance {
+  text: string;
+  voice: VoiceSpec;
+  /** conditionName, or 'train'. */
+  condition: string;
+  signal: Float32Array;
+}
+
+/** A corpus's utterances as audio, in corpus order (generateCorpus stores their features). */
+export async function* renderCorpus(opts: Omit<CorpusOptions, 'onProgress'>): AsyncGenerator<RenderedUtterance> {
   const rng = new Rng(opts.seed);
   const babble = await babblePool(opts.voices, new Rng(opts.seed ^ 0x5bd1e995));
-  const utterances: Utterance[] = [];
-  const chunks: Float32Array[] = [];
-  let offset = 0;
-  const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
-  const add = (text: string, voice: VoiceSpec, condition: string, signal: Float32Array) => {
-    const f = modelFeatures(signal);
-    utterances.push({ text, voice: voiceName(voice), condition, steps: f.steps, offset });
-    chunks.push(f.data);
-    offset += f.data.length;
-    opts.onProgress?.(utterances.length, total);
-  };
   for (let i = 0; i < opts.count; i++) {
     const text = sampleText(rng);
     const voice = opts.voices[rng.int(opts.voices.length)];
     const uttRng = new Rng(rng.nextU32());
     const speech = await speakUtterance(text, voice, uttRng, opts.mode === 'train');
     if (opts.mode === 'train') {
-      add(text, voice, 'train', randomTrainingCondition(speech, uttRng, babble));
+      yield { text, voice, condition: 'train', signal: randomTrainingCondition(speech, uttRng, babble) };
       continue;
     }
     const conditions = opts.mode === 'every-condition' ? TEST_CONDITIONS : [TEST_CONDITIONS[rng.int(TEST_CONDITIONS.length)]];
     const conditionSeed = uttRng.nextU32();
     // The same noise seed in every condition: conditions of one utterance differ only in the condition.
-    for (const c of conditions) add(text, voice, conditionName(c), applyCondition(speech, c, new Rng(conditionSeed), babble));
+    for (const c of conditions) yield { text, voice, condition: conditionName(c), signal: applyCondition(speech, c, new Rng(conditionSeed), babble) };
+  }
+}
+
+export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
+  const utterances: Utterance[] = [];
+  const chunks: Float32Array[] = [];
+  let offset = 0;
+  const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
+  for await (const { text, voice, condition, signal } of renderCorpus(opts)) {
+    const f = modelFeatures(signal);
+    utterances.push({ text, voice: voiceName(voice), condition, steps: f.steps, offset });
+    chunks.push(f.data);
+    offset += f.data.length;
+    opts.onProgress?.(utterances.length, total);
   }
   return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks) };
+}
+
+/**
+ * How npm run speech:corpus makes each corpus: two shards (one process per core), each with its
+ * own seed and half the utterances.
+ */
+export function corpusShards(kind: 'train' | 'val' | 'test', count: number): { count: number; seed: number }[] {
+  const base = { train: 1001, val: 2001, test: 3001 }[kind];
+  return [{ count: Math.ceil(count / 2), seed: base }, { count: Math.floor(count / 2), seed: base + 1 }];
 }
 
 export function saveCorpus(corpus: Corpus, base: string): void {
