@@ -160,3 +160,28 @@ describe.each(pairs)('forward on %s, backward on %s', (forwardOn, backwardOn) =>
     grads('js', 'js').forEach((g, i) => expect(relDiff(mixed[i], g)).toBeLessThan(1e-5));
   });
 });
+
+describe('softmax cross-entropy over a word vocabulary (the native row softmax where it is built)', () => {
+  it.each([[4, 7, 2000], [1, 3, 1031]])('B=%i T=%i C=%i: loss and gradient match the JS loop to 1e-5, ignored labels included', (B, T, C) => {
+    const logits = randomSeq('float32', B, T, C, 5);
+    for (let i = 0; i < logits.data.length; i++) logits.data[i] *= 8;
+    const labels = randomLabels(B * T, C, 6);
+    labels[1] = -1;
+    const lengths = new Int32Array(B).fill(T);
+    lengths[0] = T - 1;
+    const run = (b: Backend) => {
+      setBackend(b);
+      return crossEntropy({ perStep: true }).compute(logits, { data: labels, batch: B, time: T, features: 1 }, lengths);
+    };
+    const js = run('js');
+    const fastest = run(backendAvailable('native') ? 'native' : 'wasm');
+    expect(fastest.count).toBe(js.count);
+    expect(Math.abs(fastest.loss - js.loss) / js.loss).toBeLessThan(1e-5);
+    // gradients times the count are probabilities (minus 1 at the label): compared on that scale
+    const perRow = (g: ArrayLike<number>) => Array.from(g, (v) => v * js.count);
+    expect(relDiff(perRow(fastest.grad.data), perRow(js.grad.data))).toBeLessThan(1e-5);
+    // rows not scored (past a length, or an ignored label) get no gradient
+    expect(fastest.grad.data.slice((T - 1) * C, T * C).every((g) => g === 0)).toBe(true);
+    expect(fastest.grad.data.slice(C, 2 * C).every((g) => g === 0)).toBe(true);
+  });
+});
