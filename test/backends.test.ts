@@ -184,4 +184,11 @@ describe('softmax cross-entropy over a word vocabulary (the native row softmax w
     expect(fastest.grad.data.slice((T - 1) * C, T * C).every((g) => g === 0)).toBe(true);
     expect(fastest.grad.data.slice(C, 2 * C).every((g) => g === 0)).toBe(true);
   });
+  it('a NaN logit makes the loss NaN (training detects it)', () => {
+    const logits = randomSeq('float32', 1, 2, 1500, 7);
+    logits.data[1500 + 17] = NaN;
+    setBackend(backendAvailable('native') ? 'native' : 'wasm');
+    const r = crossEntropy({ perStep: true }).compute(logits, { data: Int32Array.of(3, 4), batch: 1, time: 2, features: 1 }, Int32Array.of(2));
+    expect(r.loss).toBeNaN();
+  });
 });

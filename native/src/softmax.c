@@ -35,11 +35,18 @@ void softmax_rows(int R, int C, const float *x, float scale, float *y, float *lo
   for (int r = 0; r < R; r++) {
     const float *xr = x + (size_t)r * C;
     float *yr = y + (size_t)r * C;
-    float max = -INFINITY;
-    for (int c = 0; c < C; c++) max = xr[c] > max || xr[c] != xr[c] ? xr[c] : max;
+    /* A NaN may be skipped here: it still reaches the sum through its exp, and so the loss. */
+    __m256 m8 = _mm256_set1_ps(-INFINITY);
+    int c = 0;
+    for (; c + 8 <= C; c += 8) m8 = _mm256_max_ps(m8, _mm256_loadu_ps(xr + c));
+    __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m8), _mm256_extractf128_ps(m8, 1));
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+    float max = _mm_cvtss_f32(m4);
+    for (; c < C; c++) max = xr[c] > max ? xr[c] : max;
     const __m256 vmax = _mm256_set1_ps(max);
     __m256 acc = _mm256_setzero_ps();
-    int c = 0;
+    c = 0;
     for (; c + 8 <= C; c += 8) {
       const __m256 e = exp_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(xr + c), vmax));
       _mm256_storeu_ps(yr + c, e);
