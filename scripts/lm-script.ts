@@ -3,7 +3,7 @@
  * evaluation (the model file plus optimizer and sampling state) and --resume from it.
  */
 import { existsSync } from 'node:fs';
-import { adam, cosineLR, nlp, writeFileAtomic } from '../src';
+import { adam, cosineLR, nlp, writeFileAtomic, type Schedule } from '../src';
 import { readJson } from '../src/io/read-file';
 
 export function arg(name: string, fallback: string): string {
@@ -34,6 +34,11 @@ export function runArgs(defaults: { out: string; steps: number; lr: number; batc
   };
 }
 
+/** `schedule` over the share of `minutes` elapsed since `t0` (0 to 1) rather than over steps. */
+function byTime(schedule: Schedule, t0: number, minutes: number): Schedule {
+  return () => schedule(Math.min(1, (Date.now() - t0) / 60000 / minutes));
+}
+
 export interface LMScriptOptions<M extends nlp.RecurrentLanguageModel> {
   /** The fresh model; `load` reads one back from a model file. */
   lm: M;
@@ -56,8 +61,12 @@ export interface LMScriptOptions<M extends nlp.RecurrentLanguageModel> {
    * for --resume); without it `out` is always the latest model.
    */
   keepBest?: boolean;
-  /** Stop at the first evaluation after this much wall-clock time. */
-  maxMinutes?: number;
+  /**
+   * A wall-clock budget: the learning rate follows the cosine over the elapsed share of these minutes
+   * instead of over the steps (so a busy machine still ends at the small rate), and training stops at
+   * the first evaluation after them.
+   */
+  minutes?: number;
 }
 
 export function runLMTraining<M extends nlp.RecurrentLanguageModel>(o: LMScriptOptions<M>): void {
@@ -84,13 +93,13 @@ export function runLMTraining<M extends nlp.RecurrentLanguageModel>(o: LMScriptO
     seqLength: o.seqLength,
     optimizer,
     startStep,
-    schedule: cosineLR(o.lr, o.steps, o.lr / 30),
+    schedule: o.minutes === undefined ? cosineLR(o.lr, o.steps, o.lr / 30) : byTime(cosineLR(o.lr, 1, o.lr / 30), t0, o.minutes),
     clipNorm: 1,
     validIds: o.validIds,
     evalEvery: o.evalEvery,
     onEval: (step, h) => {
       const validBits = h.validBpc[h.validBpc.length - 1];
-      const info = { ...o.info, steps: step, ...o.figure(validBits) };
+      const info = { ...o.info, steps: step, ...o.figure(validBits), seconds: Math.round((Date.now() - t0) / 1000) };
       o.save(lm, latest, info);
       if (o.keepBest && validBits < best) {
         best = validBits;
@@ -98,8 +107,8 @@ export function runLMTraining<M extends nlp.RecurrentLanguageModel>(o: LMScriptO
         console.log(`  best so far: written to ${o.out}`);
       }
       writeFileAtomic(checkpoint, JSON.stringify({ step, rng: lm.rng.getState(), optimizer: optimizer.getState(), best }));
-      if (o.maxMinutes !== undefined && (Date.now() - t0) / 60000 > o.maxMinutes) {
-        console.log(`stopping: the ${o.maxMinutes}-minute budget is spent`);
+      if (o.minutes !== undefined && (Date.now() - t0) / 60000 >= o.minutes) {
+        console.log(`stopping: the ${o.minutes}-minute budget is spent`);
         return 'stop';
       }
     },
