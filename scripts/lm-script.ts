@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { adam, cosineLR, nlp, writeFileAtomic, type Schedule } from '../src';
 import { readJson } from '../src/io/read-file';
+import { formatDuration } from '../src/train/progress';
 
 export function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -107,9 +108,14 @@ export function runLMTraining<M extends nlp.RecurrentLanguageModel>(o: LMScriptO
         console.log(`  best so far: written to ${o.out}`);
       }
       writeFileAtomic(checkpoint, JSON.stringify({ step, rng: lm.rng.getState(), optimizer: optimizer.getState(), best }));
-      if (o.minutes !== undefined && (Date.now() - t0) / 60000 >= o.minutes) {
-        console.log(`stopping: the ${o.minutes}-minute budget is spent`);
-        return 'stop';
+      if (o.minutes !== undefined) {
+        const left = o.minutes * 60 - (Date.now() - t0) / 1000;
+        if (left <= 0) {
+          console.log(`stopping: the ${o.minutes}-minute budget is spent`);
+          return 'stop';
+        }
+        // The step ETA above counts to --steps; with a budget the end comes first.
+        console.log(`  ETA ${formatDuration(left)} (the ${o.minutes}-minute budget)`);
       }
     },
   });
