@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "rnnkit_native",
-      "sources": ["src/rnnkit_native.c", "src/sequence.c", "src/cells.c", "src/gemm.c", "src/workers.c", "src/isa.c"],
+      "sources": ["src/rnnkit_native.c", "src/sequence.c", "src/cells.c", "src/gemm.c", "src/workers.c", "src/isa.c", "src/softmax.c"],
       "cflags": ["-O3", "-std=c11", "-mavx2", "-mfma", "-fno-math-errno", "-Wall"],
       "dependencies": ["rnnkit_avx512"],
       "libraries": ["-lpthread"]

@@ -56,7 +56,7 @@ export { FileError } from './io/file-error';
 export * as forecast from './forecast';
 export * as nlp from './nlp';
 export { loadBrownCorpus, untagBrown, type BrownDocument } from './data/brown-corpus';
-export { brownTrainValidText } from './data/brown-splits';
+export { brownTrainValidText, brownWordData, WORD_TEST_TOKENS } from './data/brown-splits';
 export * as seq2seq from './seq2seq';
 export * as translation from './translate';
 export { loadBrownSentences } from './data/brown-corpus';

@@ -160,3 +160,35 @@ describe.each(pairs)('forward on %s, backward on %s', (forwardOn, backwardOn) =>
     grads('js', 'js').forEach((g, i) => expect(relDiff(mixed[i], g)).toBeLessThan(1e-5));
   });
 });
+
+describe('softmax cross-entropy over a word vocabulary (the native row softmax where it is built)', () => {
+  it.each([[4, 7, 2000], [1, 3, 1031]])('B=%i T=%i C=%i: loss and gradient match the JS loop to 1e-5, ignored labels included', (B, T, C) => {
+    const logits = randomSeq('float32', B, T, C, 5);
+    for (let i = 0; i < logits.data.length; i++) logits.data[i] *= 8;
+    const labels = randomLabels(B * T, C, 6);
+    labels[1] = -1;
+    const lengths = new Int32Array(B).fill(T);
+    lengths[0] = T - 1;
+    const run = (b: Backend) => {
+      setBackend(b);
+      return crossEntropy({ perStep: true }).compute(logits, { data: labels, batch: B, time: T, features: 1 }, lengths);
+    };
+    const js = run('js');
+    const fastest = run(backendAvailable('native') ? 'native' : 'wasm');
+    expect(fastest.count).toBe(js.count);
+    expect(Math.abs(fastest.loss - js.loss) / js.loss).toBeLessThan(1e-5);
+    // gradients times the count are probabilities (minus 1 at the label): compared on that scale
+    const perRow = (g: ArrayLike<number>) => Array.from(g, (v) => v * js.count);
+    expect(relDiff(perRow(fastest.grad.data), perRow(js.grad.data))).toBeLessThan(1e-5);
+    // rows not scored (past a length, or an ignored label) get no gradient
+    expect(fastest.grad.data.slice((T - 1) * C, T * C).every((g) => g === 0)).toBe(true);
+    expect(fastest.grad.data.slice(C, 2 * C).every((g) => g === 0)).toBe(true);
+  });
+  it('a NaN logit makes the loss NaN (training detects it)', () => {
+    const logits = randomSeq('float32', 1, 2, 1500, 7);
+    logits.data[1500 + 17] = NaN;
+    setBackend(backendAvailable('native') ? 'native' : 'wasm');
+    const r = crossEntropy({ perStep: true }).compute(logits, { data: Int32Array.of(3, 4), batch: 1, time: 2, features: 1 }, Int32Array.of(2));
+    expect(r.loss).toBeNaN();
+  });
+});

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Rng } from '../src/core/rng';
 import { loadBrownCorpus, untagBrown } from '../src/data/brown-corpus';
 import { CharLanguageModel, randomWindows } from '../src/nlp/char-lm';
-import { loadCharLM, saveCharLM } from '../src/nlp/char-lm-file';
+import { loadCharLM, loadWordLM, saveCharLM, saveWordLM } from '../src/nlp/lm-file';
+import { WordLanguageModel } from '../src/nlp/word-lm';
+import { tokenizeWords, WordVocabulary } from '../src/nlp/word-vocabulary';
 import { KneserNeyModel } from '../src/nlp/ngram';
 import { sampleFromLogits } from '../src/nlp/sampling';
 import { meanScored, mixtureBits } from '../src/nlp/mixture';
@@ -120,6 +122,121 @@ describe('sampling with temperature', () => {
     for (let i = 0; i < 3000; i++) hot[sampleFromLogits(logits, 5, rng)]++;
     expect(Math.min(...hot)).toBeGreaterThan(700);
     expect(() => sampleFromLogits(logits, -1, rng)).toThrow(/temperature/);
+  });
+});
+
+describe('sampling with top-k and top-p', () => {
+  // softmax of these logits: 0.5, 0.3, 0.15, 0.05
+  const logits = [0.5, 0.3, 0.15, 0.05].map(Math.log);
+  const drawn = (opts: Parameters<typeof sampleFromLogits>[1], n = 3000): Set<number> => {
+    const rng = new Rng(3);
+    const seen = new Set<number>();
+    for (let i = 0; i < n; i++) seen.add(sampleFromLogits(logits, opts, rng));
+    return seen;
+  };
+  it('top-k = 1 is argmax; top-k keeps the k most likely', () => {
+    expect(drawn({ topK: 1, temperature: 5 }, 50)).toEqual(new Set([0]));
+    expect(drawn({ topK: 2 })).toEqual(new Set([0, 1]));
+    expect(drawn({ topK: 10 })).toEqual(new Set([0, 1, 2, 3]));
+  });
+  it('top-p keeps the smallest set of most likely tokens whose mass reaches p', () => {
+    expect(drawn({ topP: 0.5 })).toEqual(new Set([0]));
+    expect(drawn({ topP: 0.6 })).toEqual(new Set([0, 1]));
+    expect(drawn({ topP: 0.8 })).toEqual(new Set([0, 1]));
+    expect(drawn({ topP: 0.81 })).toEqual(new Set([0, 1, 2]));
+    // after top-k = 2 the nucleus is taken of the renormalised pair: 0.5 / 0.8 < 0.7
+    expect(drawn({ topK: 2, topP: 0.7 })).toEqual(new Set([0, 1]));
+  });
+  it('draws in proportion within the kept set, reproducibly for a seed', () => {
+    const rng = new Rng(4);
+    let first = 0;
+    for (let i = 0; i < 4000; i++) if (sampleFromLogits(logits, { topK: 2 }, rng) === 0) first++;
+    expect(first / 4000).toBeCloseTo(0.625, 1);
+    const run = (seed: number) => Array.from({ length: 20 }, (_, i, r = new Rng(seed + i)) => sampleFromLogits(logits, { temperature: 0.9, topP: 0.9, topK: 3 }, r));
+    expect(run(7)).toEqual(run(7));
+  });
+  it('rejects bad options', () => {
+    expect(() => sampleFromLogits(logits, { topK: 0 }, new Rng(1))).toThrow(/topK/);
+    expect(() => sampleFromLogits(logits, { topP: 0 }, new Rng(1))).toThrow(/topP/);
+    expect(() => sampleFromLogits(logits, { topP: 1.5 }, new Rng(1))).toThrow(/topP/);
+  });
+});
+
+describe('word vocabulary', () => {
+  it('tokenizes lowercased words, punctuation and paragraph ends', () => {
+    expect(tokenizeWords('The jury\'s "well-known" view, 1961.\nNext')).toEqual(['the', "jury's", '"', 'well-known', '"', 'view', ',', '1961', '.', '<eos>', 'next']);
+  });
+  it('keeps the most frequent words, maps the rest to <unk>, and decodes', () => {
+    const vocab = WordVocabulary.fromText('b a b c b a.\nd', 5);
+    expect(vocab.words).toEqual(['<unk>', '<eos>', 'b', 'a', '.']);
+    expect(Array.from(vocab.encode('a b z\n'))).toEqual([3, 2, 0, 1]);
+    expect(vocab.decode(vocab.encode('A b. z\nb'))).toBe('a b . <unk>\nb');
+    expect(() => vocab.decode([7])).toThrow(/outside the vocabulary/);
+    expect(() => WordVocabulary.fromText('  ', 10)).toThrow(/without words/);
+    expect(() => WordVocabulary.fromText('a', 2)).toThrow(/size/);
+  });
+});
+
+describe('Kneser-Ney word n-grams, plain and modified', () => {
+  const text = loadBrownCorpus({ categories: ['news'] }).slice(0, 12).map((d) => d.text).join('\n');
+  const vocab = WordVocabulary.fromText(text, 800);
+  const ids = vocab.encode(text);
+  it.each([
+    [3, false],
+    [3, true],
+    [5, false],
+    [5, true],
+  ])('order %i (modified %s) sums to 1 over the whole vocabulary in seen and unseen contexts', (order, modified) => {
+    const m = new KneserNeyModel(order, vocab.size, { modified }).fit(ids);
+    for (const ctx of ['the jury said that', 'of the', 'zebra quantum the', '', 'said .']) {
+      let sum = 0;
+      for (let v = 0; v < vocab.size; v++) sum += m.prob(vocab.encode(ctx), v);
+      expect(sum).toBeCloseTo(1, 10);
+    }
+  });
+  it('modified Kneser-Ney has three discounts per order, growing with the count, and scores better on held-out text', () => {
+    const fit = (modified: boolean) => new KneserNeyModel(3, vocab.size, { modified }).fit(ids.slice(0, ids.length - 3000));
+    const [d1, d2, d3] = fit(true).discountsByOrder[2];
+    expect(d1).toBeLessThan(d2);
+    expect(d2).toBeLessThan(d3);
+    expect(new Set(fit(false).discountsByOrder[2]).size).toBe(1);
+    const held = ids.slice(ids.length - 3000);
+    expect(fit(true).bitsPerSymbol(held)).toBeLessThan(fit(false).bitsPerSymbol(held));
+  });
+  it('rejects ids outside the vocabulary', () => {
+    expect(() => new KneserNeyModel(2, 3).fit([0, 1, 3])).toThrow(/outside the vocabulary/);
+    expect(() => new KneserNeyModel(2, 70000)).toThrow(/vocabulary size/);
+  });
+});
+
+describe('word language model', () => {
+  const vocab = WordVocabulary.fromText(TEXT, 30);
+  const ids = vocab.encode(TEXT);
+  it('learns, reports perplexity = 2^bits, generates reproducibly with top-k/top-p, saves and loads', () => {
+    const lm = new WordLanguageModel({ vocab, hiddenSize: 24, embeddingDim: 8, seed: 5 });
+    const before = lm.perplexity(ids.slice(0, 200));
+    lm.train(ids, { steps: 120, batchSize: 16, seqLength: 12, lr: 1e-2, log: false });
+    const after = lm.perplexity(ids.slice(0, 200));
+    expect(after).toBeLessThan(before / 3);
+    expect(after).toBeCloseTo(2 ** lm.bitsPerSymbol(ids.slice(0, 200)), 10);
+    const text = lm.generate('the cat', 12, { temperature: 0.8, topK: 5, topP: 0.9 }, 3);
+    expect(text.startsWith('the cat ')).toBe(true);
+    expect(text).toBe(lm.generate('the cat', 12, { temperature: 0.8, topK: 5, topP: 0.9 }, 3));
+    expect(lm.generate('the', 5, { topK: 1 })).toBe(lm.generate('the', 5, 0));
+    const dir = mkdtempSync(join(tmpdir(), 'wordlm-'));
+    saveWordLM(lm, join(dir, 'lm.safetensors'), { steps: 120 });
+    const back = loadWordLM(join(dir, 'lm.safetensors'));
+    expect(back.info).toEqual({ steps: 120 });
+    expect(back.lm.vocab.words).toEqual(vocab.words);
+    expect(back.lm.perplexity(ids.slice(0, 200))).toBeCloseTo(after, 6);
+    expect(() => loadCharLM(join(dir, 'lm.safetensors'))).toThrow(/not a character language model file \(format 'rnnkit-word-lm'\)/);
+    saveCharLM(new CharLanguageModel({ vocab: CharVocabulary.fromText(TEXT), hiddenSize: 4, embeddingDim: 2 }), join(dir, 'c.json'));
+    expect(() => loadWordLM(join(dir, 'c.json'))).toThrow(/not a word language model file/);
+  }, 30000);
+  it('rejects ids outside the vocabulary and an empty prompt', () => {
+    const lm = new WordLanguageModel({ vocab, hiddenSize: 4, embeddingDim: 2 });
+    expect(() => lm.perplexity(Int32Array.of(1, 2, 99))).toThrow(/id 99 at position 2 is outside/);
+    expect(() => lm.generate('  ', 3, 1)).toThrow(/non-empty prompt/);
   });
 });
 

@@ -17,6 +17,7 @@
 #include "gemm.h"
 #include "isa.h"
 #include "sequence.h"
+#include "softmax.h"
 #include "workers.h"
 
 /* ---- argument reading ---- */
@@ -332,6 +333,19 @@ static napi_value linear(napi_env env, napi_callback_info info) {
   return ok ? NULL : fail(env, "linear", "out of memory");
 }
 
+/* softmax(R, C, x, y, logZ, scale): y = scale · softmax of each row of x, logZ its log-sum-exp. */
+static napi_value softmax(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!read_call(env, info, "softmax", 6, 2, 3, &c)) return NULL;
+  const int R = c.n[0], C = c.n[1];
+  double scale;
+  napi_get_value_double(env, c.a[5], &scale);
+  if (R < 0 || C <= 0 || c.len[0] != (size_t)R * C || c.len[1] != (size_t)R * C || c.len[2] != (size_t)R)
+    return fail(env, "softmax", "array sizes do not match the shapes");
+  softmax_rows(R, C, c.d[0], (float)scale, c.d[1], c.d[2]);
+  return NULL;
+}
+
 static napi_value supported(napi_env env, napi_callback_info info) {
   (void)info;
   __builtin_cpu_init();
@@ -352,7 +366,7 @@ static napi_value init(napi_env env, napi_value exports) {
   isa_avx512(); /* decide now, before any worker thread */
   const struct { const char *name; napi_callback fn; } fns[] = {
     {"forward", forward}, {"backward", backward}, {"gemm", gemm}, {"linear", linear}, {"supported", supported},
-    {"isa", isa},
+    {"isa", isa}, {"softmax", softmax},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

@@ -26,6 +26,8 @@ export interface NativeAddon {
   ): void;
   /** y[M x N] = x[M x K]·wᵀ + b (w is [N x K], as in torch.nn.Linear). */
   linear(M: number, N: number, K: number, threads: number, x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array): void;
+  /** y = scale · softmax of each of the R rows of x [R x C]; logZ[r] the row's log-sum-exp. */
+  softmax(R: number, C: number, x: Float32Array, y: Float32Array, logZ: Float32Array, scale: number): void;
   supported(): boolean;
   /** The kernels this process runs, chosen once: 'avx512' where the CPU has it unless RNNKIT_NATIVE_ISA=avx2, else 'avx2'. */
   isa(): 'avx2' | 'avx512';

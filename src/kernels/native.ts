@@ -63,6 +63,9 @@ function nativeKernels(a: NativeAddon): Kernels {
         buf.dxg as Float32Array, buf.dhg as Float32Array, norms, buf.dbIh as Float32Array, buf.dbHh as Float32Array, buf.lengths);
       buf.norms.set(norms);
     },
+    softmaxRows(rows, cols, x, scale, y, logZ) {
+      a.softmax(rows, cols, x, y, logZ, scale);
+    },
   };
 }
 

@@ -82,4 +82,9 @@ export interface Kernels {
   sequenceForward(shape: SequenceShape, buf: ForwardBuffers): void;
   sequenceInference(shape: SequenceShape, buf: InferenceBuffers): void;
   sequenceBackward(shape: SequenceShape, buf: BackwardBuffers): void;
+  /**
+   * y[r] = scale · softmax(x[r]) and logZ[r] = log Σ exp(x[r]) for `rows` rows of `cols` float32 values
+   * (float32 accuracy); only where it pays (the native kernels), otherwise absent.
+   */
+  softmaxRows?(rows: number, cols: number, x: Float32Array, scale: number, y: Float32Array, logZ: Float32Array): void;
 }

@@ -1,5 +1,5 @@
-import { rowLogSumExp } from '../core/rows';
 import { alloc } from '../core/dtype';
+import { kernelsFor, type Kernels } from '../kernels';
 import { ShapeError, type Seq } from '../core/seq';
 import type { Loss, LossResult, Target } from './loss';
 
@@ -45,17 +45,51 @@ export class SoftmaxCrossEntropy implements Loss {
       count++;
     }
     const scale = count > 0 ? 1 / count : 0;
+    const x = logits.data;
+    const kernels = kernelsFor(x instanceof Float64Array ? 'float64' : 'float32');
+    if (kernels.softmaxRows && C >= NATIVE_SOFTMAX_MIN_CLASSES) {
+      return this.nativeRows(kernels.softmaxRows, logits, rows, scale, count);
+    }
+    // One exp per logit (kept in float64 for the gradient): with large vocabularies (word models)
+    // this loop, not the matrix products, is most of a training step.
+    const e = new Float64Array(C);
     for (const [row, label] of rows) {
       if (label === IGNORE_LABEL) continue;
       const o = row * C;
-      const logZ = rowLogSumExp(logits.data, o, C);
-      total += logZ - logits.data[o + label];
-      for (let c = 0; c < C; c++) grad[o + c] = Math.exp(logits.data[o + c] - logZ) * scale;
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) if (x[o + c] > max) max = x[o + c];
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += e[c] = Math.exp(x[o + c] - max);
+      total += max + Math.log(sum) - x[o + label];
+      const k = scale / sum;
+      for (let c = 0; c < C; c++) grad[o + c] = e[c] * k;
       grad[o + label] -= scale;
     }
     return { loss: total * scale, grad: { ...logits, data: grad }, count };
   }
+
+  /** The same through a kernel's row softmax: all rows at once, then the labels and unscored rows. */
+  private nativeRows(softmaxRows: NonNullable<Kernels['softmaxRows']>, logits: Seq, rows: [number, number, number][], scale: number, count: number): LossResult {
+    const { batch: B, time: T, features: C } = logits;
+    const x = logits.data as Float32Array;
+    const grad = new Float32Array(x.length);
+    const logZ = new Float32Array(B * T);
+    softmaxRows(B * T, C, x, scale, grad, logZ);
+    const scored = new Uint8Array(B * T);
+    let total = 0;
+    for (const [row, label] of rows) {
+      if (label === IGNORE_LABEL) continue;
+      scored[row] = 1;
+      total += logZ[row] - x[row * C + label];
+      grad[row * C + label] -= scale;
+    }
+    for (let r = 0; r < B * T; r++) if (!scored[r]) grad.fill(0, r * C, (r + 1) * C);
+    return { loss: total * scale, grad: { ...logits, data: grad }, count };
+  }
 }
+
+/** Below this many classes the JS loop is as fast and exact (float64 exps): the kernel is for word vocabularies. */
+const NATIVE_SOFTMAX_MIN_CLASSES = 1024;
 
 export const crossEntropy = (opts: { perStep?: boolean } = {}): SoftmaxCrossEntropy =>
   new SoftmaxCrossEntropy(opts.perStep ?? true);

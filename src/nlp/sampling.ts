@@ -1,23 +1,57 @@
-/** Drawing a token from logits with a temperature. */
+/** Drawing a token from logits: temperature, top-k and top-p (nucleus) sampling. */
 import { rowArgmax } from '../core/rows';
 import type { Rng } from '../core/rng';
 import { ShapeError } from '../core/seq';
 
-/** temperature 0 picks the most likely token; higher values flatten the distribution. */
-export function sampleFromLogits(logits: ArrayLike<number>, temperature: number, rng: Rng, offset = 0, size = logits.length): number {
+export interface SamplingOptions {
+  /** Divides the logits: 0 picks the most likely token; higher values flatten the distribution (default 1). */
+  temperature?: number;
+  /** Sample only among the k most likely tokens (default: all). */
+  topK?: number;
+  /** Sample only among the smallest set of most likely tokens whose probability reaches p (default 1: all). */
+  topP?: number;
+}
+
+function checkOptions({ temperature = 1, topK, topP = 1 }: SamplingOptions): void {
   if (!(temperature >= 0)) throw new ShapeError(`temperature must be >= 0, got ${temperature}`);
+  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) throw new ShapeError(`topK must be a positive integer, got ${topK}`);
+  if (!(topP > 0 && topP <= 1)) throw new ShapeError(`topP must be in (0, 1], got ${topP}`);
+}
+
+/**
+ * One token id drawn from softmax(logits / temperature) restricted to the top-k tokens and then to
+ * the top-p nucleus (renormalised); a number as `sampling` is the temperature alone.
+ */
+export function sampleFromLogits(logits: ArrayLike<number>, sampling: number | SamplingOptions, rng: Rng, offset = 0, size = logits.length): number {
+  const opts = typeof sampling === 'number' ? { temperature: sampling } : sampling;
+  checkOptions(opts);
+  const { temperature = 1, topK = size, topP = 1 } = opts;
   const best = rowArgmax(logits, offset, size);
-  if (temperature === 0) return best;
+  if (temperature === 0 || topK === 1) return best;
   const p = new Float64Array(size);
+  for (let i = 0; i < size; i++) p[i] = Math.exp((logits[offset + i] - logits[offset + best]) / temperature);
+  const candidates = topK < size || topP < 1 ? nucleus(p, topK, topP) : null;
+  const n = candidates ? candidates.length : size;
+  const id = (i: number): number => (candidates ? candidates[i] : i);
   let sum = 0;
-  for (let i = 0; i < size; i++) {
-    p[i] = Math.exp((logits[offset + i] - logits[offset + best]) / temperature);
-    sum += p[i];
-  }
+  for (let i = 0; i < n; i++) sum += p[id(i)];
   let u = rng.next() * sum;
-  for (let i = 0; i < size; i++) {
-    u -= p[i];
-    if (u <= 0) return i;
+  for (let i = 0; i < n; i++) {
+    u -= p[id(i)];
+    if (u <= 0) return id(i);
   }
-  return size - 1;
+  return id(n - 1);
+}
+
+/** The ids of the k largest weights `p`, most likely first, cut to the smallest prefix holding a share `topP` of their sum. */
+function nucleus(p: Float64Array, topK: number, topP: number): number[] {
+  const order = Array.from(p.keys()).sort((a, b) => p[b] - p[a] || a - b);
+  const k = Math.min(topK, p.length);
+  let total = 0;
+  for (let i = 0; i < k; i++) total += p[order[i]];
+  // The tolerance lets a mass of exactly p (up to rounding) stop the set.
+  const target = topP * total * (1 - 1e-12);
+  let n = 0;
+  for (let mass = 0; n < k && mass < target; n++) mass += p[order[n]];
+  return order.slice(0, n);
 }

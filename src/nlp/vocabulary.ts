@@ -3,14 +3,46 @@ import { ShapeError } from '../core/seq';
 
 export const UNKNOWN_CHAR = '\u0000';
 
-export class CharVocabulary {
-  readonly chars: string[];
+/** What a language model needs of its vocabulary: ids 0..size-1, text to ids and back. */
+export interface TokenVocabulary {
+  readonly size: number;
+  /** The symbol of every id, in id order (what a model file stores). */
+  readonly symbols: readonly string[];
+  encode(text: string): Int32Array;
+  decode(ids: ArrayLike<number>): string;
+}
+
+/** A list of distinct symbols whose id 0 is the unknown symbol; subclasses say how text splits into symbols. */
+export abstract class IndexedVocabulary implements TokenVocabulary {
   private readonly index: Map<string, number>;
 
+  protected constructor(readonly symbols: readonly string[]) {
+    if (new Set(symbols).size !== symbols.length) throw new ShapeError('vocabulary symbols must be distinct');
+    this.index = new Map(symbols.map((c, i) => [c, i]));
+  }
+
+  get size(): number {
+    return this.symbols.length;
+  }
+
+  /** The id of `symbol`, 0 (unknown) if it is not in the vocabulary. */
+  idOf(symbol: string): number {
+    return this.index.get(symbol) ?? 0;
+  }
+
+  protected symbolOf(id: number): string {
+    const s = this.symbols[id];
+    if (s === undefined) throw new ShapeError(`id ${id} is outside the vocabulary (size ${this.size})`);
+    return s;
+  }
+
+  abstract encode(text: string): Int32Array;
+  abstract decode(ids: ArrayLike<number>): string;
+}
+
+export class CharVocabulary extends IndexedVocabulary {
   constructor(chars: string[]) {
-    if (new Set(chars).size !== chars.length) throw new ShapeError('vocabulary characters must be distinct');
-    this.chars = chars.includes(UNKNOWN_CHAR) ? [...chars] : [UNKNOWN_CHAR, ...chars];
-    this.index = new Map(this.chars.map((c, i) => [c, i]));
+    super(chars.includes(UNKNOWN_CHAR) ? [...chars] : [UNKNOWN_CHAR, ...chars]);
   }
 
   /** Every character seen at least `minCount` times in `text` (code points, sorted). */
@@ -21,12 +53,8 @@ export class CharVocabulary {
     return new CharVocabulary(kept.sort());
   }
 
-  get size(): number {
-    return this.chars.length;
-  }
-
-  idOf(c: string): number {
-    return this.index.get(c) ?? 0;
+  get chars(): string[] {
+    return this.symbols as string[];
   }
 
   encode(text: string): Int32Array {
@@ -36,8 +64,7 @@ export class CharVocabulary {
   decode(ids: ArrayLike<number>): string {
     let s = '';
     for (let i = 0; i < ids.length; i++) {
-      const c = this.chars[ids[i]];
-      if (c === undefined) throw new ShapeError(`id ${ids[i]} is outside the vocabulary (size ${this.size})`);
+      const c = this.symbolOf(ids[i]);
       s += c === UNKNOWN_CHAR ? '\uFFFD' : c;
     }
     return s;

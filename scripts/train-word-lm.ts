@@ -1,0 +1,36 @@
+/**
+ * Trains the word language model shipped in models/word-lm.safetensors on the Brown corpus (the
+ * split of brownWordData: every 10th document held out; vocabulary of the 10,000 most frequent
+ * training tokens with <unk> and <eos>). The first 80,000 held-out tokens are the test text the
+ * notebook reports; validation scores the rest of the held-out text (~38,000 tokens) at every
+ * evaluation and picks the model kept in the output file (the latest goes to word-lm.last.safetensors,
+ * for --resume). With --minutes the learning rate decays over that wall-clock budget (not over --steps,
+ * which is then an upper bound) and training stops at the first evaluation after it.
+ * Usage: npm run train:wordlm -- [--steps 6000] [--hidden 144] [--layers 2] [--dropout 0.3]
+ *   [--embed 64] [--vocab 10000] [--batch 48] [--seq 50] [--lr 3e-3] [--eval-every 250]
+ *   [--minutes 40] [--out models/word-lm.safetensors] [--resume]
+ */
+import { brownWordData, nlp, WORD_TEST_TOKENS } from '../src';
+import { arg, architectureArgs, runArgs, runLMTraining } from './lm-script';
+
+const { vocab, trainIds, validIds } = brownWordData(Number(arg('vocab', '10000')));
+const run = runArgs({ out: 'models/word-lm.safetensors', steps: 6000, lr: 3e-3, batch: 48, seq: 50 });
+runLMTraining({
+  lm: new nlp.WordLanguageModel({ vocab, ...architectureArgs({ embed: 64, hidden: 144, layers: 2, dropout: 0.3 }) }),
+  load: (file) => nlp.loadWordLM(file).lm,
+  save: nlp.saveWordLM,
+  trainIds,
+  validIds,
+  figure: (bits) => ({ validPerplexity: 2 ** bits }),
+  info: {
+    corpus: 'brown (every 10th document held out)',
+    validation: `held-out tokens ${WORD_TEST_TOKENS}-${WORD_TEST_TOKENS + validIds.length}`,
+    batch: run.batchSize,
+    window: run.seqLength,
+    lr: run.lr,
+  },
+  ...run,
+  evalEvery: Number(arg('eval-every', '250')),
+  keepBest: true,
+  minutes: process.argv.includes('--minutes') ? Number(arg('minutes', '40')) : undefined,
+});
