@@ -86,6 +86,9 @@ export function runLMTraining<M extends nlp.RecurrentLanguageModel>(o: LMScriptO
     best = state.best ?? Infinity;
     console.log(`resuming at step ${startStep}`);
   }
+  // --restart (with --resume): a warm restart, the cosine from --lr again over the steps still to go.
+  const warmRestart = startStep > 0 && process.argv.includes('--restart');
+  const restart = cosineLR(o.lr, o.steps - startStep, o.lr / 30);
   console.log(`training ${lm.model.parameterCount()} parameters on ${o.trainIds.length} symbols, vocabulary ${lm.vocab.size}`);
   const t0 = Date.now();
   const history = lm.train(o.trainIds, {
@@ -94,7 +97,7 @@ export function runLMTraining<M extends nlp.RecurrentLanguageModel>(o: LMScriptO
     seqLength: o.seqLength,
     optimizer,
     startStep,
-    schedule: o.minutes === undefined ? cosineLR(o.lr, o.steps, o.lr / 30) : byTime(cosineLR(o.lr, 1, o.lr / 30), t0, o.minutes),
+    schedule: o.minutes !== undefined ? byTime(cosineLR(o.lr, 1, o.lr / 30), t0, o.minutes) : warmRestart ? (s) => restart(s - startStep) : cosineLR(o.lr, o.steps, o.lr / 30),
     clipNorm: 1,
     validIds: o.validIds,
     evalEvery: o.evalEvery,
