@@ -1,10 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/core/rng';
 import { loadBrownCorpus, untagBrown } from '../src/data/brown-corpus';
 import { CharLanguageModel, randomWindows } from '../src/nlp/char-lm';
-import { loadCharLM, loadWordLM, saveCharLM, saveWordLM } from '../src/nlp/lm-file';
+import { charLMToJSON, loadCharLM, loadWordLM, saveCharLM, saveWordLM } from '../src/nlp/lm-file';
 import { WordLanguageModel } from '../src/nlp/word-lm';
 import { tokenizeWords, WordVocabulary } from '../src/nlp/word-vocabulary';
 import { KneserNeyModel } from '../src/nlp/ngram';
@@ -105,6 +105,13 @@ describe('character language model', () => {
     expect(back.lm.spec.layers).toBe(2);
     expect(back.lm.vocab.chars).toEqual(vocab.chars);
     expect(back.lm.bitsPerChar(ids.slice(0, 100))).toBeCloseTo(lm.bitsPerChar(ids.slice(0, 100)), 6);
+    const tampered = JSON.parse(JSON.stringify({ ...charLMToJSON(lm, {}) }));
+    tampered.spec.hiddenSize = 1e6;
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(tampered));
+    expect(() => loadCharLM(join(dir, 'tampered.json'))).toThrow(/spec .* does not describe the stored network/);
+    tampered.spec = { ...tampered.spec, hiddenSize: 8, layers: 1e9 };
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(tampered));
+    expect(() => loadCharLM(join(dir, 'tampered.json'))).toThrow(/does not describe the stored network/);
     saveModel(lm.model, join(dir, 'plain.safetensors'));
     expect(() => loadCharLM(join(dir, 'plain.safetensors'))).toThrow(/not a character language model file/);
   });

@@ -339,7 +339,7 @@ static napi_value softmax(napi_env env, napi_callback_info info) {
   if (!read_call(env, info, "softmax", 6, 2, 3, &c)) return NULL;
   const int R = c.n[0], C = c.n[1];
   double scale;
-  napi_get_value_double(env, c.a[5], &scale);
+  if (napi_get_value_double(env, c.a[5], &scale) != napi_ok) return fail(env, "softmax", "scale must be a number");
   if (R < 0 || C <= 0 || c.len[0] != (size_t)R * C || c.len[1] != (size_t)R * C || c.len[2] != (size_t)R)
     return fail(env, "softmax", "array sizes do not match the shapes");
   softmax_rows(R, C, c.d[0], (float)scale, c.d[1], c.d[2]);

@@ -26,7 +26,6 @@ export class SoftmaxCrossEntropy implements Loss {
         `${this.name}: expected ${expected} labels (${this.perStep ? 'batch x time' : 'one per sequence'}), got ${target.data.length}`,
       );
     }
-    const grad = alloc(logits.data instanceof Float64Array ? 'float64' : 'float32', logits.data.length);
     const rows: [number, number, number][] = []; // [row in logits, label, sequence]
     for (let b = 0; b < B; b++) {
       if (this.perStep) {
@@ -50,6 +49,7 @@ export class SoftmaxCrossEntropy implements Loss {
     if (kernels.softmaxRows && C >= NATIVE_SOFTMAX_MIN_CLASSES) {
       return this.nativeRows(kernels.softmaxRows, logits, rows, scale, count);
     }
+    const grad = alloc(x instanceof Float64Array ? 'float64' : 'float32', x.length);
     // One exp per logit (kept in float64 for the gradient): with large vocabularies (word models)
     // this loop, not the matrix products, is most of a training step.
     const e = new Float64Array(C);

@@ -11,9 +11,9 @@ import { modelFromSafetensors, modelTensors } from '../io/model-safetensors';
 import { parseJson, readBytes } from '../io/read-file';
 import { encodeSafetensors, isSafetensors } from '../io/safetensors';
 import { MAX_BINARY_BYTES } from '../limits';
-import type { Sequential } from '../model';
+import type { LayerSpec, Sequential } from '../model';
 import { CharLanguageModel } from './char-lm';
-import type { RecurrentLanguageModel, RecurrentLMSpec } from './recurrent-lm';
+import { lmLayers, type RecurrentLanguageModel, type RecurrentLMSpec } from './recurrent-lm';
 import { CharVocabulary, type TokenVocabulary } from './vocabulary';
 import { WordLanguageModel } from './word-lm';
 import { WordVocabulary } from './word-vocabulary';
@@ -66,13 +66,29 @@ function saveLM(kind: LMKind<TokenVocabulary, RecurrentLanguageModel>, lm: Recur
   const { vocab, ...spec } = lm.spec;
   const metadata = {
     format: kind.format,
-    version: '1',
+    version: String(LM_FILE_VERSION),
     [kind.field]: JSON.stringify(vocab.symbols),
     spec: JSON.stringify(spec),
     config: JSON.stringify(lm.model.config),
     info: JSON.stringify(info ?? {}),
   };
   writeFileAtomic(file, encodeSafetensors(modelTensors(lm.model), metadata));
+}
+
+const LM_FILE_VERSION = 1;
+
+/**
+ * The spec must describe the stored network, which the model loader has checked against its limits: a spec
+ * that does not (a tampered file asking for a million units) is refused before it builds anything.
+ */
+function checkSpec(fail: (problem: string) => Error, spec: Spec, vocabSize: number, stored: readonly LayerSpec[]): void {
+  const layers = spec?.layers ?? 1;
+  const expected = Number.isInteger(layers) && layers >= 1 && layers <= stored.length ? lmLayers(spec, vocabSize) : [];
+  const same = (want: LayerSpec, got: LayerSpec | undefined) =>
+    got !== undefined && Object.entries(want).every(([k, v]) => (got as unknown as Record<string, unknown>)[k] === v);
+  if (expected.length !== stored.length || !expected.every((l, i) => same(l, stored[i]))) {
+    throw fail('its spec (vocabulary, layers, sizes) does not describe the stored network');
+  }
 }
 
 function parseField(fail: (problem: string) => Error, name: string, value: string | undefined): unknown {
@@ -92,6 +108,7 @@ function loadLM<V extends TokenVocabulary, M extends RecurrentLanguageModel<V>>(
     const decoded = decodeSafetensorsOrFail(bytes, fail);
     const meta = decoded.metadata;
     if (meta.format !== kind.format) throw wrongFormat(meta.format);
+    if (!(Number(meta.version) <= LM_FILE_VERSION)) throw fail(`language model file version '${String(meta.version)}' is newer than this rnnkit supports (${LM_FILE_VERSION}); upgrade rnnkit`);
     symbols = parseField(fail, kind.field, meta[kind.field]);
     spec = parseField(fail, 'spec', meta.spec) as Spec;
     info = parseField(fail, 'info', meta.info ?? '{}') as typeof info;
@@ -103,6 +120,7 @@ function loadLM<V extends TokenVocabulary, M extends RecurrentLanguageModel<V>>(
     stored = modelFromJSON(json.model, file);
   }
   if (!Array.isArray(symbols) || !symbols.every((c) => typeof c === 'string')) throw fail(`"${kind.field}" must be a list of strings`);
+  checkSpec(fail, spec, symbols.length, stored.config.layers);
   const lm = kind.make(symbols as string[], spec);
   lm.model.setWeights(stored.getWeights());
   return { lm, info: info ?? {} };

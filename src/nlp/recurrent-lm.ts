@@ -85,6 +85,18 @@ export function randomWindows(ids: Int32Array, batchSize: number, seqLength: num
   };
 }
 
+/** The network of a language model: embedding -> stacked recurrent layers (dropout between) -> dense over the vocabulary. */
+export function lmLayers(spec: Omit<RecurrentLMSpec, 'vocab'>, vocabSize: number): LayerSpec[] {
+  const layers: LayerSpec[] = [{ type: 'embedding', vocabSize, embeddingDim: spec.embeddingDim ?? 32 }];
+  for (let i = 0; i < (spec.layers ?? 1); i++) {
+    if (i > 0 && spec.dropout) layers.push({ type: 'dropout', rate: spec.dropout });
+    layers.push({ type: spec.cell ?? 'lstm', hiddenSize: spec.hiddenSize ?? 256, unitForgetBias: true });
+  }
+  if (spec.dropout) layers.push({ type: 'dropout', rate: spec.dropout });
+  layers.push({ type: 'dense', units: vocabSize });
+  return layers;
+}
+
 export class RecurrentLanguageModel<V extends TokenVocabulary = TokenVocabulary> {
   readonly model: Sequential;
   readonly vocab: V;
@@ -93,14 +105,7 @@ export class RecurrentLanguageModel<V extends TokenVocabulary = TokenVocabulary>
 
   constructor(readonly spec: RecurrentLMSpec<V>) {
     this.vocab = spec.vocab;
-    const layers: LayerSpec[] = [{ type: 'embedding', vocabSize: spec.vocab.size, embeddingDim: spec.embeddingDim ?? 32 }];
-    for (let i = 0; i < (spec.layers ?? 1); i++) {
-      if (i > 0 && spec.dropout) layers.push({ type: 'dropout', rate: spec.dropout });
-      layers.push({ type: spec.cell ?? 'lstm', hiddenSize: spec.hiddenSize ?? 256, unitForgetBias: true });
-    }
-    if (spec.dropout) layers.push({ type: 'dropout', rate: spec.dropout });
-    layers.push({ type: 'dense', units: spec.vocab.size });
-    this.model = new Sequential({ inputFeatures: 1, seed: spec.seed ?? 0, layers });
+    this.model = new Sequential({ inputFeatures: 1, seed: spec.seed ?? 0, layers: lmLayers(spec, spec.vocab.size) });
     this.rng = new Rng((spec.seed ?? 0) + 1);
   }
 

@@ -79,7 +79,11 @@ export class Transcriber {
    */
   async transcribe(signal16k: Float32Array): Promise<string> {
     const start = speechStart(signal16k);
-    if (start === undefined) return '';
+    return start === undefined ? '' : this.transcribeFrom(signal16k, start);
+  }
+
+  /** The transcript of the clip from sample `start` on (where speechStart says the speech begins). */
+  private async transcribeFrom(signal16k: Float32Array, start: number): Promise<string> {
     const f = modelFeatures(signal16k.subarray(start));
     return this.decode(await this.logits(f), f.steps);
   }
@@ -92,13 +96,14 @@ export class Transcriber {
    */
   async analyze(signal16k: Float32Array): Promise<ClipAnalysis> {
     const start = performance.now();
-    const speech = speechStart(signal16k) !== undefined;
+    const speechAt = speechStart(signal16k);
     const features = speechFeatures(signal16k);
     const stacked = stackFrames(features);
     const featuresDone = performance.now();
     const logits = await this.logits(stacked);
     const modelDone = performance.now();
-    const text = speech ? await this.transcribe(signal16k) : '';
+    // Without a lead-in cut, the transcript decodes the logits just computed (modelFeatures is these stacked frames).
+    const text = speechAt === undefined ? '' : speechAt === 0 ? this.decode(logits, stacked.steps) : await this.transcribeFrom(signal16k, speechAt);
     const timing = { featuresMs: featuresDone - start, modelMs: modelDone - featuresDone, decodeMs: performance.now() - modelDone };
     return { text, features, posteriors: { steps: stacked.steps, data: softmaxRows(logits, CLASSES) }, timing };
   }
@@ -182,6 +187,7 @@ export function speechStart(signal16k: Float32Array): number | undefined {
   const bands = [signal16k, highpass(signal16k, MFCC.highpassHz, RATE)];
   if (!bands.some((x) => detectSpeech(x, RATE, NO_SPEECH_GATE).length > 0)) return undefined;
   const first = Math.min(...bands.flatMap((x) => detectSpeech(x, RATE, SPEECH_ONSET).slice(0, 1).map((s) => s.start)));
+  if (!Number.isFinite(first)) return 0;
   const cut = first - LEAD_IN_KEPT_SECONDS;
   return cut >= MIN_CUT_SECONDS ? Math.round(cut * RATE) : 0;
 }
