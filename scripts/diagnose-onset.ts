@@ -12,7 +12,7 @@
 import * as path from 'path';
 import { Rng } from '../src/core/rng';
 import { writeFileAtomic } from '../src/io/atomic-write';
-import { breath, click, coloredNoise, mixAtSnr } from '../src/speech/augment';
+import { breath, click, coloredNoise, mixAtSnr, peakAbs } from '../src/speech/augment';
 import { telephone } from '../src/speech/channel';
 import { sampleText, speakUtterance } from '../src/speech/corpus';
 import { onsetErrors } from '../src/speech/metrics';
@@ -31,12 +31,6 @@ function lead(x: Float32Array, seconds: number, fill?: (n: number) => Float32Arr
   if (fill) out.set(fill(n));
   out.set(x, n);
   return out;
-}
-
-function peak(x: Float32Array): number {
-  let p = 0;
-  for (const v of x) p = Math.max(p, Math.abs(v));
-  return p;
 }
 
 /** White noise at `dbfs` RMS. */
@@ -75,11 +69,11 @@ const PERTURBATIONS: Record<string, Perturb> = {
   'DC +0.02, lead 1 s': (x) => lead(x, 1).map((v) => v + 0.02),
   'DC +0.1, lead 1 s': (x) => lead(x, 1).map((v) => v + 0.1),
   'DC +0.1 no lead': (x) => x.map((v) => v + 0.1),
-  'click at 0 s, lead 1 s': (x) => addAt(lead(x, 1), click(0.5 * peak(x)), 0),
-  'click at 0.5 s, lead 1 s': (x) => addAt(lead(x, 1), click(0.5 * peak(x)), 0.5 * RATE),
-  'click 0.15 s before speech': (x) => { const y = lead(x, 1); return addAt(y, click(0.5 * peak(x)), Math.round(0.85 * RATE)); },
-  'breath -20 dB, 0.6 s lead': (x, r) => addAt(lead(x, 0.6), breath(0.3 * RATE, 0.1 * peak(x), r), Math.round(0.1 * RATE)),
-  'breath -10 dB, 0.6 s lead': (x, r) => addAt(lead(x, 0.6), breath(0.3 * RATE, 0.3 * peak(x), r), Math.round(0.1 * RATE)),
+  'click at 0 s, lead 1 s': (x) => addAt(lead(x, 1), click(0.5 * peakAbs(x)), 0),
+  'click at 0.5 s, lead 1 s': (x) => addAt(lead(x, 1), click(0.5 * peakAbs(x)), 0.5 * RATE),
+  'click 0.15 s before speech': (x) => { const y = lead(x, 1); return addAt(y, click(0.5 * peakAbs(x)), Math.round(0.85 * RATE)); },
+  'breath -20 dB, 0.6 s lead': (x, r) => addAt(lead(x, 0.6), breath(0.3 * RATE, 0.1 * peakAbs(x), r), Math.round(0.1 * RATE)),
+  'breath -10 dB, 0.6 s lead': (x, r) => addAt(lead(x, 0.6), breath(0.3 * RATE, 0.3 * peakAbs(x), r), Math.round(0.1 * RATE)),
   'fade-in 0.5 s': (x) => x.map((v, i) => v * Math.min(1, i / (0.5 * RATE))),
   'fade-in 0.5 s, lead 1 s': (x) => lead(x, 1).map((v, i) => v * Math.min(1, i / (1.5 * RATE))),
   'telephone ulaw, lead 1 s': (x) => telephone(lead(x, 1), 'ulaw'),
@@ -89,7 +83,7 @@ const PERTURBATIONS: Record<string, Perturb> = {
   'telephone ulaw, hum+DC+click, lead 1 s': (x, r) => {
     let y = lead(x, 1);
     y = addAt(y, hum(y.length, 60, -35));
-    y = addAt(y, click(0.4 * peak(x)), Math.round(0.2 * RATE)).map((v) => v + 0.01);
+    y = addAt(y, click(0.4 * peakAbs(x)), Math.round(0.2 * RATE)).map((v) => v + 0.01);
     return telephone(addAt(y, hiss(r, -55)(y.length)), 'ulaw');
   },
 };

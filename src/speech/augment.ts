@@ -1,9 +1,15 @@
 import type { Rng } from '../core/rng';
 
-/** Scales a signal so its peak is at `peakDb` dBFS. */
-export function normalizePeak(x: Float32Array, peakDb: number): Float32Array {
+/** The largest absolute sample value. */
+export function peakAbs(x: Float32Array): number {
   let peak = 0;
   for (const v of x) peak = Math.max(peak, Math.abs(v));
+  return peak;
+}
+
+/** Scales a signal so its peak is at `peakDb` dBFS. */
+export function normalizePeak(x: Float32Array, peakDb: number): Float32Array {
+  const peak = peakAbs(x);
   const gain = peak > 0 ? Math.pow(10, peakDb / 20) / peak : 1;
   return x.map((v) => v * gain);
 }
@@ -58,8 +64,7 @@ export function babble(n: number, pool: readonly Float32Array[], talkers: number
 
 /** Mean power of the speech in `x`: samples above 1% of the peak, so padding does not change the SNR. */
 function speechPower(x: Float32Array): number {
-  let peak = 0;
-  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  const peak = peakAbs(x);
   let power = 0;
   let n = 0;
   for (const v of x) {
@@ -96,8 +101,7 @@ export function breath(samples: number, level: number, rng: Rng): Float32Array {
   const b = coloredNoise(samples, 'brown', rng);
   const out = new Float32Array(samples);
   for (let i = 1; i < samples; i++) out[i] = b[i] - b[i - 1];
-  let peak = 0;
-  for (const v of out) peak = Math.max(peak, Math.abs(v));
+  const peak = peakAbs(out);
   return out.map((v, i) => (level * v * 0.5 * (1 - Math.cos((2 * Math.PI * i) / samples))) / (peak || 1));
 }
 
@@ -113,8 +117,7 @@ export const LEAD_INS: readonly LeadIn[] = ['click', 'breath', 'noise'];
  * frames are blanks.
  */
 export function addLeadIn(x: Float32Array, kind: LeadIn, rng: Rng): Float32Array {
-  let peak = 0;
-  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  const peak = peakAbs(x);
   const gap = Math.round(rng.uniform(0.1, 0.6) * 16000);
   let event: Float32Array;
   if (kind === 'click') event = click(peak * rng.uniform(0.1, 1));
