@@ -1,17 +1,21 @@
 /**
  * Trains the English→Spanish translator (issue #14) on data/translation/eng-spa.tsv.gz (npm run
- * translate:corpus makes it): BPE on the training side, bidirectional GRU encoder, attention
- * decoder, teacher forcing on length-bucketed batches. Every epoch: validation loss and greedy
- * BLEU/chrF on the validation sentences; the best epoch by validation BLEU is saved to
- * models/translate-eng-spa.safetensors; a checkpoint (model, optimizer, epoch) is written to
+ * translate:corpus makes it): one BPE for both languages learnt on the training side, bidirectional
+ * GRU encoder, attention decoder, one embedding table for source, target and output (--untied: an
+ * encoding and a table per language), dropout, teacher forcing on length-bucketed batches. Every epoch: validation loss and greedy
+ * BLEU/chrF on the validation sentences, with the moving average of the weights (--average decay;
+ * 0: the last weights); the best epoch by validation BLEU is saved to
+ * models/translate-eng-spa.safetensors; a checkpoint (model, optimizer, average, epoch) is written to
  * data/translation-train/ and --resume continues from it. --minutes stops before an epoch would
- * end past the budget. Usage: npm run train:translate -- [--epochs 20] [--minutes 45] [--hidden 256]
- *   [--embedding 128] [--merges 2000] [--batch 64] [--lr 2e-3] [--out models/translate-eng-spa.safetensors] [--resume]
+ * end past the budget. Usage: npm run train:translate -- [--epochs 16] [--minutes 45] [--hidden 256]
+ *   [--untied [--embedding 128]] [--merges 8000 (untied: 2000 per language)] [--dropout 0.2] [--average 0.999] [--batch 64] [--lr 2e-3] [--out models/translate-eng-spa.safetensors]
+ *   [--checkpoint data/translation-train/checkpoint.safetensors] [--resume] [--pairs n] [--valid-pairs n]
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { adam } from '../src/optim/optimizers';
 import { clipGradNorm } from '../src/optim/clip';
+import { WeightAverage } from '../src/optim/weight-average';
 import { Rng } from '../src/core/rng';
 import { formatDuration } from '../src/train/progress';
 import { NonFiniteError } from '../src/train/errors';
@@ -20,44 +24,75 @@ import { Translator } from '../src/translate/translator';
 import { loadTranslator, saveTranslator } from '../src/translate/translator-file';
 import { lengthBatches } from '../src/translate/batches';
 import { scoreTranslations } from '../src/translate/evaluate';
-import type { SafeTensor } from '../src/io/safetensors';
+import type { DecodedSafetensors, SafeTensor } from '../src/io/safetensors';
 import { tensorValues } from '../src/io/safetensors';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : dflt);
-const EPOCHS = arg('epochs', 20);
+const EPOCHS = arg('epochs', 16);
 const MINUTES = arg('minutes', Infinity);
 const BATCH = arg('batch', 64);
 const LR = arg('lr', 2e-3);
+const AVERAGE = arg('average', 0.999);
 const ROOT = path.join(__dirname, '..');
-const OUT = args.includes('--out') ? path.resolve(args[args.indexOf('--out') + 1]) : path.join(ROOT, 'models', 'translate-eng-spa.safetensors');
-const CKPT = path.join(ROOT, 'data', 'translation-train', 'checkpoint.safetensors');
+const file = (name: string, dflt: string) => (args.includes(`--${name}`) ? path.resolve(args[args.indexOf(`--${name}`) + 1]) : dflt);
+const OUT = file('out', path.join(ROOT, 'models', 'translate-eng-spa.safetensors'));
+const CKPT = file('checkpoint', path.join(ROOT, 'data', 'translation-train', 'checkpoint.safetensors'));
 
 interface RunState {
   epoch: number;
   optimizerStep: number;
+  averageUpdates?: number;
+  dropoutState?: number[];
+  /** What a resumed run must keep: the same data, batches and average. */
+  settings?: Record<string, number>;
   bestBleu: number;
   history: { epoch: number; loss: number; validLoss: number; validBleu: number; validChrf: number; seconds: number }[];
 }
 
+/** Tensors prefix0, prefix1, ... of a checkpoint, in order of their number. */
+function numbered(tensors: DecodedSafetensors['tensors'], prefix: string): ReturnType<typeof tensorValues>[] {
+  return [...tensors.entries()]
+    .filter(([n]) => n.startsWith(prefix))
+    .sort((a, b) => Number(a[0].slice(prefix.length)) - Number(b[0].slice(prefix.length)))
+    .map(([, t]) => tensorValues(t));
+}
+
 const pairs = loadParallelCorpus();
-const train = corpusSplit(pairs, 'train');
-const valid = corpusSplit(pairs, 'valid');
+// --pairs / --valid-pairs: the first n of each split (quick runs and checks).
+const settings = { pairs: arg('pairs', Infinity), validPairs: arg('valid-pairs', Infinity), batch: BATCH, average: AVERAGE };
+const train = corpusSplit(pairs, 'train').slice(0, settings.pairs);
+const valid = corpusSplit(pairs, 'valid').slice(0, settings.validPairs);
 const optimizer = adam({ lr: LR });
 let translator: Translator;
-let state: RunState = { epoch: 0, optimizerStep: 0, bestBleu: -1, history: [] };
+let state: RunState = { epoch: 0, optimizerStep: 0, bestBleu: -1, history: [], settings };
+let saved: DecodedSafetensors['tensors'] | null = null;
 if (args.includes('--resume') && fs.existsSync(CKPT)) {
   const loaded = loadTranslator(CKPT);
   translator = loaded.translator;
   state = JSON.parse(loaded.decoded.metadata.run) as RunState;
-  const buffers = [...loaded.decoded.tensors.entries()].filter(([n]) => n.startsWith('optimizer.')).sort((a, b) => Number(a[0].split('.')[2]) - Number(b[0].split('.')[2]));
-  optimizer.setState({ step: state.optimizerStep, slots: { buffers: buffers.map(([, t]) => tensorValues(t)) } });
-  console.log(`resuming after epoch ${state.epoch}`);
+  // JSON turns Infinity into null.
+  const before = Object.entries(state.settings ?? {}).filter(([k, v]) => (v ?? Infinity) !== settings[k as keyof typeof settings]);
+  if (before.length > 0) throw new Error(`${CKPT} was trained with ${before.map(([k, v]) => `${k} ${v ?? 'all'}`).join(', ')}: resume with the same options`);
+  state.settings = settings;
+  saved = loaded.decoded.tensors;
+  optimizer.setState({ step: state.optimizerStep, slots: { buffers: numbered(loaded.decoded.tensors, 'optimizer.buffers.') } });
+  if (state.dropoutState) translator.model.dropoutState = state.dropoutState;
+  console.log(`resuming after epoch ${state.epoch} (the model's options are the checkpoint's)`);
 } else {
-  translator = Translator.learn({ merges: arg('merges', 2000), cell: 'gru', embeddingDim: arg('embedding', 128), hiddenSize: arg('hidden', 256), attention: 'general', seed: 1 }, train);
+  // Default: one encoding and one embedding table for both languages (TranslatorSpec.tied).
+  const tied = !args.includes('--untied');
+  const hidden = arg('hidden', 256);
+  translator = Translator.learn({ merges: arg('merges', tied ? 8000 : 2000), cell: 'gru', embeddingDim: arg('embedding', tied ? hidden : 128), hiddenSize: hidden, attention: 'general', seed: 1, dropout: arg('dropout', 0.2), tied }, train);
 }
 const model = translator.model;
 const params = model.params();
+const average = AVERAGE > 0 ? new WeightAverage(params, AVERAGE, state.averageUpdates ?? 0) : null;
+if (average && saved) {
+  const values = numbered(saved, 'average.');
+  if (values.length !== params.length) throw new Error(`${CKPT} holds no weight average for --average ${AVERAGE} (resume with --average 0)`);
+  values.forEach((v, k) => average.values[k].set(v));
+}
 const src = train.map((p) => translator.sourceBpe.encode(p.en));
 const tgt = train.map((p) => translator.targetBpe.encode(p.es));
 const batches = lengthBatches(src.map((s) => s.length), tgt.map((t) => t.length), BATCH);
@@ -82,9 +117,11 @@ function validationLoss(): number {
 
 function saveCheckpoint(): void {
   const { step, slots } = optimizer.peekState?.() ?? optimizer.getState();
-  const tensors: SafeTensor[] = (slots.buffers ?? []).map((b, k) => ({ name: `optimizer.buffers.${k}`, dtype: 'F32', shape: [b.length], data: Float32Array.from(b) }));
+  // Optimizer moments and the average are float64: saved as they are, a resumed run continues bit for bit.
+  const vector = (name: string, v: ArrayLike<number>): SafeTensor => ({ name, dtype: 'F64', shape: [v.length], data: Float64Array.from(v) });
+  const tensors = [...(slots.buffers ?? []).map((b, k) => vector(`optimizer.buffers.${k}`, b)), ...(average?.values ?? []).map((v, k) => vector(`average.${k}`, v))];
   fs.mkdirSync(path.dirname(CKPT), { recursive: true });
-  saveTranslator(translator, CKPT, {}, { tensors, metadata: { run: JSON.stringify({ ...state, optimizerStep: step }) } });
+  saveTranslator(translator, CKPT, {}, { tensors, metadata: { run: JSON.stringify({ ...state, optimizerStep: step, averageUpdates: average?.updates, dropoutState: model.dropoutState }) } });
 }
 
 const t0 = Date.now();
@@ -105,6 +142,7 @@ for (let epoch = startEpoch; epoch < EPOCHS; epoch++) {
     if (!Number.isFinite(r.loss)) throw new NonFiniteError(k, 'the loss', r.loss);
     clipGradNorm(params, 1);
     optimizer.step(params);
+    average?.update(params);
     sum += r.loss * r.count;
     count += r.count;
     if ((k + 1) % 25 === 0) {
@@ -112,6 +150,8 @@ for (let epoch = startEpoch; epoch < EPOCHS; epoch++) {
       process.stdout.write(`  epoch ${epoch + 1} batch ${k + 1}/${order.length} loss ${(sum / count).toFixed(3)} ${(count / sec).toFixed(0)} tok/s, epoch ETA ${formatDuration((sec / (k + 1)) * (order.length - k - 1))}   \r`);
     }
   });
+  // Validation, and the saved model, use the averaged weights; training goes on from the last ones.
+  average?.apply(params);
   const validLoss = validationLoss();
   const scores = scoreTranslations(translator.translate(valid.map((p) => p.en), { beam: 1 }), valid.map((p) => p.es));
   state.epoch = epoch + 1;
@@ -123,9 +163,10 @@ for (let epoch = startEpoch; epoch < EPOCHS; epoch++) {
   );
   if (scores.bleu > state.bestBleu) {
     state.bestBleu = scores.bleu;
-    saveTranslator(translator, OUT, { corpus: 'data/translation/eng-spa.tsv.gz (Brown through Apertium eng-spa 0.8.1)', epochs: epoch + 1, validBleuGreedy: scores.bleu, validChrfGreedy: scores.chrf, history: state.history });
+    saveTranslator(translator, OUT, { corpus: 'data/translation/eng-spa.tsv.gz (Brown through Apertium eng-spa 0.8.1)', epochs: epoch + 1, validBleuGreedy: scores.bleu, validChrfGreedy: scores.chrf, dropout: translator.spec.dropout ?? 0, weightAverage: AVERAGE, history: state.history });
     console.log(`  best so far: saved ${OUT}`);
   }
+  average?.restore(params);
   saveCheckpoint();
   if (elapsed + perEpoch > MINUTES * 60 && epoch + 1 < EPOCHS) {
     console.log(`stopping: another epoch would pass the ${MINUTES}-minute budget (--resume continues)`);

@@ -1,6 +1,7 @@
 /**
- * Makes the English→Spanish corpus: Brown sentences of 3–15 words (distinct, corpus order),
- * translated line by line by Debian's Apertium (`apt-get install apertium apertium-eng-spa`; -u: no
+ * Makes the English→Spanish corpus: Brown sentences of 3–15 words (distinct, corpus order), plus
+ * as training-only material the 3–15-word clauses of the longer sentences (none equal to a corpus
+ * sentence), translated line by line by Debian's Apertium (`apt-get install apertium apertium-eng-spa`; -u: no
  * marks on unknown words, which are copied), written to data/translation/eng-spa.tsv.gz with the
  * train/valid/test split of src/translate/parallel-corpus.ts. Deterministic: same packages, same file.
  * Usage: npm run translate:corpus
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadBrownSentences } from '../src/data/brown-corpus';
 import { writeFileAtomic } from '../src/io/atomic-write';
-import { CORPUS_FILE, encodeCorpus, splitOf, withinLengthLimit, type SentencePair } from '../src/translate/parallel-corpus';
+import { clausesOf, CORPUS_FILE, encodeCorpus, splitOf, withinLengthLimit, type SentencePair } from '../src/translate/parallel-corpus';
 
 function apertium(lines: string[]): string[] {
   const t0 = Date.now();
@@ -30,11 +31,18 @@ function apertium(lines: string[]): string[] {
   return out;
 }
 
-const english = [...new Set(loadBrownSentences().filter(withinLengthLimit))];
-const spanish = apertium(english);
-const pairs: SentencePair[] = english.map((en, i) => ({ split: splitOf(en), en, es: spanish[i] })).filter((p) => p.es.length > 0);
+const brown = loadBrownSentences();
+const english = [...new Set(brown.filter(withinLengthLimit))];
+const sentences = new Set(english);
+const clauses = [...new Set(brown.flatMap(clausesOf))].filter((c) => !sentences.has(c));
+const spanish = apertium([...english, ...clauses]);
+const pairs: SentencePair[] = [
+  ...english.map((en, i) => ({ split: splitOf(en), en, es: spanish[i] })),
+  ...clauses.map((en, i) => ({ split: 'train' as const, en, es: spanish[english.length + i], clause: true })),
+].filter((p) => p.es.length > 0);
 mkdirSync(dirname(CORPUS_FILE), { recursive: true });
 const bytes = encodeCorpus(pairs);
 writeFileAtomic(CORPUS_FILE, bytes);
 const count = (s: string) => pairs.filter((p) => p.split === s).length;
-console.log(`${CORPUS_FILE}: ${pairs.length} pairs (train ${count('train')}, valid ${count('valid')}, test ${count('test')}), ${(bytes.length / 1e6).toFixed(2)} MB`);
+const clausePairs = pairs.filter((p) => p.clause).length;
+console.log(`${CORPUS_FILE}: ${pairs.length} pairs (train ${count('train')} of which ${clausePairs} clauses, valid ${count('valid')}, test ${count('test')}), ${(bytes.length / 1e6).toFixed(2)} MB`);

@@ -8,22 +8,32 @@ import { gradientRelativeError } from './helpers/gradcheck';
 const TOL = 1e-6;
 
 describe.each([
-  ['gru', false, 'general'],
-  ['lstm', false, 'general'],
-  ['rnn', false, 'general'],
-  ['gru', true, 'additive'],
-  ['lstm', true, 'general'],
-  ['gru', false, 'dot'],
-] as const)('seq2seq with attention (%s, bidirectional %s, %s): finite-difference gradient check', (cell, bidirectional, attention) => {
+  ['gru', false, 'general', 0, false],
+  ['lstm', false, 'general', 0, false],
+  ['rnn', false, 'general', 0, false],
+  ['gru', true, 'additive', 0, false],
+  ['lstm', true, 'general', 0, false],
+  ['gru', false, 'dot', 0, false],
+  ['gru', true, 'general', 0.3, false],
+  ['lstm', false, 'additive', 0.5, false],
+  ['gru', true, 'general', 0, true],
+  ['lstm', false, 'general', 0.3, true],
+] as const)('seq2seq with attention (%s, bidirectional %s, %s, dropout %s, tied %s): finite-difference gradient check', (cell, bidirectional, attention, dropout, tied) => {
   const source = new TokenVocabulary(['a', 'b', 'c', 'd']);
-  const target = new TokenVocabulary(['x', 'y', 'z']);
-  const model = new Seq2Seq({ source, target, cell, embeddingDim: 3, hiddenSize: 4, seed: 5, dtype: 'float64', bidirectional, attention });
+  // Tied embeddings: one vocabulary, one table (embedding width = hidden width).
+  const target = tied ? source : new TokenVocabulary(['x', 'y', 'z']);
+  const [x, y, z] = tied ? ['a', 'b', 'd'] : ['x', 'y', 'z'];
+  const model = new Seq2Seq({ source, target, cell, embeddingDim: tied ? 4 : 3, hiddenSize: 4, seed: 5, dtype: 'float64', bidirectional, attention, dropout, tiedEmbeddings: tied });
+  // With dropout the loss is checked while training: every evaluation replays the same masks.
+  const training = dropout > 0;
+  const masks = model.dropoutState;
   const batch = model.makeBatch(
     [['a', 'b', 'c'], ['d'], ['c', 'a']],
-    [['x', 'y'], ['z', 'z', 'x'], []],
+    [[x, y], [z, z, x], []],
   );
   const f = (): number => {
-    const logits = model.forward(batch);
+    model.dropoutState = masks;
+    const logits = model.forward(batch, training);
     // Same loss as lossAndBackward, recomputed without touching gradients.
     let total = 0;
     let n = 0;
@@ -42,7 +52,8 @@ describe.each([
     return total / n;
   };
   model.zeroGrad();
-  const { loss } = model.lossAndBackward(batch, false);
+  model.dropoutState = masks;
+  const { loss } = model.lossAndBackward(batch, training);
 
   it('loss matches the recomputed cross-entropy', () => expect(loss).toBeCloseTo(f(), 12));
   it('targets end with </s>', () => {
@@ -53,6 +64,38 @@ describe.each([
   it.each(model.params().map((p) => [(p as { qualifiedName?: string }).qualifiedName ?? p.name, p] as const))('%s', (_n, p) => {
     expect(gradientRelativeError(f, p.value, p.grad, { eps: 1e-4 })).toBeLessThan(TOL);
   });
+});
+
+describe('seq2seq tied embeddings', () => {
+  const vocabulary = new TokenVocabulary(['a', 'b', 'c']);
+  const make = (tiedEmbeddings: boolean) => new Seq2Seq({ source: vocabulary, target: vocabulary, embeddingDim: 6, hiddenSize: 6, seed: 2, tiedEmbeddings });
+  it('shares one table among source and target embeddings and the output layer, listed once', () => {
+    const tied = make(true);
+    expect(tied.tgtEmbed.weight).toBe(tied.srcEmbed.weight);
+    expect(tied.output.weight).toBe(tied.srcEmbed.weight);
+    const names = tied.params().map((p) => (p as { qualifiedName?: string }).qualifiedName);
+    expect(names.filter((n) => n?.endsWith('embedding.weight') || n === 'output.weight')).toEqual(['source_embedding.weight']);
+    expect(make(false).params().length - tied.params().length).toBe(2);
+  });
+  it('refuses two vocabularies or widths that differ', () => {
+    expect(() => new Seq2Seq({ source: vocabulary, target: new TokenVocabulary(['a', 'b']), embeddingDim: 4, hiddenSize: 4, tiedEmbeddings: true })).toThrow(/same vocabulary/);
+    expect(() => new Seq2Seq({ source: vocabulary, target: vocabulary, embeddingDim: 3, hiddenSize: 4, tiedEmbeddings: true })).toThrow(/embeddingDim = hiddenSize, got 3 and 4/);
+  });
+});
+
+describe('seq2seq dropout', () => {
+  const source = new TokenVocabulary(['a', 'b']);
+  const target = new TokenVocabulary(['x', 'y']);
+  const make = (dropout: number) => new Seq2Seq({ source, target, embeddingDim: 8, hiddenSize: 8, seed: 3, dtype: 'float64', bidirectional: true, dropout });
+  const batch = make(0).makeBatch([['a', 'b', 'a']], [['y', 'x']]);
+  it('changes training outputs but not evaluation or decoding', () => {
+    const plain = make(0);
+    const dropped = make(0.4);
+    expect(Array.from(dropped.forward(batch, false).data)).toEqual(Array.from(plain.forward(batch, false).data));
+    expect(Array.from(dropped.forward(batch, true).data)).not.toEqual(Array.from(plain.forward(batch, true).data));
+    expect(dropped.translate([['a', 'b']])).toEqual(plain.translate([['a', 'b']]));
+  });
+  it('refuses a rate outside [0, 1)', () => expect(() => make(1)).toThrow(/dropout: rate must be in \[0, 1\)/));
 });
 
 describe('number words -> digits', () => {

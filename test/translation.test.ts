@@ -1,11 +1,13 @@
 import * as path from 'path';
+import * as fs from 'fs';
 import { beamSearch, type StepDecoder } from '../src/decode/beam-search';
 import { Seq2Seq } from '../src/seq2seq/model';
 import { beamTranslate } from '../src/seq2seq/beam-translate';
 import { TokenVocabulary } from '../src/seq2seq/token-vocabulary';
 import { copySource, WordForWord } from '../src/translate/baselines';
 import { BytePairEncoding, pretokenize, UNKNOWN } from '../src/translate/bpe';
-import { corpusSplit, loadParallelCorpus, MAX_WORDS, splitOf, withinLengthLimit } from '../src/translate/parallel-corpus';
+import { clausesOf, corpusSplit, encodeCorpus, loadParallelCorpus, MAX_WORDS, splitOf, withinLengthLimit } from '../src/translate/parallel-corpus';
+import { decodeSafetensors, encodeSafetensors, tensorValues } from '../src/io/safetensors';
 import { Translator } from '../src/translate/translator';
 import { loadTranslator, saveTranslator } from '../src/translate/translator-file';
 import { runCli } from './helpers/cli';
@@ -42,17 +44,39 @@ describe('byte-pair encoding', () => {
 
 describe('parallel corpus (data/translation/eng-spa.tsv.gz)', () => {
   const pairs = loadParallelCorpus();
+  const sentences = pairs.filter((p) => !p.clause);
+  const clauses = pairs.filter((p) => p.clause);
   it('holds distinct English sentences within the length limit, split by a hash of the sentence', () => {
-    expect(pairs.length).toBeGreaterThan(20000);
+    expect(sentences.length).toBeGreaterThan(20000);
     expect(new Set(pairs.map((p) => p.en)).size).toBe(pairs.length);
-    for (const p of pairs.slice(0, 2000)) {
+    for (const p of sentences.slice(0, 2000)) {
       expect(withinLengthLimit(p.en)).toBe(true);
       expect(p.split).toBe(splitOf(p.en));
       expect(p.es.length).toBeGreaterThan(0);
     }
     const test = corpusSplit(pairs, 'test').length;
-    expect(test / pairs.length).toBeGreaterThan(0.04);
-    expect(test / pairs.length).toBeLessThan(0.06);
+    expect(test / sentences.length).toBeGreaterThan(0.04);
+    expect(test / sentences.length).toBeLessThan(0.06);
+  });
+  it('adds clauses of longer sentences as training data only', () => {
+    expect(clauses.length).toBeGreaterThan(40000);
+    for (const p of clauses.slice(0, 2000)) {
+      expect(p.split).toBe('train');
+      expect(withinLengthLimit(p.en)).toBe(true);
+    }
+    expect(clausesOf('Short sentences, like this one, have no clauses.')).toEqual([]);
+    const long = 'When the committee met on Monday, it voted to send the bill back; the senators, however, were away on a trip abroad.';
+    expect(clausesOf(long)).toEqual(['When the committee met on Monday,', 'it voted to send the bill back;', 'were away on a trip abroad.']);
+  });
+  const dir = tempDir('rnnkit-corpus-');
+  it('marks clauses as training data only', () => {
+    const ok = path.join(dir, 'ok.tsv.gz');
+    const extra = { split: 'train' as const, en: 'and went home,', es: 'y fue a casa,', clause: true };
+    fs.writeFileSync(ok, encodeCorpus([{ split: 'test', en: 'He went home.', es: 'Fue a casa.' }, extra]));
+    expect(loadParallelCorpus(ok)).toEqual([{ split: 'test', en: 'He went home.', es: 'Fue a casa.' }, extra]);
+    const bad = path.join(dir, 'bad.tsv.gz');
+    fs.writeFileSync(bad, encodeCorpus([{ ...extra, split: 'test' }]));
+    expect(() => loadParallelCorpus(bad)).toThrow(/bad.tsv.gz: line 1 is not split \\t English \\t Spanish \[\\t clause\]/);
   });
   it('limits sentence length', () => {
     expect(withinLengthLimit('Too short.')).toBe(false);
@@ -159,10 +183,28 @@ describe('translator', () => {
     expect(translator.translate(texts, { beam: 2 })).toEqual(t.translate(texts, { beam: 2 }));
     expect(translator.translate([''])).toEqual(['']);
   });
+  it('learns one encoding for both languages when tied, and saves and loads it', () => {
+    const tied = Translator.learn({ merges: 30, cell: 'gru', embeddingDim: 6, hiddenSize: 6, attention: 'general', seed: 2, tied: true }, train);
+    expect(tied.sourceBpe).toBe(tied.targetBpe);
+    expect(tied.sourceBpe.symbols()).toEqual(expect.arrayContaining(['▁dog', '▁perro']));
+    expect(tied.model.tgtEmbed.weight).toBe(tied.model.srcEmbed.weight);
+    const tiedFile = path.join(dir, 'tied.safetensors');
+    saveTranslator(tied, tiedFile);
+    const loaded = loadTranslator(tiedFile).translator;
+    expect(loaded.spec).toEqual(tied.spec);
+    expect(loaded.translate(['The big house.'], { beam: 2 })).toEqual(tied.translate(['The big house.'], { beam: 2 }));
+  });
   it('gives attention over the source tokens for every output token', () => {
     const [d] = t.translateDetailed(['The dog.'], { beam: 3 });
     expect(d.attention).toHaveLength(d.tokens.length);
     for (const row of d.attention) expect(row).toHaveLength(d.sourceTokens.length);
+  });
+  it('refuses a spec that does not describe the stored tensors, before building it', () => {
+    const decoded = decodeSafetensors(fs.readFileSync(file));
+    const tampered = path.join(dir, 'tampered.safetensors');
+    const spec = { ...t.spec, hiddenSize: 1e6 };
+    fs.writeFileSync(tampered, Buffer.concat(encodeSafetensors([...decoded.tensors].map(([name, x]) => ({ name, dtype: 'F32' as const, shape: x.shape, data: Float32Array.from(tensorValues(x)) })), { ...decoded.metadata, spec: JSON.stringify(spec) })));
+    expect(() => loadTranslator(tampered)).toThrow(/tampered.safetensors: the spec does not describe the stored tensor decoder.weight_hh \(18x6\)/);
   });
   it('refuses a file that is not a translator', () => {
     expect(() => loadTranslator(path.join(__dirname, 'fixtures', 'sacrebleu', 'cases.json'))).toThrow(/cases.json/);

@@ -1,4 +1,5 @@
 import { alloc, type Arr, type DType } from './dtype';
+import { ShapeError } from './seq';
 
 /** A trainable tensor and its gradient accumulator. Shapes follow PyTorch's layouts. */
 export interface Param {
@@ -15,4 +16,10 @@ export function makeParam(name: string, shape: number[], dtype: DType): Param {
 
 export function zeroGrads(params: Param[]): void {
   for (const p of params) p.grad.fill(0);
+}
+
+/** A parameter another layer shares (weight tying), checked to have the shape this layer needs. */
+export function checkedShared(layer: string, p: Param, shape: number[]): Param {
+  if (p.shape.join('x') !== shape.join('x')) throw new ShapeError(`${layer}: the shared weight is ${p.shape.join('x')}, this layer needs ${shape.join('x')}`);
+  return p;
 }

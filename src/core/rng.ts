@@ -87,7 +87,8 @@ export class Rng {
 
   setState(state: number[]): void {
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0);
-    this.spareNormal = Number.isNaN(state[4]) ? null : state[4];
+    // NaN (or null, what JSON makes of NaN): no spare normal.
+    this.spareNormal = state[4] === null || Number.isNaN(state[4]) ? null : state[4];
   }
 }
 

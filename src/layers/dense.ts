@@ -1,7 +1,7 @@
 import { alloc, type DType } from '../core/dtype';
 import { kernelsFor } from '../kernels';
 import { addRowSums } from '../kernels/stepped';
-import { makeParam, type Param } from '../core/param';
+import { checkedShared, makeParam, type Param } from '../core/param';
 import type { Rng } from '../core/rng';
 import { expectFeatures, ShapeError, type Seq } from '../core/seq';
 import type { Layer } from './layer';
@@ -19,16 +19,17 @@ export class Dense implements Layer {
   readonly bias: Param;
   private x: Seq | null = null;
 
-  constructor(readonly spec: DenseSpec, readonly inputFeatures: number, readonly dtype: DType, rng: Rng) {
+  /** `sharedWeight`: use this [units, in] parameter (weight tying, e.g. with an embedding) instead of a new one. */
+  constructor(readonly spec: DenseSpec, readonly inputFeatures: number, readonly dtype: DType, rng: Rng, sharedWeight?: Param) {
     if (!Number.isInteger(spec.units) || spec.units <= 0) {
       throw new ShapeError(`dense: units must be a positive integer, got ${spec.units}`);
     }
     this.outputFeatures = spec.units;
-    this.weight = makeParam('weight', [spec.units, inputFeatures], dtype);
+    this.weight = sharedWeight ? checkedShared('dense', sharedWeight, [spec.units, inputFeatures]) : makeParam('weight', [spec.units, inputFeatures], dtype);
     this.bias = makeParam('bias', [spec.units], dtype);
-    // torch.nn.Linear's default: U(±1/sqrt(in)) for weight and bias.
+    // torch.nn.Linear's default: U(±1/sqrt(in)) for weight and bias (a shared weight keeps its values).
     const k = 1 / Math.sqrt(inputFeatures);
-    for (const p of [this.weight, this.bias]) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
+    for (const p of sharedWeight ? [this.bias] : [this.weight, this.bias]) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
   }
 
   params(): Param[] {

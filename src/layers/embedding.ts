@@ -1,5 +1,5 @@
 import { alloc, type DType } from '../core/dtype';
-import { makeParam, type Param } from '../core/param';
+import { checkedShared, makeParam, type Param } from '../core/param';
 import type { Rng } from '../core/rng';
 import { ShapeError, type Seq } from '../core/seq';
 import type { ForwardOptions, Layer } from './layer';
@@ -20,11 +20,16 @@ export class Embedding implements Layer {
   private lengths: Int32Array = new Int32Array(0);
   private shape = { batch: 0, time: 0 };
 
-  constructor(readonly spec: EmbeddingSpec, _inputFeatures: number, readonly dtype: DType, rng: Rng) {
+  /** `sharedWeight`: use this [vocab, dim] parameter (weight tying) instead of a new one; its values are kept. */
+  constructor(readonly spec: EmbeddingSpec, _inputFeatures: number, readonly dtype: DType, rng: Rng, sharedWeight?: Param) {
     if (!Number.isInteger(spec.vocabSize) || spec.vocabSize <= 0) throw new ShapeError(`embedding: vocabSize must be a positive integer`);
     if (!Number.isInteger(spec.embeddingDim) || spec.embeddingDim <= 0) throw new ShapeError(`embedding: embeddingDim must be a positive integer`);
     if (_inputFeatures !== 1) throw new ShapeError(`embedding must be the first layer, fed one token id per step (inputFeatures 1), got ${_inputFeatures}`);
     this.outputFeatures = spec.embeddingDim;
+    if (sharedWeight) {
+      this.weight = checkedShared('embedding', sharedWeight, [spec.vocabSize, spec.embeddingDim]);
+      return;
+    }
     this.weight = makeParam('weight', [spec.vocabSize, spec.embeddingDim], dtype);
     for (let i = 0; i < this.weight.value.length; i++) this.weight.value[i] = rng.normal();
   }

@@ -12,6 +12,7 @@ import { Rng } from '../core/rng';
 import { ShapeError, type Seq } from '../core/seq';
 import type { CellType } from '../layers/cells';
 import { Dense } from '../layers/dense';
+import { Dropout } from '../layers/dropout';
 import { Embedding } from '../layers/embedding';
 import type { ForwardOptions } from '../layers/layer';
 import { Recurrent } from '../layers/recurrent';
@@ -32,6 +33,13 @@ export interface Seq2SeqSpec {
   bidirectional?: boolean;
   /** Attention score (default 'general'; 'dot' needs a unidirectional encoder). */
   attention?: AttentionScore;
+  /** Dropout rate on both embeddings' outputs and on tanh(W_c [c; d]) while training (default 0). */
+  dropout?: number;
+  /**
+   * One table for the source and target embeddings and the output projection (Press & Wolf 2017),
+   * initialised N(0, 1/embeddingDim): needs the same vocabulary on both sides and embeddingDim = hiddenSize.
+   */
+  tiedEmbeddings?: boolean;
 }
 
 /** What step-by-step decoding carries: encoder outputs and the decoder state of every row. */
@@ -76,6 +84,9 @@ export class Seq2Seq {
   readonly attention: Attention;
   readonly combine: Dense;
   readonly output: Dense;
+  private readonly sourceDropout: Dropout;
+  private readonly targetDropout: Dropout;
+  private readonly combinedDropout: Dropout;
   private readonly rng: Rng;
   // Caches of the last forward, for backward.
   private combined: Arr = new Float32Array(0);
@@ -89,23 +100,47 @@ export class Seq2Seq {
     const rng = new Rng(spec.seed ?? 0);
     this.rng = new Rng((spec.seed ?? 0) ^ 0x2545f491);
     this.srcEmbed = new Embedding({ type: 'embedding', vocabSize: spec.source.size, embeddingDim: E }, 1, dtype, rng);
+    const shared = spec.tiedEmbeddings ? tiedTable(this.srcEmbed.weight, spec, E, H) : undefined;
     this.encoder = new Recurrent({ type: cell, hiddenSize: H, unitForgetBias: true, bidirectional: spec.bidirectional }, E, dtype, rng);
-    this.tgtEmbed = new Embedding({ type: 'embedding', vocabSize: spec.target.size, embeddingDim: E }, 1, dtype, rng);
+    this.tgtEmbed = new Embedding({ type: 'embedding', vocabSize: spec.target.size, embeddingDim: E }, 1, dtype, rng, shared);
     this.decoder = new Recurrent({ type: cell, hiddenSize: H, unitForgetBias: true }, E, dtype, rng);
     const K = this.encoder.outputFeatures;
     this.attention = new Attention({ score: spec.attention ?? 'general', queryFeatures: H, keyFeatures: K }, dtype, rng);
     this.combine = new Dense({ type: 'dense', units: H }, K + H, dtype, rng);
-    this.output = new Dense({ type: 'dense', units: spec.target.size }, H, dtype, rng);
+    this.output = new Dense({ type: 'dense', units: spec.target.size }, H, dtype, rng, shared);
+    const dropout = { type: 'dropout' as const, rate: spec.dropout ?? 0 };
+    this.sourceDropout = new Dropout(dropout, E, dtype);
+    this.targetDropout = new Dropout(dropout, E, dtype);
+    this.combinedDropout = new Dropout(dropout, H, dtype);
   }
 
   params(): Param[] {
     const owners = [this.srcEmbed, this.encoder, this.tgtEmbed, this.decoder, this.attention, this.combine, this.output];
     const prefixes = ['source_embedding', 'encoder', 'target_embedding', 'decoder', 'attention', 'combine', 'output'];
-    return owners.flatMap((o, i) => o.params().map((p) => Object.assign(p, { qualifiedName: `${prefixes[i]}.${p.name}` })));
+    // A tied table is listed once, under its first owner's name.
+    const seen = new Set<Param>();
+    const out: Param[] = [];
+    owners.forEach((o, i) => {
+      for (const p of o.params()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push(Object.assign(p, { qualifiedName: `${prefixes[i]}.${p.name}` }));
+      }
+    });
+    return out;
   }
 
   zeroGrad(): void {
     zeroGrads(this.params());
+  }
+
+  /** The state of the generator that draws dropout masks (saved in checkpoints, so a resumed run draws the same). */
+  get dropoutState(): number[] {
+    return this.rng.getState();
+  }
+
+  set dropoutState(state: number[]) {
+    this.rng.setState(state);
   }
 
   /** Encodes token pairs (already split into tokens) into padded id tensors. */
@@ -131,7 +166,7 @@ export class Seq2Seq {
 
   private encode(src: Seq, srcLengths: Int32Array, training: boolean, inference = false): Seq {
     const opts: ForwardOptions = { lengths: srcLengths, training, inference, rng: this.rng };
-    return this.encoder.forward(this.srcEmbed.forward(src, opts), opts);
+    return this.encoder.forward(this.sourceDropout.forward(this.srcEmbed.forward(src, opts), opts), opts);
   }
 
   /** The decoder starts from the encoder's final hidden state, summed over directions (LSTM cell state from zero). */
@@ -145,26 +180,23 @@ export class Seq2Seq {
   }
 
   /** Decoder states -> attention -> tanh(W_c [c; d]) -> logits. */
-  private head(dec: Seq, enc: Seq, srcLengths: Int32Array): Seq {
+  private head(dec: Seq, enc: Seq, srcLengths: Int32Array, opts: ForwardOptions): Seq {
     const ctx = this.attention.forward(dec, enc, srcLengths);
     const rows = dec.batch * dec.time;
     const z = this.combine.forward({ data: concatRows(ctx.data, dec.data, rows, ctx.features, dec.features, this.dtype), batch: dec.batch, time: dec.time, features: ctx.features + dec.features });
     for (let i = 0; i < z.data.length; i++) z.data[i] = Math.tanh(z.data[i]);
     this.combined = z.data;
-    return this.output.forward(z);
+    return this.output.forward(this.combinedDropout.forward(z, opts));
   }
 
   /** Teacher-forced forward: logits [B, T, target vocabulary]. */
   forward(batch: Seq2SeqBatch, training = false): Seq {
     const enc = this.encode(batch.src, batch.srcLengths, training);
     this.bridge(batch.src.batch);
-    const dec = this.decoder.forward(this.tgtEmbed.forward(batch.decIn, { lengths: batch.tgtLengths, training, rng: this.rng }), {
-      lengths: batch.tgtLengths,
-      training,
-      rng: this.rng,
-    });
+    const opts: ForwardOptions = { lengths: batch.tgtLengths, training, rng: this.rng };
+    const dec = this.decoder.forward(this.targetDropout.forward(this.tgtEmbed.forward(batch.decIn, opts), opts), opts);
     this.encOut = enc;
-    return this.head(dec, enc, batch.srcLengths);
+    return this.head(dec, enc, batch.srcLengths, opts);
   }
 
   /** Mean cross-entropy per target token and its gradient, backpropagated into every parameter. */
@@ -177,7 +209,7 @@ export class Seq2Seq {
 
   backward(dLogits: Seq): void {
     if (!this.encOut) throw new Error('backward called before forward');
-    const dZ = this.output.backward(dLogits);
+    const dZ = this.combinedDropout.backward(this.output.backward(dLogits));
     for (let i = 0; i < dZ.data.length; i++) dZ.data[i] *= 1 - this.combined[i] * this.combined[i];
     const dCat = this.combine.backward(dZ);
     const { batch: B, time: T } = dLogits;
@@ -187,11 +219,11 @@ export class Seq2Seq {
     const att = this.attention.backward({ data: dCtx, batch: B, time: T, features: K });
     for (let i = 0; i < dDec.length; i++) dDec[i] += att.dQuery.data[i];
     const dDecIn = this.decoder.backward({ data: dDec, batch: B, time: T, features: H });
-    if (dDecIn) this.tgtEmbed.backward(dDecIn);
+    if (dDecIn) this.tgtEmbed.backward(this.targetDropout.backward(dDecIn));
     // The encoder's final states fed the decoder (summed): the gradient enters every direction's backward with dL/d(outputs).
     const dH0 = this.decoder.initialStateGrad[0].h;
     const dSrc = this.encoder.backwardWithState(att.dKeys, this.encoder.directions.map(() => ({ h: dH0 })));
-    if (dSrc) this.srcEmbed.backward(dSrc);
+    if (dSrc) this.srcEmbed.backward(this.sourceDropout.backward(dSrc));
   }
 
   /** Encodes the sources and sets up step-by-step decoding of one row per source. */
@@ -218,7 +250,7 @@ export class Seq2Seq {
     const dec = this.decoder.forward(this.tgtEmbed.forward({ data: alloc(this.dtype, B).map((_, i) => prev[i]), batch: B, time: 1, features: 1 }, opts), opts);
     d.state = this.decoder.finalState[0];
     this.decoder.initialState = null;
-    const logits = this.head(dec, d.enc, d.srcLengths).data;
+    const logits = this.head(dec, d.enc, d.srcLengths, opts).data;
     return { logits, attention: this.attention.lastWeights.data };
   }
 
@@ -250,6 +282,16 @@ export class Seq2Seq {
     }
     return outIds.map((ids, b) => ({ tokens: this.spec.target.decode(ids), attention: attention[b] }));
   }
+}
+
+/** Checks that tying is possible and scales the source embedding to N(0, 1/E), the scale of an output projection. */
+function tiedTable(table: Param, spec: Seq2SeqSpec, E: number, H: number): Param {
+  const same = spec.source.size === spec.target.size && spec.source.tokens.every((t, i) => t === spec.target.tokens[i]);
+  if (!same) throw new ShapeError('tiedEmbeddings needs the same vocabulary for source and target');
+  if (E !== H) throw new ShapeError(`tiedEmbeddings needs embeddingDim = hiddenSize, got ${E} and ${H}`);
+  const scale = 1 / Math.sqrt(E);
+  for (let i = 0; i < table.value.length; i++) table.value[i] *= scale;
+  return table;
 }
 
 /** [rows, A] and [rows, B] side by side -> [rows, A+B]. */

@@ -1,8 +1,10 @@
 /**
  * The English→Spanish parallel corpus (issue #14): Brown sentences of 3–15 words translated by
  * Apertium (eng-spa), cached in data/translation/eng-spa.tsv.gz so that tests and training need
- * no Apertium. Each line: split \t English \t Spanish. The split is a hash of the English sentence,
- * so it does not depend on the order or number of sentences (reproducible across corpus edits).
+ * no Apertium. Each line: split \t English \t Spanish [\t clause]. The split of a sentence is a hash of
+ * its English, so it does not depend on the order or number of sentences (reproducible across corpus
+ * edits). Lines marked `clause` are extra training material: the clauses of Brown sentences longer
+ * than MAX_WORDS (never themselves in validation or test, which hold whole sentences only).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -15,6 +17,8 @@ export interface SentencePair {
   split: SplitName;
   en: string;
   es: string;
+  /** A clause cut from a longer sentence (always training data). */
+  clause?: boolean;
 }
 
 export const CORPUS_FILE = join(__dirname, '..', '..', 'data', 'translation', 'eng-spa.tsv.gz');
@@ -36,12 +40,28 @@ export function splitOf(en: string): SplitName {
 }
 
 export function withinLengthLimit(sentence: string): boolean {
-  const n = sentence.split(/\s+/).filter((w) => w.length > 0).length;
+  const n = wordCount(sentence);
   return n >= MIN_WORDS && n <= MAX_WORDS && !sentence.includes('\t');
 }
 
+/**
+ * The clauses of a sentence longer than MAX_WORDS: pieces between , ; or : that are themselves
+ * within the length limit (the punctuation stays with the piece before it).
+ */
+export function clausesOf(sentence: string): string[] {
+  if (wordCount(sentence) <= MAX_WORDS) return [];
+  return sentence
+    .split(/(?<=[,;:])\s+/)
+    .map((c) => c.trim())
+    .filter(withinLengthLimit);
+}
+
+function wordCount(sentence: string): number {
+  return sentence.split(/\s+/).filter((w) => w.length > 0).length;
+}
+
 export function encodeCorpus(pairs: SentencePair[]): Buffer {
-  return gzipSync(pairs.map((p) => `${p.split}\t${p.en}\t${p.es}\n`).join(''), { level: 9 });
+  return gzipSync(pairs.map((p) => `${p.split}\t${p.en}\t${p.es}${p.clause ? '\tclause' : ''}\n`).join(''), { level: 9 });
 }
 
 export function loadParallelCorpus(file = CORPUS_FILE): SentencePair[] {
@@ -56,11 +76,11 @@ export function loadParallelCorpus(file = CORPUS_FILE): SentencePair[] {
     .split('\n')
     .filter((l) => l.length > 0)
     .map((line, i) => {
-      const [split, en, es] = line.split('\t');
-      if (!(split === 'train' || split === 'valid' || split === 'test') || en === undefined || es === undefined) {
-        throw new FileError(file, `line ${i + 1} is not split \\t English \\t Spanish`);
+      const [split, en, es, mark] = line.split('\t');
+      if (!(split === 'train' || split === 'valid' || split === 'test') || en === undefined || es === undefined || (mark !== undefined && !(mark === 'clause' && split === 'train'))) {
+        throw new FileError(file, `line ${i + 1} is not split \\t English \\t Spanish [\\t clause]`);
       }
-      return { split, en, es };
+      return mark === 'clause' ? { split, en, es, clause: true } : { split, en, es };
     });
 }
 

@@ -8,6 +8,7 @@ import { FileError } from '../io/file-error';
 import { readBytes } from '../io/read-file';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, tensorValues, type DecodedSafetensors, type SafeTensor } from '../io/safetensors';
 import { MAX_BINARY_BYTES } from '../limits';
+import { TokenVocabulary } from '../seq2seq/token-vocabulary';
 import { BytePairEncoding } from './bpe';
 import { Translator, type TranslatorSpec } from './translator';
 
@@ -55,10 +56,34 @@ export function loadTranslator(file: string): LoadedTranslator {
   if (meta.format !== FORMAT) throw fail(`not a translator file (format '${String(meta.format)}')`);
   let translator: Translator;
   let info: Record<string, unknown>;
+  let spec: TranslatorSpec;
+  let sourceBpe: BytePairEncoding;
+  let targetBpe: BytePairEncoding;
   try {
-    const spec = JSON.parse(meta.spec) as TranslatorSpec;
-    translator = new Translator(spec, BytePairEncoding.fromJSON(JSON.parse(meta.sourceBpe)), BytePairEncoding.fromJSON(JSON.parse(meta.targetBpe)));
+    spec = JSON.parse(meta.spec) as TranslatorSpec;
+    if (typeof spec !== 'object' || spec === null) throw new Error('the spec is not an object');
+    sourceBpe = BytePairEncoding.fromJSON(JSON.parse(meta.sourceBpe));
+    targetBpe = BytePairEncoding.fromJSON(JSON.parse(meta.targetBpe));
     info = JSON.parse(meta.info ?? '{}');
+  } catch (err) {
+    throw fail(`corrupt metadata: ${(err as Error).message}`);
+  }
+  // The spec must describe the stored tensors before the network is built: then building allocates
+  // no more than the file holds (a tampered spec asking for a million units fails here).
+  type Width = [tensor: string, axis: number, fromSpec: unknown];
+  const widths: Width[] = [
+    ['source_embedding.weight', 1, spec.embeddingDim],
+    ['decoder.weight_hh', 1, spec.hiddenSize],
+    ['source_embedding.weight', 0, new TokenVocabulary(sourceBpe.symbols()).size],
+    // Tied: the one table is source_embedding.weight, and the model checks that the vocabularies agree.
+    ...(spec.tied ? [] : [['target_embedding.weight', 0, new TokenVocabulary(targetBpe.symbols()).size] as Width]),
+  ];
+  for (const [name, axis, expected] of widths) {
+    const t = decoded.tensors.get(name);
+    if (!t || t.shape.length !== 2 || t.shape[axis] !== expected) throw fail(`the spec does not describe the stored tensor ${name} (${t ? t.shape.join('x') : 'missing'})`);
+  }
+  try {
+    translator = new Translator(spec, sourceBpe, targetBpe);
   } catch (err) {
     throw fail(`corrupt metadata: ${(err as Error).message}`);
   }

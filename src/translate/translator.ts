@@ -17,6 +17,14 @@ export interface TranslatorSpec {
   hiddenSize: number;
   attention: AttentionScore;
   seed: number;
+  /** Dropout while training (Seq2SeqSpec.dropout; default 0). */
+  dropout?: number;
+  /**
+   * One byte-pair encoding learnt on both languages (`merges` in all) and one embedding table for
+   * source, target and output (Seq2SeqSpec.tiedEmbeddings): words Apertium leaves as they are (names,
+   * numbers) are the same tokens on both sides. Needs embeddingDim = hiddenSize.
+   */
+  tied?: boolean;
 }
 
 export interface TranslateOptions {
@@ -49,11 +57,17 @@ export class Translator {
       bidirectional: true,
       attention: spec.attention,
       seed: spec.seed,
+      dropout: spec.dropout,
+      tiedEmbeddings: spec.tied,
     });
   }
 
   /** Learns both byte-pair encodings from the training pairs and builds an untrained model. */
   static learn(spec: TranslatorSpec, train: { en: string; es: string }[]): Translator {
+    if (spec.tied) {
+      const joint = BytePairEncoding.learn([...train.map((p) => p.en), ...train.map((p) => p.es)], spec.merges);
+      return new Translator(spec, joint, joint);
+    }
     return new Translator(spec, BytePairEncoding.learn(train.map((p) => p.en), spec.merges), BytePairEncoding.learn(train.map((p) => p.es), spec.merges));
   }
 

@@ -1,0 +1,47 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { decodeSafetensors, tensorValues } from '../src/io/safetensors';
+import { loadTranslator } from '../src/translate/translator-file';
+import { tempDir } from './helpers/temp-dir';
+
+const ROOT = path.join(__dirname, '..');
+const dir = tempDir('rnnkit-train-translate-');
+
+/** npm run train:translate on 600 training pairs with a tiny model (a second or two an epoch). */
+function train(name: string, ...extra: string[]): string {
+  const base: Record<string, string> = { pairs: '600', 'valid-pairs': '40', hidden: '16', merges: '100', dropout: '0.3', average: '0.99' };
+  // An option in `extra` replaces the base one (the script reads the first occurrence).
+  const args = [...Object.entries(base).flatMap(([k, v]) => (extra.includes(`--${k}`) ? [] : [`--${k}`, v]))];
+  const files = ['--out', path.join(dir, `${name}.safetensors`), '--checkpoint', path.join(dir, `${name}-checkpoint.safetensors`)];
+  const script = path.join(ROOT, 'scripts', 'train-translate.ts');
+  return execFileSync(process.execPath, ['-r', '@swc-node/register', script, ...args, ...files, ...extra], { cwd: ROOT, encoding: 'utf8' });
+}
+
+function tensors(file: string): Map<string, number[]> {
+  const decoded = decodeSafetensors(fs.readFileSync(file));
+  return new Map([...decoded.tensors].map(([name, t]) => [name, Array.from(tensorValues(t))]));
+}
+
+describe('train:translate (scripts/train-translate.ts)', () => {
+  it('stopped by --minutes and resumed, ends bit for bit where an uninterrupted run ends (dropout, weight average)', () => {
+    train('whole', '--epochs', '3');
+    expect(train('parts', '--epochs', '3', '--minutes', '0.0001')).toMatch(/stopping: another epoch would pass the 0.0001-minute budget/);
+    // After epoch 1 (the best so far, so saved), the model file holds the averaged weights; training goes on from the last ones.
+    const epoch1 = tensors(path.join(dir, 'parts-checkpoint.safetensors'));
+    const model1 = loadTranslator(path.join(dir, 'parts.safetensors')).translator.model.params();
+    model1.forEach((p, k) => expect(Array.from(p.value)).toEqual(Array.from(Float32Array.from(epoch1.get(`average.${k}`)!))));
+    expect(Array.from(model1[0].value)).not.toEqual(epoch1.get('source_embedding.weight'));
+    expect(train('parts', '--epochs', '3', '--resume')).toMatch(/resuming after epoch 1/);
+    const [whole, parts] = [tensors(path.join(dir, 'whole-checkpoint.safetensors')), tensors(path.join(dir, 'parts-checkpoint.safetensors'))];
+    expect([...parts.keys()].sort()).toEqual([...whole.keys()].sort());
+    expect([...whole.keys()].filter((k) => k.startsWith('average.')).length).toBeGreaterThan(0);
+    for (const [name, values] of whole) expect([name, parts.get(name)]).toEqual([name, values]);
+    const saved = loadTranslator(path.join(dir, 'whole.safetensors'));
+    expect(saved.translator.spec).toMatchObject({ tied: true, dropout: 0.3, hiddenSize: 16, embeddingDim: 16 });
+    expect(saved.info).toMatchObject({ weightAverage: 0.99 });
+  }, 120_000);
+  it('refuses to resume with other data or another average', () => {
+    expect(() => train('parts', '--epochs', '4', '--resume', '--pairs', '500')).toThrow(/was trained with pairs 600: resume with the same options/);
+  }, 60_000);
+});
