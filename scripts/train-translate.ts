@@ -24,8 +24,9 @@ import { Translator } from '../src/translate/translator';
 import { loadTranslator, saveTranslator } from '../src/translate/translator-file';
 import { lengthBatches } from '../src/translate/batches';
 import { scoreTranslations } from '../src/translate/evaluate';
-import type { DecodedSafetensors, SafeTensor } from '../src/io/safetensors';
-import { tensorValues } from '../src/io/safetensors';
+import type { DecodedSafetensors } from '../src/io/safetensors';
+import { numberedVectors, readNumberedVectors } from '../src/io/numbered-vectors';
+import { FileError } from '../src/io/file-error';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : dflt);
@@ -42,20 +43,14 @@ const CKPT = file('checkpoint', path.join(ROOT, 'data', 'translation-train', 'ch
 interface RunState {
   epoch: number;
   optimizerStep: number;
+  /** How many optimizer.buffers.<k> tensors the checkpoint holds (absent in checkpoints written before it was stored). */
+  optimizerBuffers?: number;
   averageUpdates?: number;
   dropoutState?: number[];
   /** What a resumed run must keep: the same data, batches and average. */
   settings?: Record<string, number>;
   bestBleu: number;
   history: { epoch: number; loss: number; validLoss: number; validBleu: number; validChrf: number; seconds: number }[];
-}
-
-/** Tensors prefix0, prefix1, ... of a checkpoint, in order of their number. */
-function numbered(tensors: DecodedSafetensors['tensors'], prefix: string): ReturnType<typeof tensorValues>[] {
-  return [...tensors.entries()]
-    .filter(([n]) => n.startsWith(prefix))
-    .sort((a, b) => Number(a[0].slice(prefix.length)) - Number(b[0].slice(prefix.length)))
-    .map(([, t]) => tensorValues(t));
 }
 
 const pairs = loadParallelCorpus();
@@ -76,7 +71,10 @@ if (args.includes('--resume') && fs.existsSync(CKPT)) {
   if (before.length > 0) throw new Error(`${CKPT} was trained with ${before.map(([k, v]) => `${k} ${v ?? 'all'}`).join(', ')}: resume with the same options`);
   state.settings = settings;
   saved = loaded.decoded.tensors;
-  optimizer.setState({ step: state.optimizerStep, slots: { buffers: numbered(loaded.decoded.tensors, 'optimizer.buffers.') } });
+  // Older checkpoints did not store the count: they hold exactly the buffers they were saved with.
+  const bufferCount = state.optimizerBuffers ?? [...saved.keys()].filter((n) => n.startsWith('optimizer.buffers.')).length;
+  const buffers = readNumberedVectors(saved, 'optimizer.buffers', bufferCount, 'F64', (problem) => new FileError(CKPT, problem));
+  optimizer.setState({ step: state.optimizerStep, slots: { buffers } });
   if (state.dropoutState) translator.model.dropoutState = state.dropoutState;
   console.log(`resuming after epoch ${state.epoch} (the model's options are the checkpoint's)`);
 } else {
@@ -89,9 +87,8 @@ const model = translator.model;
 const params = model.params();
 const average = AVERAGE > 0 ? new WeightAverage(params, AVERAGE, state.averageUpdates ?? 0) : null;
 if (average && saved) {
-  const values = numbered(saved, 'average.');
-  if (values.length !== params.length) throw new Error(`${CKPT} holds no weight average for --average ${AVERAGE} (resume with --average 0)`);
-  values.forEach((v, k) => average.values[k].set(v));
+  const fail = (problem: string) => new FileError(CKPT, `${problem}: no weight average to resume --average ${AVERAGE} from (resume with --average 0)`);
+  readNumberedVectors(saved, 'average', params.length, 'F64', fail).forEach((v, k) => average.values[k].set(v));
 }
 const src = train.map((p) => translator.sourceBpe.encode(p.en));
 const tgt = train.map((p) => translator.targetBpe.encode(p.es));
@@ -117,11 +114,12 @@ function validationLoss(): number {
 
 function saveCheckpoint(): void {
   const { step, slots } = optimizer.peekState?.() ?? optimizer.getState();
+  const buffers = slots.buffers ?? [];
   // Optimizer moments and the average are float64: saved as they are, a resumed run continues bit for bit.
-  const vector = (name: string, v: ArrayLike<number>): SafeTensor => ({ name, dtype: 'F64', shape: [v.length], data: Float64Array.from(v) });
-  const tensors = [...(slots.buffers ?? []).map((b, k) => vector(`optimizer.buffers.${k}`, b)), ...(average?.values ?? []).map((v, k) => vector(`average.${k}`, v))];
+  const tensors = [...numberedVectors('optimizer.buffers', buffers, 'F64'), ...numberedVectors('average', average?.values ?? [], 'F64')];
   fs.mkdirSync(path.dirname(CKPT), { recursive: true });
-  saveTranslator(translator, CKPT, {}, { tensors, metadata: { run: JSON.stringify({ ...state, optimizerStep: step, averageUpdates: average?.updates, dropoutState: model.dropoutState }) } });
+  const run: RunState = { ...state, optimizerStep: step, optimizerBuffers: buffers.length, averageUpdates: average?.updates, dropoutState: model.dropoutState };
+  saveTranslator(translator, CKPT, {}, { tensors, metadata: { run: JSON.stringify(run) } });
 }
 
 const t0 = Date.now();

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeSafetensors, tensorValues } from '../src/io/safetensors';
+import { decodeSafetensors, encodeSafetensors, tensorValues, type SafeTensor } from '../src/io/safetensors';
 import { loadTranslator } from '../src/translate/translator-file';
 import { tempDir } from './helpers/temp-dir';
 
@@ -43,5 +43,23 @@ describe('train:translate (scripts/train-translate.ts)', () => {
   }, 120_000);
   it('refuses to resume with other data or another average', () => {
     expect(() => train('parts', '--epochs', '4', '--resume', '--pairs', '500')).toThrow(/was trained with pairs 600: resume with the same options/);
+  }, 60_000);
+  it('checks the stored count of optimizer moments on resume; checkpoints written before it was stored still load', () => {
+    /** parts' checkpoint (3 epochs done, so a resume with --epochs 3 only loads it) under another name, edited. */
+    const edited = (name: string, change: (run: Record<string, unknown>, tensors: Map<string, SafeTensor>) => void) => {
+      const decoded = decodeSafetensors(fs.readFileSync(path.join(dir, 'parts-checkpoint.safetensors')));
+      const tensors = new Map([...decoded.tensors].map(([n, t]) => [n, { name: n, dtype: t.dtype, shape: t.shape, data: tensorValues({ dtype: t.dtype, bytes: t.bytes.slice() }) }]));
+      const run = JSON.parse(decoded.metadata.run);
+      change(run, tensors);
+      fs.writeFileSync(path.join(dir, `${name}-checkpoint.safetensors`), Buffer.concat(encodeSafetensors([...tensors.values()], { ...decoded.metadata, run: JSON.stringify(run) })));
+    };
+    const count = JSON.parse(decodeSafetensors(fs.readFileSync(path.join(dir, 'parts-checkpoint.safetensors'))).metadata.run).optimizerBuffers;
+    expect(count).toBeGreaterThan(0);
+    edited('old', (run) => delete run.optimizerBuffers);
+    expect(train('old', '--epochs', '3', '--resume')).toMatch(/resuming after epoch 3/);
+    edited('short', (_run, tensors) => tensors.delete(`optimizer.buffers.${count - 1}`));
+    expect(() => train('short', '--epochs', '3', '--resume')).toThrow(new RegExp(`tensor optimizer\\.buffers\\.${count - 1} \\(F64\\) is missing`));
+    edited('f32', (_run, tensors) => tensors.set('average.0', { ...tensors.get('average.0')!, dtype: 'F32', data: Float32Array.from(tensors.get('average.0')!.data) }));
+    expect(() => train('f32', '--epochs', '3', '--resume')).toThrow(/tensor average\.0 is F32, expected F64: no weight average to resume --average 0\.99 from/);
   }, 60_000);
 });

@@ -2,7 +2,8 @@ import { parseJson, readBytes } from '../io/read-file';
 import { writeFileAtomic } from '../io/atomic-write';
 import { decodeSafetensorsOrFail, modelFromJSON, type ModelFile } from '../io/model-file';
 import { modelFromSafetensors, modelTensors } from '../io/model-safetensors';
-import { encodeSafetensors, isSafetensors, tensorValues, type DecodedSafetensors, type SafeTensor } from '../io/safetensors';
+import { encodeSafetensors, isSafetensors, tensorValues, type DecodedSafetensors } from '../io/safetensors';
+import { numberedVectors, readNumberedVectors } from '../io/numbered-vectors';
 import type { Sequential } from '../model';
 import type { FitState } from './fit-state';
 import { FileError } from '../io/file-error';
@@ -43,15 +44,11 @@ export function saveCheckpoint(file: string, model: Sequential, state: FitState,
   const { order, optimizer, bestWeights, ...rest } = state;
   const { buffers = [], ...otherSlots } = optimizer.slots;
   const weightType = model.dtype === 'float64' ? 'F64' : 'F32';
-  const vector = (name: string, dtype: SafeTensor['dtype'], values: ArrayLike<number>): SafeTensor => {
-    const Type = dtype === 'F64' ? Float64Array : dtype === 'F32' ? Float32Array : Int32Array;
-    return { name, dtype, shape: [values.length], data: values instanceof Type ? values : Type.from(values) };
-  };
   const tensors = [
     ...modelTensors(model),
-    ...buffers.map((b, k) => vector(`optimizer.buffers.${k}`, 'F64', b)),
-    ...(bestWeights ?? []).map((w, k) => vector(`state.bestWeights.${k}`, weightType, w)),
-    vector('state.order', 'I32', order),
+    ...numberedVectors('optimizer.buffers', buffers, 'F64'),
+    ...numberedVectors('state.bestWeights', bestWeights ?? [], weightType),
+    { name: 'state.order', dtype: 'I32' as const, shape: [order.length], data: Int32Array.from(order) },
   ];
   // Infinity (no best loss yet) is not JSON: store it as null.
   const json = (v: unknown) => JSON.stringify(v, (_k, x) => (x === Infinity ? null : x));
@@ -103,12 +100,7 @@ function readBinary(decoded: DecodedSafetensors, fail: (problem: string) => Erro
     }
   };
   const rest = parse('state') as Record<string, unknown> & { optimizer?: { slots?: Record<string, unknown> } };
-  const vectors = (prefix: string, count: number, dtype: string) =>
-    Array.from({ length: Math.max(0, count) }, (_, k) => {
-      const t = decoded.tensors.get(`${prefix}.${k}`);
-      if (!t || t.dtype !== dtype) throw fail(`tensor ${prefix}.${k} (${dtype}) is missing`);
-      return tensorValues(t);
-    });
+  const vectors = (prefix: string, count: number, dtype: 'F64' | 'F32') => readNumberedVectors(decoded.tensors, prefix, count, dtype, fail);
   const params = model.params().length;
   const optimizerBuffers = Number(meta.optimizerBuffers);
   const bestWeights = Number(meta.bestWeights);
