@@ -7,7 +7,7 @@
  *          test's recording conditions at random; picks the best epoch while training;
  *   test:  the test voices (an unseen accent and a held-out recorded speaker), every utterance
  *          in every test condition, for the reported figures (npm run eval:speech).
- * Usage: npm run speech:corpus -- [trainCount=12000] [valCount=1000] [testCount=600] [--only train|val|test]
+ * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=1000] [testCount=600] [--only train|val|test]
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
 import { fork } from 'child_process';
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   }
   const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  const trainCount = Number(positional[0] ?? 12000);
+  const trainCount = Number(positional[0] ?? 18000);
   const valCount = Number(positional[1] ?? 1000);
   const testCount = Number(positional[2] ?? 600);
   fs.mkdirSync(OUT, { recursive: true });

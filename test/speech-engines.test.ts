@@ -16,7 +16,9 @@ const ONE_VOICE_PER_ENGINE: VoiceSpec[] = [
   { engine: 'festival', voice: 'cmu_us_slt_arctic_hts' },
   { engine: 'gnuspeech', voice: 'male' },
   { engine: 'mbrola', voice: 'us2' },
+  { engine: 'mbrola', voice: 'fr4-en' },
   { engine: 'pico', voice: 'en-GB' },
+  { engine: 'rhvoice', voice: 'clb' },
 ];
 
 describe('speech synthesis engines', () => {
@@ -51,6 +53,7 @@ describe('speech synthesis engines', () => {
       { engine: 'espeak-ng', voice: 'en-gb-scotland' },
       { engine: 'espeak-ng', voice: 'en-us-nyc', variant: 'm3' },
       { engine: 'espeak-ng', voice: 'en-gb-x-gbcwmd' },
+      { engine: 'rhvoice', voice: 'alan' },
     ];
     for (const voice of reserved) {
       expect(isReserved(voice)).toBe(true);
@@ -77,5 +80,6 @@ describe('speech synthesis engines', () => {
   it('an unknown voice is named in the error', async () => {
     await expect(synthesize('one', { engine: 'festival', voice: 'don_diphone' }, NORMAL)).rejects.toThrow(/'don_diphone' is not one of kal_diphone/);
     await expect(synthesize('one', { engine: 'gnuspeech', voice: 'robot' }, NORMAL)).rejects.toThrow(/'robot' is not one of male, female/);
+    await expect(synthesize('one', { engine: 'rhvoice', voice: 'anna' }, NORMAL)).rejects.toThrow(/'anna' is not one of bdl, clb/);
   });
 });

@@ -4,6 +4,7 @@ import { flite } from './engines/flite';
 import { gnuspeech } from './engines/gnuspeech';
 import { mbrola } from './engines/mbrola';
 import { pico } from './engines/pico';
+import { rhvoice } from './engines/rhvoice';
 
 /**
  * Text to 16 kHz mono speech with one of several synthesisers (engines/: one module each).
@@ -11,9 +12,10 @@ import { pico } from './engines/pico';
  * with this module can contain them.
  */
 export interface VoiceSpec {
-  engine: 'espeak-ng' | 'flite' | 'festival' | 'gnuspeech' | 'mbrola' | 'pico';
+  engine: 'espeak-ng' | 'flite' | 'festival' | 'gnuspeech' | 'mbrola' | 'pico' | 'rhvoice';
   /** espeak-ng: language/accent, e.g. en-us; flite: voice name, e.g. kal16; festival: voice name, e.g. kal_diphone;
-   *  gnuspeech: male, female, large_child, small_child or baby; mbrola: us1, us2, us3 or en1; pico: en-US or en-GB. */
+   *  gnuspeech: male, female, large_child, small_child or baby; mbrola: us1, us2, us3, en1 or an
+   *  accented-English voice such as de4-en; pico: en-US or en-GB; rhvoice: bdl, clb, slt, evgeniy-eng or lyubov. */
   voice: string;
   /** espeak-ng voice variant, e.g. f3 or klatt2. */
   variant?: string;
@@ -35,6 +37,8 @@ export const RESERVED_VOICES: readonly VoiceSpec[] = [
   // festvox-kdlpc16k: never installed by this project
   { engine: 'festival', voice: 'ked_diphone' },
   { engine: 'festival', voice: 'ked' },
+  // Alan W Black, the speaker of flite's awb: the speaker hold-out must stay unheard
+  { engine: 'rhvoice', voice: 'alan' },
 ];
 
 export function voiceName(v: VoiceSpec): string {
@@ -54,6 +58,7 @@ const ENGINES: Record<VoiceSpec['engine'], Engine> = {
   gnuspeech,
   mbrola,
   pico,
+  rhvoice,
 };
 
 export async function synthesize(text: string, voice: VoiceSpec, prosody: Prosody): Promise<Float32Array> {

@@ -35,34 +35,46 @@ const ESPEAK_HELD_OUT = espeak('en-029', ['', 'f2', 'm3', 'f4', 'm6', 'klatt3'])
 export const SPEAKER_HOLDOUT_VOICES: VoiceSpec[] = named('flite', ['awb']);
 
 /**
- * Training voices, by engine: espeak-ng 30% (4 accents × 31 variants), MBROLA 20% (recorded diphones of
- * three speakers: a US woman, a US man, a British man), flite 15% (kal16, kal, slt; not the reserved rms
- * nor the held-out awb), GnuSpeech 15% (adult male and female, small child; its large child validates,
- * its baby is left out: an infant's voice and pitch, which no user has), festival 10% (the HTS voice
- * slt; its kal_diphone validates), Pico 10% (two women, US and British).
- * The recorded speakers (MBROLA, Pico, flite, festival) make over half: the held-out speaker and real
+ * MBROLA speakers of other languages saying English (espeak-ng's mb-<xx>-en voices): fifteen more
+ * recorded people, men and women, with the accents of their diphone sets. de1-en is left out: it
+ * has no diphone for the end of "five".
+ */
+const MBROLA_ACCENTED = ['af1', 'de2', 'de3', 'de4', 'de5', 'de6', 'fr1', 'fr4', 'gr2', 'hu1', 'nl2', 'pl1', 'ro1', 'sw1', 'sw2'].map((v) => `${v}-en`);
+
+/**
+ * Training voices, by engine: espeak-ng 20% (4 accents × 31 variants), MBROLA 25% (recorded diphones:
+ * a US woman, a US man and a British man 10%, the fifteen accented speakers 15%), RHVoice 15% (four
+ * speakers' statistical voices: a US woman and man, a Russian man and woman; its clb validates), flite 12% (kal16,
+ * kal, slt; not the reserved rms nor the held-out awb), GnuSpeech 10% (adult male and female, small
+ * child; its large child validates, its baby is left out: an infant's voice and pitch, which no user
+ * has), festival 8% (the HTS voice slt; its kal_diphone validates), Pico 10% (two women, US and British).
+ * Recorded speakers (MBROLA, RHVoice, Pico, flite, festival) make 70%: the held-out speaker and real
  * users are recorded people, which formant and articulatory synthesis resemble least.
  */
 export const TRAIN_VOICES: VoiceSpec[] = byShare([
-  { voices: ESPEAK_TRAIN_ACCENTS.flatMap((a) => espeak(a, ESPEAK_VARIANTS)), share: 0.3 },
-  { voices: named('mbrola', ['us1', 'us2', 'en1']), share: 0.2 },
-  { voices: named('flite', ['kal16', 'kal', 'slt']), share: 0.15 },
-  { voices: named('gnuspeech', ['male', 'female', 'small_child']), share: 0.15 },
-  { voices: named('festival', ['cmu_us_slt_arctic_hts']), share: 0.1 },
+  { voices: ESPEAK_TRAIN_ACCENTS.flatMap((a) => espeak(a, ESPEAK_VARIANTS)), share: 0.2 },
+  { voices: named('mbrola', ['us1', 'us2', 'en1']), share: 0.1 },
+  { voices: named('mbrola', MBROLA_ACCENTED), share: 0.15 },
+  { voices: named('rhvoice', ['bdl', 'slt', 'evgeniy-eng', 'lyubov']), share: 0.15 },
+  { voices: named('flite', ['kal16', 'kal', 'slt']), share: 0.12 },
+  { voices: named('gnuspeech', ['male', 'female', 'small_child']), share: 0.1 },
+  { voices: named('festival', ['cmu_us_slt_arctic_hts']), share: 0.08 },
   { voices: named('pico', ['en-US', 'en-GB']), share: 0.1 },
 ]);
 
 /**
  * Validation voices (picking the best epoch), none heard in training: espeak-ng's Caribbean accent
- * with a spread of variants 35%, MBROLA's second US man 25% (a recorded speaker that training never
- * hears: the epoch that generalises across speakers wins), festival's kal_diphone 20%, GnuSpeech's
- * large child (between its trained adult female and small child) 20%.
+ * with a spread of variants 30%, and recorded speakers that training never hears, so that the epoch
+ * that generalises across speakers wins: MBROLA's second US man 20%, RHVoice's clb (a US woman of
+ * CMU ARCTIC) 20%, festival's kal_diphone 15%; GnuSpeech's large child (between its trained adult
+ * female and small child) 15%.
  */
 export const VALIDATION_VOICES: VoiceSpec[] = byShare([
-  { voices: ESPEAK_HELD_OUT, share: 0.35 },
-  { voices: named('mbrola', ['us3']), share: 0.25 },
-  { voices: named('festival', ['kal_diphone']), share: 0.2 },
-  { voices: named('gnuspeech', ['large_child']), share: 0.2 },
+  { voices: ESPEAK_HELD_OUT, share: 0.3 },
+  { voices: named('mbrola', ['us3']), share: 0.2 },
+  { voices: named('rhvoice', ['clb']), share: 0.2 },
+  { voices: named('festival', ['kal_diphone']), share: 0.15 },
+  { voices: named('gnuspeech', ['large_child']), share: 0.15 },
 ]);
 
 /**
