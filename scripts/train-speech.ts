@@ -4,7 +4,7 @@
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
  * keeps the best model by validation WER (with the moving average of the weights, --average decay, 0 for
  * none), and exports it to models/speech.json and
- * models/speech.onnx. Usage: npm run train:speech -- [--epochs 24] [--hidden 128] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume]
+ * models/speech.onnx. Usage: npm run train:speech -- [--epochs 24] [--hidden 128] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech]
  * With --models-dir, the checkpoint is kept there too, so that several runs can train side by side.
  */
 import * as fs from 'fs';
@@ -36,10 +36,32 @@ const AVERAGE = arg('average', 0);
 /** Time and cepstral masking of training batches (src/speech/spec-augment.ts). */
 const SPEC_AUGMENT = !args.includes('--no-spec-augment');
 const ROOT = path.join(__dirname, '..');
-const DATA = path.join(ROOT, 'data', 'speech');
+const DATA = args.includes('--data') ? path.resolve(args[args.indexOf('--data') + 1]) : path.join(ROOT, 'data', 'speech');
 const MODELS = args.includes('--models-dir') ? path.resolve(args[args.indexOf('--models-dir') + 1]) : path.join(ROOT, 'models');
 const CKPT_DIR = args.includes('--models-dir') ? MODELS : DATA;
 const CKPT = path.join(CKPT_DIR, 'train-checkpoint.json');
+
+interface Checkpoint {
+  epoch: number;
+  modelFile: string;
+  optimizer: ReturnType<Optimizer['getState']>;
+  bestWer: number;
+  settings: Record<string, number | boolean>;
+  /** Generator states: the batch order and masks, and the model's dropout, continue where they were. */
+  batchRng: number[];
+  dropoutRng: number[];
+  average?: { updates: number; values: number[][] };
+}
+
+/** The checkpoint to resume from; refused when missing or made with other settings. */
+function readCheckpoint(settings: Record<string, number | boolean>): Checkpoint {
+  if (!fs.existsSync(CKPT)) throw new Error(`--resume: no checkpoint at ${CKPT} (a run with --models-dir keeps it there)`);
+  const ck = JSON.parse(fs.readFileSync(CKPT, 'utf8')) as Checkpoint;
+  if (!ck.settings || !ck.batchRng) throw new Error(`${CKPT} is from an older train-speech without its settings and generator states; start again without --resume`);
+  const changed = Object.keys(settings).filter((k) => ck.settings[k] !== settings[k]);
+  if (changed.length) throw new Error(`--resume: ${CKPT} was made with ${changed.map((k) => `${k} ${ck.settings[k]}`).join(', ')}; this run asks for ${changed.map((k) => `${k} ${settings[k]}`).join(', ')}`);
+  return ck;
+}
 
 function evaluateWer(model: Sequential, corpus: Corpus): Scoreboard {
   const board = new Scoreboard();
@@ -71,20 +93,25 @@ function main(): void {
   const optimizer: Optimizer = adam({ lr: LR });
   let startEpoch = 0;
   let bestWer = Infinity;
-  const ck = args.includes('--resume') && fs.existsSync(CKPT) ? JSON.parse(fs.readFileSync(CKPT, 'utf8')) : null;
+  // What a resumed run must keep (epochs and lr may change: a run can be extended).
+  const settings = { seed: SEED, hidden: HIDDEN, batch: BATCH, average: AVERAGE, specAugment: SPEC_AUGMENT };
+  const rng = new Rng(SEED - 12); // seed 17 keeps the shipped model's batch order (Rng(5))
+  const ck = args.includes('--resume') ? readCheckpoint(settings) : null;
   if (ck) {
     model = loadModel(ck.modelFile);
     optimizer.setState(ck.optimizer);
     startEpoch = ck.epoch;
     bestWer = ck.bestWer ?? Infinity;
+    rng.setState(ck.batchRng);
+    model.rng.setState(ck.dropoutRng);
     console.log(`resuming after epoch ${startEpoch}`);
   }
   const params = model.params();
   const average = AVERAGE > 0 ? new WeightAverage(params, AVERAGE) : null;
   if (average && ck) {
-    const saved: { updates: number; values: number[][] } | undefined = ck.average;
+    const saved = ck.average;
     if (!saved || saved.values.length !== params.length || saved.values.some((v, k) => v.length !== params[k].value.length)) {
-      throw new Error(`${CKPT} holds no weight average of this model to resume --average ${AVERAGE} from (resume with --average 0)`);
+      throw new Error(`${CKPT} holds no weight average of this model to resume --average ${AVERAGE} from`);
     }
     average.updates = saved.updates;
     saved.values.forEach((v, k) => average.values[k].set(v));
@@ -92,7 +119,6 @@ function main(): void {
   console.log(`${train.utterances.length} training and ${val.utterances.length} validation utterances\n${model.summary()}`);
   const loss = ctc();
   const buckets = lengthBuckets(train, BATCH);
-  const rng = new Rng(SEED - 12 + startEpoch); // seed 17 keeps the shipped model's batch order (Rng(5))
   const t0 = Date.now();
   fs.mkdirSync(MODELS, { recursive: true });
   for (let epoch = startEpoch; epoch < EPOCHS; epoch++) {
@@ -128,7 +154,11 @@ function main(): void {
     const modelFile = path.join(CKPT_DIR, 'train-checkpoint-model.json');
     saveModel(model, modelFile);
     const averageState = average ? { updates: average.updates, values: average.values.map((v) => Array.from(v)) } : undefined;
-    writeFileAtomic(CKPT, JSON.stringify({ epoch: epoch + 1, modelFile, optimizer: optimizer.getState(), bestWer, average: averageState }));
+    const state: Checkpoint = {
+      epoch: epoch + 1, modelFile, optimizer: optimizer.getState(), bestWer, settings,
+      batchRng: rng.getState(), dropoutRng: model.rng.getState(), average: averageState,
+    };
+    writeFileAtomic(CKPT, JSON.stringify(state));
   }
 }
 

@@ -6,6 +6,7 @@ import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciation
 import { Scoreboard, wordErrors } from '../src/speech/metrics';
 import { FESTIVAL_VOICES } from '../src/speech/engines/festival';
 import { GNUSPEECH_VOICES } from '../src/speech/engines/gnuspeech';
+import { RHVOICE_VOICES } from '../src/speech/engines/rhvoice';
 import { isReserved, synthesize, type VoiceSpec } from '../src/speech/synthesize';
 import { byShare, SPEAKER_HOLDOUT_VOICES, TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 import { CLASSES, decodeWords, encodeWords, WORDS } from '../src/speech/vocabulary';
@@ -34,6 +35,7 @@ describe('speech data', () => {
     const all = [...TRAIN_VOICES, ...VALIDATION_VOICES, ...TEST_VOICES];
     expect(all.filter((v) => v.engine === 'festival' && !(v.voice in FESTIVAL_VOICES))).toEqual([]);
     expect(all.filter((v) => v.engine === 'gnuspeech' && !(GNUSPEECH_VOICES as readonly string[]).includes(v.voice))).toEqual([]);
+    expect(all.filter((v) => v.engine === 'rhvoice' && !(RHVOICE_VOICES as readonly string[]).includes(v.voice))).toEqual([]);
   });
 
   it('training voices: each engine makes about its share of the list', () => {

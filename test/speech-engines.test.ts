@@ -1,4 +1,11 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { FestivalSession } from '../src/speech/engines/festival-session';
+import { mbrolaText } from '../src/speech/engines/mbrola';
+import { TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
+import { WORDS } from '../src/speech/vocabulary';
 import { isReserved, synthesize, type VoiceSpec } from '../src/speech/synthesize';
 
 const SECOND = 16000;
@@ -42,6 +49,22 @@ describe('speech synthesis engines', () => {
       const top = peak(audio);
       const loud = audio.filter((x) => Math.abs(x) > 0.05 * top).length;
       expect({ word, audible: top > 0.05, loudSeconds: loud / SECOND > 0.05 }).toEqual({ word, audible: true, loudSeconds: true });
+    }
+  });
+
+  it('every MBROLA voice of the corpora has a diphone for every sound of every word (MBROLA puts silence where one is missing)', () => {
+    const voices = [...new Set([...TRAIN_VOICES, ...VALIDATION_VOICES].filter((v) => v.engine === 'mbrola').map((v) => v.voice))];
+    expect(voices.length).toBe(19);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-mbrola-'));
+    try {
+      const missing = voices.flatMap((voice) => WORDS.flatMap((word) => {
+        // espeak-ng passes MBROLA's "<diphone> unknown, replaced with _-_" warnings on to stderr
+        const run = spawnSync('espeak-ng', ['-v', `mb-${voice}`, '-w', path.join(dir, 'w.wav'), mbrolaText(word)], { encoding: 'utf8' });
+        return run.status !== 0 || /unknown/.test(run.stderr) ? [`${voice} ${word}: ${run.stderr.trim()}`] : [];
+      }));
+      expect(missing).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

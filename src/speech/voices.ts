@@ -64,10 +64,10 @@ export const TRAIN_VOICES: VoiceSpec[] = byShare([
 
 /**
  * Validation voices (picking the best epoch), none heard in training: espeak-ng's Caribbean accent
- * with a spread of variants 30%, and recorded speakers that training never hears, so that the epoch
- * that generalises across speakers wins: MBROLA's second US man 20%, RHVoice's clb (a US woman of
- * CMU ARCTIC) 20%, festival's kal_diphone 15%; GnuSpeech's large child (between its trained adult
- * female and small child) 15%.
+ * with a spread of variants 30%; two recorded speakers that training never hears, so that the epoch
+ * that generalises across speakers wins: MBROLA's second US man 20% and RHVoice's clb (a US woman of
+ * CMU ARCTIC) 20%; festival's kal_diphone 15% (flite's trained kal through another diphone engine);
+ * GnuSpeech's large child (between its trained adult female and small child) 15%.
  */
 export const VALIDATION_VOICES: VoiceSpec[] = byShare([
   { voices: ESPEAK_HELD_OUT, share: 0.3 },

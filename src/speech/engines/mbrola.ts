@@ -9,7 +9,7 @@ import { espeakNg } from './espeak-ng';
  * (contrib) and mbrola-us1 … (non-free): scripts/install-corpus-voices.sh.
  */
 export function mbrola(text: string, voice: VoiceSpec, prosody: Prosody): Promise<Float32Array> {
-  return espeakNg(withoutMissingDiphones(text), { engine: 'espeak-ng', voice: `mb-${voice.voice}` }, prosody);
+  return espeakNg(mbrolaText(text), { engine: 'espeak-ng', voice: `mb-${voice.voice}` }, prosody);
 }
 
 /**
@@ -18,6 +18,7 @@ export function mbrola(text: string, voice: VoiceSpec, prosody: Prosody): Promis
  */
 const MISSING_DIPHONES: Record<string, string> = { on: '[[0n]]', off: '[[0f]]' };
 
-function withoutMissingDiphones(text: string): string {
+/** The text as the engine gives it to espeak-ng: words whose diphones some voice lacks in phonemes. */
+export function mbrolaText(text: string): string {
   return text.split(' ').map((w) => MISSING_DIPHONES[w] ?? w).join(' ');
 }

@@ -1,0 +1,67 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Rng } from '../src/core/rng';
+import { saveCorpus, sampleText, type Utterance } from '../src/speech/corpus';
+import { FEATURE_DIM } from '../src/speech/features';
+import { tempDir } from './helpers/temp-dir';
+
+const ROOT = path.join(__dirname, '..');
+const dir = tempDir('rnnkit-train-speech-');
+
+/** A tiny corpus of random features (the script's mechanics, not what it learns, are under test). */
+function writeCorpus(name: string, count: number, seed: number): void {
+  const rng = new Rng(seed);
+  const utterances: Utterance[] = [];
+  const chunks: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const text = sampleText(rng);
+    const steps = 12 + 4 * text.split(' ').length + rng.int(6);
+    utterances.push({ text, voice: 'test', condition: 'train', steps, offset: chunks.length });
+    for (let k = 0; k < steps * FEATURE_DIM; k++) chunks.push(rng.normal());
+  }
+  saveCorpus({ featureDim: FEATURE_DIM, utterances, features: Float32Array.from(chunks) }, path.join(dir, name));
+}
+
+/** npm run train:speech on the tiny corpus with a tiny model; `run` names its models dir. */
+function train(run: string, ...extra: string[]): string {
+  const base: Record<string, string> = { data: dir, 'models-dir': path.join(dir, run), hidden: '6', batch: '8', average: '0.9' };
+  // An option in `extra` replaces the base one (the script reads the first occurrence).
+  const args = [...Object.entries(base).flatMap(([k, v]) => (extra.includes(`--${k}`) ? [] : [`--${k}`, v])), ...extra];
+  return execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', 'train-speech.ts'), ...args], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
+}
+
+function failure(run: string, ...extra: string[]): string {
+  try {
+    train(run, ...extra);
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr);
+  }
+  throw new Error('the run was expected to fail');
+}
+
+const read = (run: string, file: string) => JSON.parse(fs.readFileSync(path.join(dir, run, file), 'utf8'));
+
+describe('train:speech (scripts/train-speech.ts)', () => {
+  beforeAll(() => {
+    writeCorpus('train', 40, 1);
+    writeCorpus('val', 12, 2);
+  });
+
+  it('resumed after an epoch, ends bit for bit where an uninterrupted run ends (batch order, masks, dropout, average)', () => {
+    train('whole', '--epochs', '3');
+    train('parts', '--epochs', '1');
+    expect(train('parts', '--epochs', '3', '--resume')).toMatch(/resuming after epoch 1/);
+    const [whole, parts] = [read('whole', 'train-checkpoint.json'), read('parts', 'train-checkpoint.json')];
+    for (const key of ['epoch', 'optimizer', 'bestWer', 'settings', 'batchRng', 'dropoutRng', 'average']) expect([key, parts[key]]).toEqual([key, whole[key]]);
+    expect(whole.average.values.length).toBeGreaterThan(0);
+    expect(read('parts', 'train-checkpoint-model.json')).toEqual(read('whole', 'train-checkpoint-model.json'));
+    expect(read('parts', 'speech.json')).toEqual(read('whole', 'speech.json'));
+  });
+
+  it('a resume with other settings, or without a checkpoint, is refused naming the cause', () => {
+    expect(failure('whole', '--epochs', '4', '--resume', '--average', '0.5')).toMatch(/was made with average 0\.9; this run asks for average 0\.5/);
+    expect(failure('whole', '--epochs', '4', '--resume', '--seed', '3')).toMatch(/was made with seed 17; this run asks for seed 3/);
+    expect(failure('none', '--epochs', '1', '--resume')).toMatch(/--resume: no checkpoint at .*none.*train-checkpoint\.json/);
+  });
+});
