@@ -2,9 +2,8 @@
  * Trains the digit/command transcriber: bidirectional GRU x2 + dense, CTC loss, on the
  * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
- * keeps the best model by validation WER (with the moving average of the weights, --average decay, 0 for
- * none), and exports it to models/speech.json and
- * models/speech.onnx. Usage: npm run train:speech -- [--epochs 24] [--hidden 128] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech]
+ * keeps the best model by validation WER (of the moving average of the weights with --average decay),
+ * and exports it to models/speech.json and models/speech.onnx. Usage: npm run train:speech -- [--epochs 24] [--hidden 128] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech]
  * With --models-dir, the checkpoint is kept there too, so that several runs can train side by side.
  */
 import * as fs from 'fs';
@@ -43,6 +42,7 @@ const CKPT = path.join(CKPT_DIR, 'train-checkpoint.json');
 
 interface Checkpoint {
   epoch: number;
+  /** The weights' file, in the checkpoint's folder. */
   modelFile: string;
   optimizer: ReturnType<Optimizer['getState']>;
   bestWer: number;
@@ -98,7 +98,7 @@ function main(): void {
   const rng = new Rng(SEED - 12); // seed 17 keeps the shipped model's batch order (Rng(5))
   const ck = args.includes('--resume') ? readCheckpoint(settings) : null;
   if (ck) {
-    model = loadModel(ck.modelFile);
+    model = loadModel(path.join(CKPT_DIR, ck.modelFile));
     optimizer.setState(ck.optimizer);
     startEpoch = ck.epoch;
     bestWer = ck.bestWer ?? Infinity;
@@ -151,14 +151,17 @@ function main(): void {
       console.log(`  best so far: saved ${path.join(MODELS, 'speech.{json,onnx}')}\n${board.format().replace(/^/gm, '  ')}`);
     }
     average?.restore(params);
-    const modelFile = path.join(CKPT_DIR, 'train-checkpoint-model.json');
-    saveModel(model, modelFile);
+    // The weights go to a file of their own epoch, and the checkpoint names it only once it is whole: a run
+    // stopped between the two writes resumes from the previous epoch's matching pair.
+    const modelFile = `train-checkpoint-model-${epoch + 1}.json`;
+    saveModel(model, path.join(CKPT_DIR, modelFile));
     const averageState = average ? { updates: average.updates, values: average.values.map((v) => Array.from(v)) } : undefined;
     const state: Checkpoint = {
       epoch: epoch + 1, modelFile, optimizer: optimizer.getState(), bestWer, settings,
       batchRng: rng.getState(), dropoutRng: model.rng.getState(), average: averageState,
     };
     writeFileAtomic(CKPT, JSON.stringify(state));
+    fs.rmSync(path.join(CKPT_DIR, `train-checkpoint-model-${epoch}.json`), { force: true });
   }
 }
 

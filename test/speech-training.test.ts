@@ -55,7 +55,9 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     const [whole, parts] = [read('whole', 'train-checkpoint.json'), read('parts', 'train-checkpoint.json')];
     for (const key of ['epoch', 'optimizer', 'bestWer', 'settings', 'batchRng', 'dropoutRng', 'average']) expect([key, parts[key]]).toEqual([key, whole[key]]);
     expect(whole.average.values.length).toBeGreaterThan(0);
-    expect(read('parts', 'train-checkpoint-model.json')).toEqual(read('whole', 'train-checkpoint-model.json'));
+    // each checkpoint keeps only its own epoch's weights
+    for (const run of ['whole', 'parts']) expect(fs.readdirSync(path.join(dir, run)).filter((f) => f.startsWith('train-checkpoint-model'))).toEqual(['train-checkpoint-model-3.json']);
+    expect(read('parts', 'train-checkpoint-model-3.json')).toEqual(read('whole', 'train-checkpoint-model-3.json'));
     expect(read('parts', 'speech.json')).toEqual(read('whole', 'speech.json'));
   });
 
