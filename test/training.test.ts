@@ -140,6 +140,25 @@ describe('fit', () => {
   });
 });
 
+describe('optimizer state', () => {
+  it('restored moments must fit the parameters they are stepped with (no silent restart of the moments)', () => {
+    const model = new Sequential({ inputFeatures: 2, seed: 3, layers: [{ type: 'dense', units: 2 }] });
+    const other = new Sequential({ inputFeatures: 3, seed: 3, layers: [{ type: 'dense', units: 2 }] });
+    const trained = adam({ lr: 0.01 });
+    trained.step(model.params());
+    const restored = adam({ lr: 0.01 });
+    restored.setState(trained.getState());
+    expect(() => restored.step(other.params())).toThrow(/adam: the restored state holds moments for 2 parameters \(4, 2 values\), not for the 2 given \(6, 2\)/);
+    const fitting = adam({ lr: 0.01 });
+    fitting.setState(trained.getState());
+    expect(() => fitting.step(model.params())).not.toThrow();
+    // after a step, the optimizer may be reused for other parameters: fresh moments, as before
+    expect(() => fitting.step(other.params())).not.toThrow();
+    const { step, slots } = trained.getState();
+    expect(() => adam({ lr: 0.01 }).setState({ step, slots: { buffers: slots.buffers!.slice(0, 3) } })).toThrow(/adam: 3 moment buffers in the state to restore, not a multiple of the 2 it keeps per parameter/);
+  });
+});
+
 describe('save and load', () => {
   it.each(['float32', 'float64'] as const)('round-trips a %s model exactly', (dtype) => {
     const layers: LayerSpec[] = [

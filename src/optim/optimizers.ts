@@ -10,14 +10,20 @@ abstract class BaseOptimizer implements Optimizer {
   protected t = 0;
   /** bufferCount moment arrays per parameter, in the order of the params passed to step. */
   protected buffers: Float64Array[][] = [];
+  /** Moments came from setState and no step has used them yet: they must fit the parameters, not be reset. */
+  private restored = false;
   constructor(public lr: number, private readonly bufferCount: number) {
     if (!(lr > 0)) throw new RangeError(`learning rate must be positive, got ${lr}`);
   }
 
   step(params: Param[]): void {
     if (!this.fits(params)) {
+      if (this.restored) {
+        throw new Error(`${this.name}: the restored state holds moments for ${this.buffers.length} parameters (${this.buffers.map((b) => b[0].length).join(', ')} values), not for the ${params.length} given (${params.map((p) => p.value.length).join(', ')})`);
+      }
       this.buffers = params.map((p) => Array.from({ length: this.bufferCount }, () => new Float64Array(p.value.length)));
     }
+    this.restored = false;
     this.t++;
     params.forEach((p, i) => this.update(p, this.buffers[i]));
   }
@@ -39,11 +45,13 @@ abstract class BaseOptimizer implements Optimizer {
   setState(state: OptimizerState): void {
     const flat = state.slots.buffers ?? [];
     const n = this.bufferCount;
+    if (flat.length % n !== 0) throw new Error(`${this.name}: ${flat.length} moment buffers in the state to restore, not a multiple of the ${n} it keeps per parameter`);
     this.t = state.step;
     this.buffers = [];
     for (let i = 0; i * n < flat.length; i++) {
       this.buffers.push(Array.from({ length: n }, (_, k) => Float64Array.from(flat[i * n + k])));
     }
+    this.restored = this.buffers.length > 0;
   }
 }
 
