@@ -1,6 +1,7 @@
 import type { Prosody, VoiceSpec } from '../synthesize';
 import { FestivalSession, schemeString } from './festival-session';
 import { wavTo16k } from './to-16k';
+import { requireKnownVoice } from './known-voice';
 
 interface FestivalVoice {
   /** Scheme evaluated once, after the voice is selected. */
@@ -53,8 +54,8 @@ function session(name: string, voice: FestivalVoice): FestivalSession {
 
 /** Debian's festival (apt-get install festival festvox-kallpc16k festvox-us-slt-hts). */
 export async function festival(text: string, voice: VoiceSpec, prosody: Prosody): Promise<Float32Array> {
+  requireKnownVoice('festival', voice.voice, Object.keys(FESTIVAL_VOICES));
   const v = FESTIVAL_VOICES[voice.voice];
-  if (!v) throw new Error(`festival voice '${voice.voice}' is not one of ${Object.keys(FESTIVAL_VOICES).join(', ')}`);
   const wav = await session(voice.voice, v).synthesize((file) =>
     [...v.prosody(prosody), `(utt.save.wave (utt.synth (eval (list 'Utterance 'Text ${schemeString(text)}))) ${schemeString(file)} 'riff)`].join(' '));
   return wavTo16k(wav, `festival ${voice.voice} output`);

@@ -1,6 +1,7 @@
 import type { Prosody, VoiceSpec } from '../synthesize';
 import { importEsm } from './load-esm';
 import { wavTo16k } from './to-16k';
+import { requireKnownVoice } from './known-voice';
 
 /** The parts of the Emscripten module of @echogarden/gnuspeech-wasm used here. */
 interface GnuSpeechModule {
@@ -54,7 +55,7 @@ function cString(m: GnuSpeechModule, s: string): number {
  * @echogarden/gnuspeech-wasm. Its dictionary is British (e.g. "go" /gəʊ/).
  */
 export async function gnuspeech(text: string, voice: VoiceSpec, prosody: Prosody): Promise<Float32Array> {
-  if (!(GNUSPEECH_VOICES as readonly string[]).includes(voice.voice)) throw new Error(`GnuSpeech voice '${voice.voice}' is not one of ${GNUSPEECH_VOICES.join(', ')}`);
+  requireKnownVoice('GnuSpeech', voice.voice, GNUSPEECH_VOICES);
   const { m, controlModel } = await load();
   // Synchronous from here on, so concurrent calls cannot interleave on the module's shared files.
   let config = setting(controlModel, 'voice_name', voice.voice);

@@ -1,5 +1,6 @@
 import type { Prosody, VoiceSpec } from '../synthesize';
 import { synthesizeWithTool } from './run-tool';
+import { requireKnownVoice } from './known-voice';
 
 /**
  * RHVoice (Debian non-free rhvoice + rhvoice-english): statistical parametric voices trained on
@@ -11,7 +12,7 @@ import { synthesizeWithTool } from './run-tool';
 export const RHVOICE_VOICES = ['bdl', 'clb', 'slt', 'evgeniy-eng', 'lyubov'] as const;
 
 export function rhvoice(text: string, voice: VoiceSpec, prosody: Prosody): Promise<Float32Array> {
-  if (!(RHVOICE_VOICES as readonly string[]).includes(voice.voice)) throw new Error(`RHVoice voice '${voice.voice}' is not one of ${RHVOICE_VOICES.join(', ')}`);
+  requireKnownVoice('RHVoice', voice.voice, RHVOICE_VOICES);
   const rate = String(Math.round(100 * prosody.rate));
   const pitch = String(Math.round(75 + 60 * prosody.pitch));
   return synthesizeWithTool('RHVoice-test', (wav, textFile) => ['-p', voice.voice, '-r', rate, '-t', pitch, '-i', textFile, '-o', wav], text);
