@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../src/io/atomic-write';
 import { ctc } from '../src/losses/ctc';
 import { saveOnnx } from '../src/onnx/export';
 import { formatDuration } from '../src/train/progress';
+import { requireSameSettings, type RunSettings } from '../src/train/resume-settings';
 import { greedyDecode } from '../src/decode/ctc-decode';
 import { loadCorpus, type Corpus } from '../src/speech/corpus';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
@@ -46,7 +47,7 @@ interface Checkpoint {
   modelFile: string;
   optimizer: ReturnType<Optimizer['getState']>;
   bestWer: number;
-  settings: Record<string, number | boolean>;
+  settings: RunSettings;
   /** Generator states: the batch order and masks, and the model's dropout, continue where they were. */
   batchRng: number[];
   dropoutRng: number[];
@@ -54,12 +55,11 @@ interface Checkpoint {
 }
 
 /** The checkpoint to resume from; refused when missing or made with other settings. */
-function readCheckpoint(settings: Record<string, number | boolean>): Checkpoint {
+function readCheckpoint(settings: RunSettings): Checkpoint {
   if (!fs.existsSync(CKPT)) throw new Error(`--resume: no checkpoint at ${CKPT} (a run with --models-dir keeps it there)`);
   const ck = JSON.parse(fs.readFileSync(CKPT, 'utf8')) as Checkpoint;
   if (!ck.settings || !ck.batchRng) throw new Error(`${CKPT} is from an older train-speech without its settings and generator states; start again without --resume`);
-  const changed = Object.keys(settings).filter((k) => ck.settings[k] !== settings[k]);
-  if (changed.length) throw new Error(`--resume: ${CKPT} was made with ${changed.map((k) => `${k} ${ck.settings[k]}`).join(', ')}; this run asks for ${changed.map((k) => `${k} ${settings[k]}`).join(', ')}`);
+  requireSameSettings(CKPT, ck.settings, settings);
   return ck;
 }
 

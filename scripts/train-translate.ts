@@ -18,6 +18,7 @@ import { clipGradNorm } from '../src/optim/clip';
 import { WeightAverage } from '../src/optim/weight-average';
 import { Rng } from '../src/core/rng';
 import { formatDuration } from '../src/train/progress';
+import { requireSameSettings } from '../src/train/resume-settings';
 import { NonFiniteError } from '../src/train/errors';
 import { corpusSplit, loadParallelCorpus } from '../src/translate/parallel-corpus';
 import { Translator } from '../src/translate/translator';
@@ -66,9 +67,7 @@ if (args.includes('--resume') && fs.existsSync(CKPT)) {
   const loaded = loadTranslator(CKPT);
   translator = loaded.translator;
   state = JSON.parse(loaded.decoded.metadata.run) as RunState;
-  // JSON turns Infinity into null.
-  const before = Object.entries(state.settings ?? {}).filter(([k, v]) => (v ?? Infinity) !== settings[k as keyof typeof settings]);
-  if (before.length > 0) throw new Error(`${CKPT} was trained with ${before.map(([k, v]) => `${k} ${v ?? 'all'}`).join(', ')}: resume with the same options`);
+  if (state.settings) requireSameSettings(CKPT, state.settings, settings);
   state.settings = settings;
   saved = loaded.decoded.tensors;
   // Older checkpoints did not store the count: they hold exactly the buffers they were saved with.

@@ -42,7 +42,7 @@ describe('train:translate (scripts/train-translate.ts)', () => {
     expect(saved.info).toMatchObject({ weightAverage: 0.99 });
   }, 120_000);
   it('refuses to resume with other data or another average', () => {
-    expect(() => train('parts', '--epochs', '4', '--resume', '--pairs', '500')).toThrow(/was trained with pairs 600: resume with the same options/);
+    expect(() => train('parts', '--epochs', '4', '--resume', '--pairs', '500')).toThrow(/was made with pairs 600; this run asks for pairs 500: resume with the same options/);
   }, 60_000);
   it('checks the stored count of optimizer moments on resume; checkpoints written before it was stored still load', () => {
     /** parts' checkpoint (3 epochs done, so a resume with --epochs 3 only loads it) under another name, edited. */

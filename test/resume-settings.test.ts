@@ -1,0 +1,14 @@
+import { requireSameSettings } from '../src/train/resume-settings';
+
+describe('requireSameSettings', () => {
+  it('accepts the same settings, with JSON null standing for Infinity', () => {
+    expect(() => requireSameSettings('ck.json', { seed: 17, pairs: null, spec: true }, { seed: 17, pairs: Infinity, spec: true })).not.toThrow();
+  });
+  it('names every changed setting with both values', () => {
+    expect(() => requireSameSettings('ck.json', { seed: 17, pairs: null, spec: true }, { seed: 18, pairs: 500, spec: true }))
+      .toThrow('--resume: ck.json was made with seed 17, pairs all; this run asks for seed 18, pairs 500: resume with the same options');
+  });
+  it('refuses a setting the checkpoint does not have', () => {
+    expect(() => requireSameSettings('ck.json', { seed: 17 }, { seed: 17, average: 0 })).toThrow(/made with average unset; this run asks for average 0/);
+  });
+});
