@@ -79,7 +79,7 @@ cases.push(
 );
 // conv1d: each padding (an even 'same' span puts the odd pad on the right), dilation 2, each activation;
 // stacked, so the second layer's gradient reaches the first through padded and ragged steps.
-const convs: LayerSpec[] = [
+const convs: Conv1DSpec[] = [
   { type: 'conv1d', filters: 3, kernelSize: 3 },
   { type: 'conv1d', filters: 3, kernelSize: 2, activation: 'tanh' },
   { type: 'conv1d', filters: 3, kernelSize: 3, dilation: 2, activation: 'relu' },
@@ -87,9 +87,8 @@ const convs: LayerSpec[] = [
   { type: 'conv1d', filters: 3, kernelSize: 2, dilation: 2, padding: 'causal', activation: 'relu' },
 ];
 for (const conv of convs) {
-  const s = conv as Conv1DSpec;
   cases.push({
-    name: `conv1d kernel ${s.kernelSize} dilation ${s.dilation ?? 1} ${s.padding ?? 'same'} ${s.activation ?? 'linear'}, stacked, MSE`,
+    name: `conv1d kernel ${conv.kernelSize} dilation ${conv.dilation ?? 1} ${conv.padding ?? 'same'} ${conv.activation ?? 'linear'}, stacked, MSE`,
     layers: [conv, { ...conv, filters: 2 }],
     ...mseTarget,
   });
