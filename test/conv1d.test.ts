@@ -7,21 +7,12 @@ import { checkModelConfig } from '../src/model-check';
 import { layerRows } from '../src/notebook/summary';
 import { maxAbsDiff } from './helpers/compare';
 import { randomSeq } from './helpers/data';
+import { CONV1D_SPECS, conv1dName } from './helpers/conv1d-specs';
 import { tempDir } from './helpers/temp-dir';
 
 const tmp = tempDir('rnnkit-conv1d-');
 const I = 3;
 const T = 7;
-
-// Every padding with an odd and an even kernel span, dilation, and each activation.
-const SPECS: Conv1DSpec[] = [
-  { type: 'conv1d', filters: 4, kernelSize: 3 },
-  { type: 'conv1d', filters: 4, kernelSize: 4, activation: 'tanh' },
-  { type: 'conv1d', filters: 4, kernelSize: 3, dilation: 2, activation: 'relu' },
-  { type: 'conv1d', filters: 4, kernelSize: 3, padding: 'causal', activation: 'tanh' },
-  { type: 'conv1d', filters: 4, kernelSize: 2, dilation: 3, padding: 'causal', activation: 'relu' },
-];
-const name = (s: Conv1DSpec) => `kernel ${s.kernelSize} dilation ${s.dilation ?? 1} ${s.padding ?? 'same'} ${s.activation ?? 'linear'}`;
 
 /** One sequence of a batch, cut to its first `length` steps. */
 function sequenceAlone(x: { data: ArrayLike<number>; time: number; features: number }, b: number, length: number, dtype: DType) {
@@ -30,7 +21,7 @@ function sequenceAlone(x: { data: ArrayLike<number>; time: number; features: num
   return { data, batch: 1, time: length, features: F };
 }
 
-describe.each(SPECS.map((s) => [name(s), s] as const))('conv1d %s', (_name, spec) => {
+describe.each(CONV1D_SPECS.map((s) => [conv1dName(s), s] as const))('conv1d %s', (_name, spec) => {
   it.each(['float64', 'float32'] as const)('%s: a padded batch gives on every valid step what each sequence gives alone, zeros beyond; padding values are ignored', (dtype) => {
     // conv1d twice, so the second layer reads the first one's outputs at padded steps too.
     const model = new Sequential({ inputFeatures: I, dtype, seed: 5, layers: [spec, { ...spec, filters: 2 }] });
@@ -125,7 +116,7 @@ const fast: Backend[] = (['wasm', 'native'] as Backend[]).filter(backendAvailabl
 describe.each(fast)('conv1d on the %s kernels', (backend) => {
   const initial = getBackend();
   afterAll(() => setBackend(initial));
-  it.each(SPECS.map((s) => [name(s), s] as const))('%s: outputs, gradients and dx agree with float64 to 1e-5', (_name, spec) => {
+  it.each(CONV1D_SPECS.map((s) => [conv1dName(s), s] as const))('%s: outputs, gradients and dx agree with float64 to 1e-5', (_name, spec) => {
     const layers: LayerSpec[] = [{ ...spec, filters: 24 }, { type: 'dense', units: 3 }];
     const x64 = randomSeq('float64', 3, 20, 10, 7);
     const lengths = [20, 13, 2];
