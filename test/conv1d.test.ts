@@ -111,6 +111,12 @@ describe('a model with conv1d', () => {
   });
 });
 
+it('truncated BPTT is refused: a window edge would cut the convolution off from its neighbours', () => {
+  const model = new Sequential({ inputFeatures: 1, layers: [{ type: 'conv1d', filters: 1, kernelSize: 3, padding: 'causal' }] });
+  const x = randomSeq('float32', 2, 8, 1);
+  expect(() => fit(model, { x, y: x }, { loss: mse(), epochs: 1, tbptt: 4, log: false })).toThrow(/truncated BPTT cannot split a model with conv1d layers/);
+});
+
 /** The float32 backends other than JS that run here. */
 const fast: Backend[] = (['wasm', 'native'] as Backend[]).filter(backendAvailable);
 describe.each(fast)('conv1d on the %s kernels', (backend) => {
