@@ -133,8 +133,7 @@ export class Sequential {
   }
 
   summary(): string {
-    const rows = this.layers.map((l, i) => {
-      const n = l.params().reduce((s, p) => s + p.value.length, 0);
+    const labels = this.layers.map((l, i) => {
       const spec = this.config.layers[i];
       const notes = [
         'bidirectional' in spec && spec.bidirectional && 'bidirectional',
@@ -142,7 +141,13 @@ export class Sequential {
         spec.type === 'conv1d' && conv1dNotes(spec),
       ];
       const extra = notes.some(Boolean) ? ` (${notes.filter(Boolean).join(', ')})` : '';
-      return `${String(i).padStart(2)}  ${l.type}${extra} `.padEnd(32) + `${l.inputFeatures} -> ${l.outputFeatures}`.padEnd(16) + `${n} params`;
+      return `${String(i).padStart(2)}  ${l.type}${extra} `;
+    });
+    // The shapes column starts at 32, or further right when a label (a conv1d's notes) is longer.
+    const width = Math.max(32, ...labels.map((s) => s.length + 1));
+    const rows = this.layers.map((l, i) => {
+      const n = l.params().reduce((s, p) => s + p.value.length, 0);
+      return labels[i].padEnd(width) + `${l.inputFeatures} -> ${l.outputFeatures}`.padEnd(16) + `${n} params`;
     });
     return [...rows, `total ${this.parameterCount()} params, ${this.dtype}`].join('\n');
   }

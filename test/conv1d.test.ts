@@ -86,7 +86,10 @@ describe('a model with conv1d', () => {
 
   it('says what the layer is in summaries', () => {
     const model = new Sequential({ inputFeatures: I, seed: 1, layers });
-    expect(model.summary().split('\n')[0]).toMatch(/^ 0 {2}conv1d \(kernel 5, dilation 2, causal, relu\) +3 -> 6 +96 params$/);
+    const rows = model.summary().split('\n');
+    expect(rows[0]).toMatch(/^ 0 {2}conv1d \(kernel 5, dilation 2, causal, relu\) +3 -> 6 +96 params$/);
+    // A label longer than the usual column moves the shapes of every row right, keeping them aligned.
+    expect(new Set(rows.slice(0, 3).map((r) => r.search(/\d+ -> /))).size).toBe(1);
     expect(layerRows(model)[0]).toEqual({ index: 0, layer: 'conv1d 6 (kernel 5, dilation 2, causal, relu)', outputShape: '(batch, time, 6)', parameters: 96 });
   });
 
