@@ -34,6 +34,7 @@ describe.each(CONV1D_SPECS.map((s) => [conv1dName(s), s] as const))('conv1d %s',
       expect(maxAbsDiff(y.data.subarray(b * T * F, (b * T + L) * F), alone.data)).toBeLessThan(dtype === 'float64' ? 1e-14 : 1e-6);
       expect(Array.from(y.data.subarray((b * T + L) * F, (b + 1) * T * F)).every((v) => v === 0)).toBe(true);
     });
+    expect(() => model.backward(y)).toThrow(/conv1d: backward needs a forward that kept its caches/);
     // Training forward (with caches) computes the same as inference.
     expect(maxAbsDiff(model.forward(x, { lengths }).data, y.data)).toBe(0);
   });

@@ -101,7 +101,7 @@ export class Conv1D implements Layer {
   }
 
   backward(dy: Seq): Seq {
-    if (!this.cache) throw new Error('backward called before forward');
+    if (!this.cache) throw new Error('conv1d: backward needs a forward that kept its caches (not predict or inference)');
     const { cols, y, lengths } = this.cache;
     const rows = y.batch * y.time;
     const F = this.outputFeatures;
