@@ -32,6 +32,12 @@ save('embedding-gru-softmax', [{ type: 'embedding', vocabSize: 20, embeddingDim:
 for (const bidirectional of [false, true]) {
   save(`gru-reset-before-${bidirectional ? 'bi' : 'uni'}`, [{ type: 'gru', hiddenSize: 8, bidirectional, resetAfter: false }, { type: 'dense', units: 3 }]);
 }
+save('conv1d-gru', [
+  { type: 'conv1d', filters: 8, kernelSize: 3, dilation: 2, padding: 'causal', activation: 'relu' },
+  { type: 'conv1d', filters: 8, kernelSize: 4, activation: 'tanh' },
+  { type: 'gru', hiddenSize: 8, bidirectional: true },
+  { type: 'dense', units: 3 },
+]);
 save('lstm-no-initial-states', [{ type: 'lstm', hiddenSize: 8 }, { type: 'dense', units: 2 }], 4, { initialStateInputs: false });
 try {
   execFileSync('/usr/bin/python3', [path.join(__dirname, 'check-onnx.py'), ...files], { stdio: 'inherit' });

@@ -125,6 +125,29 @@ def ctc_case():
                   'inputLengths': input_lengths, 'loss': float(loss), 'grad': flat(logits.grad)})
 
 
+def conv1d_case(name, kernel_size, dilation, padding, activation, in_channels=3, filters=4, batch=2, time=9):
+    """torch.nn.Conv1d over [batch, channels, time]; 'causal' is padding 0 after a left pad of dilation*(k-1).
+    Arrays are written batch-first [batch, time, channels] as rnnkit lays them out."""
+    conv = torch.nn.Conv1d(in_channels, filters, kernel_size, dilation=dilation,
+                           padding='same' if padding == 'same' else 0)
+    x = torch.randn(batch, time, in_channels, requires_grad=True)
+    xc = x.transpose(1, 2)
+    if padding == 'causal':
+        xc = torch.nn.functional.pad(xc, (dilation * (kernel_size - 1), 0))
+    act = {'linear': lambda v: v, 'relu': torch.relu, 'tanh': torch.tanh}[activation]
+    out = act(conv(xc)).transpose(1, 2)
+    R = torch.randn_like(out)
+    loss = (out * R).sum()
+    loss.backward()
+    write(name, {
+        'case': dict(filters=filters, kernelSize=kernel_size, dilation=dilation, padding=padding, activation=activation,
+                     inputSize=in_channels, batch=batch, time=time),
+        'weight': flat(conv.weight), 'bias': flat(conv.bias),
+        'weightGrad': flat(conv.weight.grad), 'biasGrad': flat(conv.bias.grad),
+        'input': flat(x), 'inputGrad': flat(x.grad), 'output': flat(out), 'outputWeights': flat(R),
+    })
+
+
 if __name__ == '__main__':
     for kind in ('rnn', 'lstm', 'gru'):
         for bidirectional in (False, True):
@@ -134,3 +157,7 @@ if __name__ == '__main__':
     optimizer_case()
     loss_case()
     ctc_case()
+    # New cases go last: the seeded generator then leaves every earlier fixture as it was.
+    conv1d_case('conv1d-same-dilated', 3, 2, 'same', 'linear')
+    conv1d_case('conv1d-same-even-tanh', 4, 1, 'same', 'tanh')
+    conv1d_case('conv1d-causal-relu', 3, 2, 'causal', 'relu')

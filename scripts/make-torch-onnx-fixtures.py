@@ -34,8 +34,8 @@ CASES = [
     ('rnn-bi-1layer', dict(kind='rnn', input_size=5, hidden=8, layers=1, bidirectional=True, classes=3)),
 ]
 
-for name, kw in CASES:
-    net = Tagger(**kw).eval()
+def export_with_reference(name, net, kw):
+    """Exports a float32 net traced at [2, 6, in] and writes PyTorch's outputs at [3, 11, in] beside it."""
     trace_x = torch.randn(2, 6, kw['input_size'])
     path = os.path.join(OUT, name + '.onnx')
     torch.onnx.export(net, trace_x, path + '.tmp', input_names=['x'], output_names=['y'], opset_version=17,
@@ -49,6 +49,10 @@ for name, kw in CASES:
         json.dump({'case': kw, 'input': x.reshape(-1).tolist(), 'shape': list(x.shape),
                    'output': y.reshape(-1).tolist(), 'outputShape': list(y.shape)}, f)
     print('wrote', path)
+
+
+for name, kw in CASES:
+    export_with_reference(name, Tagger(**kw).eval(), kw)
 
 
 # Other floating-point types (issue #16): a float64 export, and a float16 one. PyTorch cannot trace a
@@ -97,3 +101,21 @@ for name, dtype, kw in TYPED_CASES:
         json.dump({'case': kw, 'dtype': dtype, 'input': x.reshape(-1).tolist(), 'shape': list(x.shape),
                    'output': y.reshape(-1).tolist(), 'outputShape': list(y.shape)}, f)
     print('wrote', path)
+
+
+class ConvTagger(torch.nn.Module):
+    """A convolutional front end (Conv1d with integer 'same' padding, relu) before a GRU tagger:
+    torch.onnx.export cannot write padding='same' itself (aten::_convolution_mode), so the pads are given."""
+
+    def __init__(self, kind, input_size, hidden, layers, bidirectional, classes, filters, kernel, dilation):
+        super().__init__()
+        self.conv = torch.nn.Conv1d(input_size, filters, kernel, dilation=dilation, padding=dilation * (kernel - 1) // 2)
+        self.tagger = Tagger(kind, filters, hidden, layers, bidirectional, classes)
+
+    def forward(self, x):
+        return self.tagger(torch.relu(self.conv(x.transpose(1, 2))).transpose(1, 2))
+
+
+# Appended last, so the cases above keep their random draws.
+CONV_KW = dict(kind='gru', input_size=5, hidden=6, layers=1, bidirectional=True, classes=3, filters=7, kernel=3, dilation=2)
+export_with_reference('conv1d-gru', ConvTagger(**CONV_KW).eval(), CONV_KW)

@@ -10,6 +10,7 @@ export { Dense, type DenseSpec } from './layers/dense';
 export { Embedding, type EmbeddingSpec } from './layers/embedding';
 export { Attention, ATTENTION_SCORES, type AttentionSpec, type AttentionScore, type AttentionWeights } from './layers/attention';
 export { Dropout, type DropoutSpec } from './layers/dropout';
+export { Conv1D, type Conv1DSpec, type Conv1DPadding, type Conv1DActivation } from './layers/conv1d';
 export type { CellType, RnnActivation } from './layers/cells';
 export type { Loss, LossResult, Target } from './losses/loss';
 export { crossEntropy, SoftmaxCrossEntropy, IGNORE_LABEL } from './losses/cross-entropy';

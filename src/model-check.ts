@@ -1,9 +1,10 @@
 import { array, boolean, FieldError, integer, number, object, oneOf, positiveInteger } from './io/field-checks';
 import { DEFAULT_MODEL_LIMITS, MODEL_LIMIT_OPTIONS, type ModelLimits } from './limits';
 import type { ModelConfig } from './model';
+import { CONV1D_ACTIVATIONS, CONV1D_PADDINGS } from './layers/conv1d';
 
 const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
-const LAYER_TYPES = ['rnn', 'lstm', 'gru', 'dense', 'embedding', 'dropout'] as const;
+const LAYER_TYPES = ['rnn', 'lstm', 'gru', 'dense', 'embedding', 'dropout', 'conv1d'] as const;
 const LAYER_FIELDS: Record<(typeof LAYER_TYPES)[number], readonly string[]> = {
   rnn: ['type', 'hiddenSize', 'bidirectional', 'returnSequences', 'activation'],
   lstm: ['type', 'hiddenSize', 'bidirectional', 'returnSequences', 'unitForgetBias'],
@@ -11,6 +12,7 @@ const LAYER_FIELDS: Record<(typeof LAYER_TYPES)[number], readonly string[]> = {
   dense: ['type', 'units'],
   embedding: ['type', 'vocabSize', 'embeddingDim'],
   dropout: ['type', 'rate'],
+  conv1d: ['type', 'filters', 'kernelSize', 'dilation', 'padding', 'activation'],
 };
 
 /** A parameter tensor a config implies: qualified name (as Sequential.params() names it) and shape. */
@@ -78,6 +80,16 @@ export function checkModelConfig(
       const E = widthField(`${lf}.embeddingDim`, l.embeddingDim, 'maxWidth');
       add(i, 'weight', [V, E]);
       features = E;
+    } else if (type === 'conv1d') {
+      const filters = widthField(`${lf}.filters`, l.filters, 'maxWidth');
+      const kernelSize = widthField(`${lf}.kernelSize`, l.kernelSize, 'maxWidth');
+      // No limit beyond int32: the padding a dilation implies is never allocated.
+      if (l.dilation !== undefined) positiveInteger(`${lf}.dilation`, l.dilation, 2 ** 31 - 1);
+      if (l.padding !== undefined) oneOf(`${lf}.padding`, l.padding, CONV1D_PADDINGS);
+      if (l.activation !== undefined) oneOf(`${lf}.activation`, l.activation, CONV1D_ACTIVATIONS);
+      add(i, 'weight', [filters, features, kernelSize]);
+      add(i, 'bias', [filters]);
+      features = filters;
     } else {
       number(`${lf}.rate`, l.rate, { min: 0, max: 1, exclusiveMax: true });
     }

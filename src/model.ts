@@ -2,13 +2,14 @@ import { fromArray, type Arr, type DType } from './core/dtype';
 import { zeroGrads, type Param } from './core/param';
 import { Rng } from './core/rng';
 import { resolveLengths, ShapeError, type Seq } from './core/seq';
+import { Conv1D, conv1dNotes, type Conv1DSpec } from './layers/conv1d';
 import { Dense, type DenseSpec } from './layers/dense';
 import { Dropout, type DropoutSpec } from './layers/dropout';
 import { Embedding, type EmbeddingSpec } from './layers/embedding';
 import type { Layer } from './layers/layer';
 import { Recurrent, type RecurrentSpec } from './layers/recurrent';
 
-export type LayerSpec = RecurrentSpec | DenseSpec | EmbeddingSpec | DropoutSpec;
+export type LayerSpec = RecurrentSpec | DenseSpec | EmbeddingSpec | DropoutSpec | Conv1DSpec;
 
 export interface ModelConfig {
   /** Features per input step (1 when the first layer is an embedding of token ids). */
@@ -132,12 +133,21 @@ export class Sequential {
   }
 
   summary(): string {
+    const labels = this.layers.map((l, i) => {
+      const spec = this.config.layers[i];
+      const notes = [
+        'bidirectional' in spec && spec.bidirectional && 'bidirectional',
+        'resetAfter' in spec && spec.resetAfter === false && 'reset before',
+        spec.type === 'conv1d' && conv1dNotes(spec),
+      ];
+      const extra = notes.some(Boolean) ? ` (${notes.filter(Boolean).join(', ')})` : '';
+      return `${String(i).padStart(2)}  ${l.type}${extra} `;
+    });
+    // The shapes column starts at 32, or further right when a label (a conv1d's notes) is longer.
+    const width = Math.max(32, ...labels.map((s) => s.length + 1));
     const rows = this.layers.map((l, i) => {
       const n = l.params().reduce((s, p) => s + p.value.length, 0);
-      const spec = this.config.layers[i];
-      const notes = ['bidirectional' in spec && spec.bidirectional && 'bidirectional', 'resetAfter' in spec && spec.resetAfter === false && 'reset before'];
-      const extra = notes.some(Boolean) ? ` (${notes.filter(Boolean).join(', ')})` : '';
-      return `${String(i).padStart(2)}  ${l.type}${extra} `.padEnd(32) + `${l.inputFeatures} -> ${l.outputFeatures}`.padEnd(16) + `${n} params`;
+      return labels[i].padEnd(width) + `${l.inputFeatures} -> ${l.outputFeatures}`.padEnd(16) + `${n} params`;
     });
     return [...rows, `total ${this.parameterCount()} params, ${this.dtype}`].join('\n');
   }
@@ -156,7 +166,9 @@ function buildLayer(spec: LayerSpec, inputFeatures: number, dtype: DType, rng: R
       return new Embedding(spec, inputFeatures, dtype, rng);
     case 'dropout':
       return new Dropout(spec, inputFeatures, dtype);
+    case 'conv1d':
+      return new Conv1D(spec, inputFeatures, dtype, rng);
     default:
-      throw new ShapeError(`unknown layer type '${(spec as { type: string }).type}' (expected rnn, lstm, gru, dense, embedding or dropout)`);
+      throw new ShapeError(`unknown layer type '${(spec as { type: string }).type}' (expected rnn, lstm, gru, dense, embedding, dropout or conv1d)`);
   }
 }

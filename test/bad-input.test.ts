@@ -117,7 +117,7 @@ describe('ONNX and model files', () => {
     const file = path.join(tmp, 'm.json');
     fs.writeFileSync(file, JSON.stringify({ format: 'rnnkit-model', version: 1, config: { inputFeatures: 2, layers: [{ type: 'transformer' }] }, params: [] }));
     expect(() => loadModel(file)).toThrow(ModelFileError);
-    expect(() => loadModel(file)).toThrow(/m\.json: invalid config: config\.layers\[0\]\.type: must be one of rnn, lstm, gru, dense, embedding, dropout; got "transformer"/);
+    expect(() => loadModel(file)).toThrow(/m\.json: invalid config: config\.layers\[0\]\.type: must be one of rnn, lstm, gru, dense, embedding, dropout, conv1d; got "transformer"/);
     fs.writeFileSync(file, JSON.stringify({ hello: 'world' }));
     expect(() => loadModel(file)).toThrow(/m\.json: not an rnnkit model file/);
   });

@@ -73,6 +73,7 @@ it('ONNX importer: 2000 mutated files either import or throw OnnxImportError', (
   const seeds = [
     exportOnnx(new Sequential({ inputFeatures: 3, seed: 1, layers: [{ type: 'lstm', hiddenSize: 4, bidirectional: true }, { type: 'dense', units: 2 }] })),
     exportOnnx(new Sequential({ inputFeatures: 1, seed: 2, layers: [{ type: 'embedding', vocabSize: 5, embeddingDim: 3 }, { type: 'gru', hiddenSize: 4 }] })),
+    exportOnnx(new Sequential({ inputFeatures: 2, seed: 3, layers: [{ type: 'conv1d', filters: 3, kernelSize: 3, dilation: 2, padding: 'causal', activation: 'relu' }] })),
   ];
   const r = fuzz(seeds, 2000, (b) => importOnnx(b, 'fuzz.onnx'), OnnxImportError);
   expect(r.loaded + r.rejected).toBe(2000);

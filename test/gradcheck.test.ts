@@ -3,6 +3,7 @@ import { crossEntropy } from '../src/losses/cross-entropy';
 import type { Loss, Target } from '../src/losses/loss';
 import { mse } from '../src/losses/mse';
 import { Sequential, type LayerSpec } from '../src/model';
+import { CONV1D_SPECS, conv1dName } from './helpers/conv1d-specs';
 import { randomLabels, randomSeq } from './helpers/data';
 import { gradientRelativeError } from './helpers/gradcheck';
 
@@ -76,6 +77,16 @@ cases.push(
   { name: 'dense alone, MSE', layers: [{ type: 'dense', units: 3 }], ...mseTarget },
   { name: 'last-step CE on a per-step head', layers: [{ type: 'gru', hiddenSize: 3 }, { type: 'dense', units: 3 }], ...ceLast(3) },
 );
+// conv1d: each padding (an even 'same' span puts the odd pad on the right), dilation, each activation;
+// stacked, so the second layer's gradient reaches the first through padded and ragged steps.
+for (const conv of CONV1D_SPECS) {
+  cases.push({
+    name: `conv1d ${conv1dName(conv)}, stacked, MSE`,
+    layers: [conv, { ...conv, filters: 2 }],
+    ...mseTarget,
+  });
+}
+cases.push({ name: 'conv1d -> gru -> dense, per-step CE', layers: [CONV1D_SPECS[2], { type: 'gru', hiddenSize: 3 }, { type: 'dense', units: 3 }], ...ceStep(3) });
 
 describe.each(cases)('finite-difference gradient check: $name', (c) => {
   const model = new Sequential({ inputFeatures: c.inputFeatures ?? I, layers: c.layers, seed: 3, dtype: 'float64' });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { onnx } from 'onnx-proto';
-import { Sequential } from '../src';
+import { Sequential, type LayerSpec } from '../src';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from '../src/onnx/export';
 import { GraphBuilder } from '../src/onnx/graph-builder';
@@ -120,14 +120,65 @@ describe('import of GRUs with the reset gate before the product (Keras/TensorFlo
   });
 });
 
+describe('import of conv1d', () => {
+  const layers: LayerSpec[] = [
+    { type: 'conv1d', filters: 5, kernelSize: 3, dilation: 2, padding: 'causal', activation: 'relu' },
+    { type: 'conv1d', filters: 4, kernelSize: 4, activation: 'tanh' },
+    { type: 'gru', hiddenSize: 3 },
+    { type: 'conv1d', filters: 2, kernelSize: 1 },
+  ];
+  const model = new Sequential({ inputFeatures: 3, seed: 8, layers });
+
+  it('round-trips rnnkit exports (the masks of valid steps skipped): specs, weights and outputs on a padded batch', () => {
+    const { model: back } = importOnnx(exportOnnx(model));
+    expect(back.config.layers).toEqual([
+      { type: 'conv1d', filters: 5, kernelSize: 3, dilation: 2, padding: 'causal', activation: 'relu' },
+      { type: 'conv1d', filters: 4, kernelSize: 4, dilation: 1, padding: 'same', activation: 'tanh' },
+      { type: 'gru', hiddenSize: 3, bidirectional: false },
+      { type: 'conv1d', filters: 2, kernelSize: 1, dilation: 1, padding: 'same', activation: 'linear' },
+    ]);
+    expect(back.getWeights()).toEqual(model.getWeights());
+    const x = randomSeq('float32', 3, 6, 3);
+    expect(maxAbsDiff(back.predict(x, [6, 2, 4]).data, model.predict(x, [6, 2, 4]).data)).toBe(0);
+  });
+
+  const edit = (change: (conv: onnx.INodeProto, graph: onnx.IGraphProto) => void) => {
+    const proto = onnx.ModelProto.decode(exportOnnx(model));
+    change(proto.graph!.node!.find((n) => n.opType === 'Conv')!, proto.graph!);
+    return onnx.ModelProto.encode(proto).finish();
+  };
+  const ints = (conv: onnx.INodeProto, name: string) => conv.attribute!.find((a) => a.name === name)!;
+  it.each([
+    ['stride 2', (c: onnx.INodeProto) => (ints(c, 'strides').ints = [2]), /Conv.*only stride 1 without groups/],
+    ['pads that shorten the sequence', (c: onnx.INodeProto) => (ints(c, 'pads').ints = [0, 0]), /pads 0,0 change the length; only 'same' \(2,2\) or causal \(4,0\)/],
+    ['pads that are neither same nor causal', (c: onnx.INodeProto) => (ints(c, 'pads').ints = [1, 3]), /pads 1,3 change the length/],
+    ['a Mul that is not the mask', (_c: onnx.INodeProto, g: onnx.IGraphProto) => {
+      const mul = g.node!.find((n) => n.opType === 'Mul')!;
+      mul.input = [mul.input![0], mul.input![0]];
+    }, /unsupported ONNX op 'Mul'.*only the mask of valid steps/],
+  ])('refuses %s, naming the op', (_name, change, message) => {
+    expect(() => importOnnx(edit(change))).toThrow(UnsupportedOnnxOpError);
+    expect(() => importOnnx(edit(change))).toThrow(message);
+  });
+
+  it('refuses an activation that does not follow a Conv', () => {
+    const g = new GraphBuilder();
+    g.input('x', 'float', ['batch', 'time', 2]);
+    g.output('y', 'float', ['batch', 'time', 2]);
+    const [mm] = g.node('MatMul', ['x', g.floatTensor('w', [2, 2], [1, 0, 0, 1])], 1);
+    g.node('Relu', [mm], 1, {}, ['y']);
+    expect(() => importOnnx(g.model('m', ONNX_OPSET, ONNX_IR_VERSION, ''))).toThrow(/unsupported ONNX op 'Relu'.*only supported directly after a Conv/);
+  });
+});
+
 describe('import errors', () => {
   it('names an unsupported op and its node', () => {
     const bytes = exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'lstm', hiddenSize: 3 }] }));
     const proto = onnx.ModelProto.decode(bytes);
-    proto.graph!.node!.push(onnx.NodeProto.create({ name: 'my_conv', opType: 'Conv', input: ['input'], output: ['unused'] }));
-    const withConv = onnx.ModelProto.encode(proto).finish();
-    expect(() => importOnnx(withConv)).toThrow(UnsupportedOnnxOpError);
-    expect(() => importOnnx(withConv)).toThrow("unsupported ONNX op 'Conv' (node 'my_conv')");
+    proto.graph!.node!.push(onnx.NodeProto.create({ name: 'my_pool', opType: 'MaxPool', input: ['input'], output: ['unused'] }));
+    const withPool = onnx.ModelProto.encode(proto).finish();
+    expect(() => importOnnx(withPool)).toThrow(UnsupportedOnnxOpError);
+    expect(() => importOnnx(withPool)).toThrow("unsupported ONNX op 'MaxPool' (node 'my_pool')");
   });
 
   it('rejects a linear_before_reset other than 0 or 1', () => {

@@ -73,6 +73,37 @@ describe.each(grid)('ONNX parity with onnxruntime: %s bidirectional=%s layers=%i
   });
 });
 
+// conv1d as a front end and between recurrent layers: Mul by the mask from sequence_lens, Conv
+// (same/causal pads, dilations), activation; garbage in padded input steps must not leak in.
+const CONV_MODELS: [string, LayerSpec[]][] = [
+  ['conv1d same, kernel 4 (odd pad on the right), tanh', [{ type: 'conv1d', filters: 5, kernelSize: 4, activation: 'tanh' }]],
+  ['conv1d same dilation 2 relu -> conv1d causal -> dense', [
+    { type: 'conv1d', filters: 6, kernelSize: 3, dilation: 2, activation: 'relu' },
+    { type: 'conv1d', filters: 5, kernelSize: 2, padding: 'causal' },
+    { type: 'dense', units: 3 },
+  ]],
+  ['conv1d causal dilation 3 -> bidirectional gru -> conv1d -> last-step lstm -> conv1d', [
+    { type: 'conv1d', filters: 6, kernelSize: 3, dilation: 3, padding: 'causal', activation: 'relu' },
+    { type: 'gru', hiddenSize: 4, bidirectional: true },
+    { type: 'conv1d', filters: 4, kernelSize: 3, activation: 'tanh' },
+    { type: 'lstm', hiddenSize: 3, returnSequences: false },
+    { type: 'conv1d', filters: 2, kernelSize: 3 },
+  ]],
+];
+describe.each(CONV_MODELS)('ONNX parity with onnxruntime: %s', (_name, layers) => {
+  const model = new Sequential({ inputFeatures: 4, layers, seed: 17 });
+  it.each([
+    [1, [9]],
+    [6, [9, 1, 4, 9, 2, 0]],
+  ])('batch %i, padded and ragged: outputs to 1e-5', async (B, lengths) => {
+    const onnx = await OnnxModel.load(exportOnnx(model));
+    const x = randomSeq('float32', B, T, 4, 12 + B);
+    const got = await onnx.run(x, { lengths });
+    await onnx.release();
+    expect(maxAbsDiff(got.output.data, model.predict(x, lengths).data)).toBeLessThan(TOL);
+  });
+});
+
 describe('ONNX export of other model shapes', () => {
   it('embedding + last-step GRU + dense with softmax', async () => {
     const model = new Sequential({

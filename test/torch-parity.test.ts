@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Arr, DType } from '../src/core/dtype';
+import { fromArray, type Arr, type DType } from '../src/core/dtype';
 import type { Param } from '../src/core/param';
 import { crossEntropy } from '../src/losses/cross-entropy';
 import { mse } from '../src/losses/mse';
@@ -91,6 +91,30 @@ describe.each(recurrentFixtures)('PyTorch parity: %s', (name) => {
     expect(maxAbsDiff(dx.data, fx.inputGrad)).toBeLessThan(gradTol);
     expect(maxAbsDiff(h0Grad, fx.h0Grad)).toBeLessThan(gradTol);
     if (fx.c0Grad) expect(maxAbsDiff(c0Grad, fx.c0Grad)).toBeLessThan(gradTol);
+  });
+});
+
+const conv1dFixtures = fs.readdirSync(DIR).filter((f) => f.startsWith('conv1d-')).map((f) => f.replace('.json', ''));
+
+describe.each(conv1dFixtures)('PyTorch parity: %s (torch.nn.Conv1d)', (name) => {
+  const fx = load(name);
+  const c = fx.case;
+  it.each([
+    ['float64', 1e-12, 1e-12],
+    ['float32', 1e-5, 1e-4],
+  ] as [DType, number, number][])('%s engine: outputs and gradients of weight, bias and input', (dtype, outTol, gradTol) => {
+    const { filters, kernelSize, dilation, padding, activation } = c;
+    const model = new Sequential({ inputFeatures: c.inputSize, dtype, layers: [{ type: 'conv1d', filters, kernelSize, dilation, padding, activation }] });
+    model.setWeights([fx.weight, fx.bias]);
+    const y = model.forward({ data: fromArray(dtype, fx.input), batch: c.batch, time: c.time, features: c.inputSize });
+    expect(maxAbsDiff(y.data, fx.output)).toBeLessThan(outTol);
+    model.zeroGrad();
+    // Loss = sum(out * R): R is dL/dout.
+    const dx = model.backward({ ...y, data: fromArray(dtype, fx.outputWeights) })!;
+    const [w, b] = model.params();
+    expect(maxAbsDiff(w.grad, fx.weightGrad)).toBeLessThan(gradTol);
+    expect(maxAbsDiff(b.grad, fx.biasGrad)).toBeLessThan(gradTol);
+    expect(maxAbsDiff(dx.data, fx.inputGrad)).toBeLessThan(gradTol);
   });
 });
 

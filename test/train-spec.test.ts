@@ -40,7 +40,7 @@ describe('training specs are checked field by field before training', () => {
     ['an unknown loss', (s) => (s.loss = 'hinge'), /loss: must be one of mse, cross-entropy, cross-entropy-last; got "hinge"$/],
     ['a misspelt field', (s) => (s.epoch = 3), /spec: unknown field "epoch" \(known: model, data,/],
     ['a misspelt layer field', (s) => (s.model.layers[0].hidden_size = 3), /model\.layers\[0\]: unknown field "hidden_size"/],
-    ['an unknown layer type', (s) => (s.model.layers[1].type = 'conv'), /model\.layers\[1\]\.type: must be one of rnn, lstm, gru, dense, embedding, dropout; got "conv"$/],
+    ['an unknown layer type', (s) => (s.model.layers[1].type = 'conv'), /model\.layers\[1\]\.type: must be one of rnn, lstm, gru, dense, embedding, dropout, conv1d; got "conv"$/],
     ['dropout rate 1', (s) => s.model.layers.splice(1, 0, { type: 'dropout', rate: 1 }), /model\.layers\[1\]\.rate: must be less than 1, got 1$/],
     ['an unknown task', (s) => (s.data.task = 'copying'), /data\.task: must be one of adding; got "copying"$/],
     ['sequences x time too large', (s) => Object.assign(s.data, { sequences: 1e6, time: 1000 }), /data: 1000000 sequences x 1000 steps x 2 features = 2000000000 values, over the limit of 100000000$/],
@@ -81,6 +81,7 @@ describe('training specs are checked field by field before training', () => {
     const configs = [
       { inputFeatures: 3, layers: [{ type: 'lstm' as const, hiddenSize: 4, bidirectional: true }, { type: 'rnn' as const, hiddenSize: 2 }, { type: 'dense' as const, units: 5 }] },
       { inputFeatures: 1, layers: [{ type: 'embedding' as const, vocabSize: 7, embeddingDim: 3 }, { type: 'gru' as const, hiddenSize: 5 }, { type: 'dropout' as const, rate: 0.1 }, { type: 'dense' as const, units: 7 }] },
+      { inputFeatures: 3, layers: [{ type: 'conv1d' as const, filters: 4, kernelSize: 5, dilation: 2, padding: 'causal' as const }, { type: 'gru' as const, hiddenSize: 2 }] },
     ];
     for (const config of configs) {
       const { shapes, parameters } = checkModelConfig(config);

@@ -1,4 +1,5 @@
 /** summary(model): the layers of a model as an HTML table (output shapes, parameter counts). */
+import { Conv1D, conv1dNotes } from '../layers/conv1d';
 import { Recurrent } from '../layers/recurrent';
 import type { Sequential } from '../model';
 import { displayBundle } from './display';
@@ -17,7 +18,8 @@ export function layerRows(model: Sequential): LayerRow[] {
   let sequence = true;
   return model.layers.map((l, index) => {
     const spec = model.config.layers[index] as { bidirectional?: boolean; hiddenSize?: number };
-    const details = l instanceof Recurrent ? ` ${spec.hiddenSize}${spec.bidirectional ? ', bidirectional' : ''}` : '';
+    const details = l instanceof Recurrent ? ` ${spec.hiddenSize}${spec.bidirectional ? ', bidirectional' : ''}`
+      : l instanceof Conv1D ? ` ${l.spec.filters} (${conv1dNotes(l.spec)})` : '';
     if (l instanceof Recurrent && !l.returnSequences) sequence = false;
     return {
       index,

@@ -1,3 +1,4 @@
+import { Conv1D } from '../layers/conv1d';
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
 import { Embedding } from '../layers/embedding';
@@ -8,6 +9,7 @@ import { concatFloat32 } from '../core/dtype';
 import { transposed } from '../core/gemm';
 import { GraphBuilder, type Dim } from './graph-builder';
 import { ONNX_FROM_RNNKIT, ONNX_OP, permuteBlocks } from './gate-order';
+import { conv1dNode } from './conv1d-node';
 
 export const ONNX_OPSET = 17;
 export const ONNX_IR_VERSION = 8;
@@ -24,7 +26,8 @@ export interface OnnxExportOptions {
  * inputs `input` [batch, time, features] (int64 ids [batch, time] for embedding models),
  * `sequence_lens` int32 [batch], optional initial states [directions, batch, hidden];
  * outputs `output` [batch, time, units] and the final states `h_n_l<k>`, `c_n_l<k>`.
- * Inside, activations are time-major ([time, batch, features], ONNX layout 0).
+ * Inside, activations are time-major ([time, batch, features], ONNX layout 0). Conv1D layers become
+ * Conv between transposes, with the steps past each sequence's length zeroed (src/onnx/conv1d-node.ts).
  */
 export function exportOnnx(model: Sequential, opts: OnnxExportOptions = {}): Uint8Array {
   const g = new GraphBuilder();
@@ -58,6 +61,10 @@ export function exportOnnx(model: Sequential, opts: OnnxExportOptions = {}): Uin
     }
     if (layer instanceof Recurrent) {
       x = recurrentNode(g, layer, k, x, seqLens, withStates);
+      return;
+    }
+    if (layer instanceof Conv1D) {
+      x = conv1dNode(g, layer, k, x, seqLens);
       return;
     }
     throw new Error(`ONNX export: layer ${k} of type '${layer.type}' has no ONNX translation`);

@@ -35,9 +35,10 @@ export class GraphBuilder {
     return name;
   }
 
-  int64Tensor(name: string, values: number[]): string {
+  /** A 1-D int64 tensor, or with `dims` [] a scalar (as Range and Gather indices want). */
+  int64Tensor(name: string, values: number[], dims: number[] = [values.length]): string {
     const data = BigInt64Array.from(values.map((v) => BigInt(v)));
-    this.initializers.push({ name, dims: [values.length], dataType: DT.INT64, rawData: new Uint8Array(data.buffer) });
+    this.initializers.push({ name, dims, dataType: DT.INT64, rawData: new Uint8Array(data.buffer) });
     return name;
   }
 

@@ -2,6 +2,7 @@ import { readBytes } from '../io/read-file';
 import { onnx } from 'onnx-proto';
 import type { CellType } from '../layers/cells';
 import { Sequential, type LayerSpec } from '../model';
+import { conv1dLeftPad, type Conv1DActivation, type Conv1DSpec } from '../layers/conv1d';
 import { transposed } from '../core/gemm';
 import { permuteBlocks, RNNKIT_FROM_ONNX } from './gate-order';
 import { decodeTensor, TensorError, type Tensor } from './tensor';
@@ -32,15 +33,17 @@ export interface ImportedModel {
 /** Ops that only move data between layouts (batch/time-major, direction axes): skipped. */
 const LAYOUT_OPS = new Set(['Transpose', 'Reshape', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Flatten']);
 /** Ops that compute shapes or zero initial states off the data path. */
-const SHAPE_OPS = new Set(['Shape', 'Constant', 'ConstantOfShape', 'Slice', 'Concat', 'Gather', 'Unsqueeze', 'Squeeze', 'Expand', 'Cast', 'Identity']);
+const SHAPE_OPS = new Set(['Shape', 'Constant', 'ConstantOfShape', 'Slice', 'Concat', 'Gather', 'Unsqueeze', 'Squeeze', 'Expand', 'Cast', 'Identity', 'Range', 'Less']);
 const RECURRENT_OPS: Record<string, CellType> = { LSTM: 'lstm', GRU: 'gru', RNN: 'rnn' };
-const DATA_OPS = new Set([...LAYOUT_OPS, ...Object.keys(RECURRENT_OPS), 'MatMul', 'Add', 'Gemm', 'Gather', 'Softmax', 'LogSoftmax']);
+const CONV_ACTIVATIONS: Record<string, 'relu' | 'tanh'> = { Relu: 'relu', Tanh: 'tanh' };
+const DATA_OPS = new Set([...LAYOUT_OPS, ...Object.keys(RECURRENT_OPS), ...Object.keys(CONV_ACTIVATIONS), 'MatMul', 'Add', 'Gemm', 'Gather', 'Softmax', 'LogSoftmax', 'Conv', 'Mul']);
 
 type LayerWithWeights = { spec: LayerSpec; weights: Float32Array[] };
 
 /**
- * Imports an ONNX graph made of LSTM/GRU/RNN nodes with MatMul+Add, Gemm or Gather (embedding)
- * stages, as exported by rnnkit or by torch.onnx.export, into a Sequential. The data path is
+ * Imports an ONNX graph made of LSTM/GRU/RNN nodes with MatMul+Add, Gemm, Gather (embedding) or
+ * Conv (+ Relu/Tanh, 1-D, stride 1, same or causal pads) stages, as exported by rnnkit or by
+ * torch.onnx.export, into a Sequential. The data path is
  * followed back from the first graph output; layout ops on it are skipped.
  */
 export function importOnnx(bytes: Uint8Array, file = '<onnx>', limits?: Partial<ModelLimits>): ImportedModel {
@@ -79,17 +82,40 @@ function importGraph(bytes: Uint8Array, file: string, limits: ModelLimits): Impo
   let name = (graph.output.find((o) => o.name === 'output') ?? graph.output[0]).name!;
   let inputFeatures = 0;
   let pendingBias: Tensor | null = null;
+  let pendingActivation: { op: string; node: string } | null = null;
   while (!graphInputs.has(name)) {
     const node = producer.get(name);
     if (!node) throw new OnnxImportError(`${file}: tensor '${name}' is neither produced by a node nor a graph input`);
     const op = node.opType!;
     const nodeName = node.name || op;
     const inputs = node.input ?? [];
+    // An activation belongs to the Conv before it; elementwise steps (layout, masks) may come between.
+    if (pendingActivation && !LAYOUT_OPS.has(op) && op !== 'Mul' && op !== 'Conv') {
+      throw new UnsupportedOnnxOpError(pendingActivation.op, pendingActivation.node, 'only supported directly after a Conv');
+    }
     if (op === 'Softmax' || op === 'LogSoftmax') {
       if (stages.length > 0 || pendingBias) throw new UnsupportedOnnxOpError(op, nodeName, 'only supported as the last op');
       outputActivation = op === 'Softmax' ? 'softmax' : 'log_softmax';
       name = inputs[0];
     } else if (LAYOUT_OPS.has(op)) {
+      name = inputs[0];
+    } else if (op in CONV_ACTIVATIONS) {
+      if (pendingBias) throw new UnsupportedOnnxOpError('Add', nodeName, 'a bias add after an activation');
+      pendingActivation = { op, node: nodeName };
+      name = inputs[0];
+    } else if (op === 'Mul') {
+      // rnnkit's conv1d export zeroes the steps past each length with a mask; the engine does that itself.
+      const [data, ...others] = inputs.filter((x) => !isStepMask(x, producer));
+      if (inputs.length !== 2 || !data || others.length > 0) {
+        throw new UnsupportedOnnxOpError(op, nodeName, 'only the mask of valid steps that rnnkit writes around a Conv is supported');
+      }
+      name = data;
+    } else if (op === 'Conv') {
+      if (pendingBias) throw new UnsupportedOnnxOpError('Add', nodeName, 'a bias add after Conv');
+      const stage = convStage(node, constants, CONV_ACTIVATIONS[pendingActivation?.op ?? ''] ?? 'linear', file);
+      stages.push(stage.layer);
+      inputFeatures = stage.inputSize;
+      pendingActivation = null;
       name = inputs[0];
     } else if (op === 'Add') {
       const bias = inputs.map((x) => constants.get(x)).find((t) => t);
@@ -132,6 +158,7 @@ function importGraph(bytes: Uint8Array, file: string, limits: ModelLimits): Impo
     if (!name) throw new OnnxImportError(`${file}: node '${nodeName}' has no data input`);
   }
   if (pendingBias) throw new UnsupportedOnnxOpError('Add', '?', 'a bias add directly on the graph input');
+  if (pendingActivation) throw new UnsupportedOnnxOpError(pendingActivation.op, pendingActivation.node, 'only supported directly after a Conv');
   if (stages.length === 0) throw new OnnxImportError(`${file}: no LSTM, GRU, RNN, MatMul/Gemm or Gather layers found`);
   stages.reverse();
   const config = checkModelConfig({ inputFeatures, layers: stages.map((s) => s.spec) }, { field: 'the imported model', limits }).config;
@@ -202,6 +229,42 @@ function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<st
     ...(linearBeforeReset === 0 ? { resetAfter: false } : {}),
   };
   return { layer: { spec, weights }, inputSize: I };
+}
+
+/** The [time, batch, 1] mask of valid steps rnnkit's conv1d export builds: Unsqueeze(Cast(Less(steps, lengths))). */
+function isStepMask(name: string, producer: Map<string, onnx.INodeProto>): boolean {
+  const ops = ['Unsqueeze', 'Cast', 'Less'];
+  let node = producer.get(name);
+  for (const op of ops.slice(0, -1)) {
+    if (node?.opType !== op) return false;
+    node = producer.get(node.input?.[0] ?? '');
+  }
+  return node?.opType === ops[ops.length - 1];
+}
+
+/** A 1-D Conv over time as a conv1d layer: weight [filters, in, kernel], stride 1, no groups, pads that keep the length. */
+function convStage(node: onnx.INodeProto, constants: Map<string, Tensor>, activation: Conv1DActivation, file: string): { layer: LayerWithWeights; inputSize: number } {
+  const nodeName = node.name || 'Conv';
+  const inputs = node.input ?? [];
+  const unsupported = (detail: string) => new UnsupportedOnnxOpError('Conv', nodeName, detail);
+  const W = constants.get(inputs[1]);
+  if (!W || W.dims.length !== 3) throw unsupported('only a 1-D convolution with a constant weight [filters, in, kernel] is supported');
+  const [F, I, k] = W.dims;
+  const bias = inputs[2] ? constants.get(inputs[2]) : { name: 'zero bias', dims: [F], values: new Float32Array(F) };
+  if (!bias) throw unsupported('the bias must be a constant tensor');
+  if (bias.values.length !== F) throw new OnnxImportError(`${file}: node '${nodeName}': bias has ${bias.values.length} values for ${F} filters`);
+  const ints = (name: string, dflt: number[]) => getAttr(node, name)?.ints?.map(Number) ?? dflt;
+  const [dilation] = ints('dilations', [1]);
+  if (ints('strides', [1]).some((s) => s !== 1) || attrInt(node, 'group', 1) !== 1) throw unsupported('only stride 1 without groups is supported');
+  if (attrString(node, 'auto_pad', 'NOTSET') !== 'NOTSET') throw unsupported('auto_pad is not supported (explicit pads are)');
+  const [left, right] = ints('pads', [0, 0]);
+  const span = dilation * (k - 1);
+  const spec: Conv1DSpec = { type: 'conv1d', filters: F, kernelSize: k, dilation, padding: 'same', activation };
+  if (left + right !== span || (left !== conv1dLeftPad(spec) && left !== conv1dLeftPad({ ...spec, padding: 'causal' }))) {
+    throw unsupported(`pads ${left},${right} change the length; only 'same' (${conv1dLeftPad(spec)},${span - conv1dLeftPad(spec)}) or causal (${span},0) padding is supported`);
+  }
+  if (left !== conv1dLeftPad(spec)) spec.padding = 'causal';
+  return { layer: { spec, weights: [W.values, bias.values] }, inputSize: I };
 }
 
 function collectConstants(graph: onnx.IGraphProto, maxElements: number): Map<string, Tensor> {

@@ -79,6 +79,8 @@ export function trainStep(
     if (recurrent.some((l) => l.directions.length > 1 || !l.returnSequences)) {
       throw new ShapeError('truncated BPTT needs unidirectional recurrent layers that return sequences');
     }
+    // Only recurrent state crosses a window boundary: a convolution there would read zeros instead of its neighbours.
+    if (model.layers.some((l) => l.type === 'conv1d')) throw new ShapeError('truncated BPTT cannot split a model with conv1d layers into windows (they carry no state across)');
     for (let s = 0; s < batch.x.time; s += opts.tbptt) windows.push(timeWindow(batch, s, Math.min(opts.tbptt, batch.x.time - s)));
   } else {
     windows.push(batch);
