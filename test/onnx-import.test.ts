@@ -9,6 +9,7 @@ import { OnnxModel } from '../src/onnx/onnx-model';
 import { importOnnx, importOnnxFile, OnnxImportError, UnsupportedOnnxOpError } from '../src/onnx/import';
 import { randomSeq } from './helpers/data';
 import { maxAbsDiff } from './helpers/compare';
+import { CONV_AFTER_LAST_STEP } from './helpers/conv1d-specs';
 
 const DIR = path.join(__dirname, 'fixtures', 'torch-onnx');
 
@@ -22,6 +23,12 @@ describe.each(fixtures)('import of a PyTorch-exported model: %s', (name) => {
     expect(outputActivation).toBe('none');
     expect(model.recurrentLayers()[0].type).toBe(fx.case.kind);
     expect(model.recurrentLayers()).toHaveLength(fx.case.layers);
+    if (fx.case.filters) {
+      // Conv1d(padding=dilation·(kernel-1)/2) then torch.relu: a 'same' conv1d with the relu folded in.
+      expect(model.config.layers[0]).toEqual({
+        type: 'conv1d', filters: fx.case.filters, kernelSize: fx.case.kernel, dilation: fx.case.dilation, padding: 'same', activation: 'relu',
+      });
+    }
     const [B, T, F] = fx.shape;
     const y = model.predict({ data: Float32Array.from(fx.input), batch: B, time: T, features: F });
     expect([y.batch, y.time, y.features]).toEqual(fx.outputShape);
@@ -45,11 +52,23 @@ describe('import of rnnkit exports', () => {
     expect(back.config.layers).toEqual([
       { type: 'embedding', vocabSize: 9, embeddingDim: 4 },
       { type: 'lstm', hiddenSize: 5, bidirectional: true },
-      { type: 'rnn', hiddenSize: 3, bidirectional: false, activation: 'relu' },
+      { type: 'rnn', hiddenSize: 3, bidirectional: false, activation: 'relu', returnSequences: false },
       { type: 'dense', units: 2 },
     ]);
-    // The ONNX graph does not say whether the last-step layer returned sequences; weights do match.
+    // The graph reads the last-step layer's Y_h (its final state), not Y: returnSequences false.
     expect(back.getWeights()).toEqual(model.getWeights());
+    const ids = { data: Float32Array.from([1, 4, 2, 8, 0, 3, 5, 7]), batch: 2, time: 4, features: 1 };
+    const y = back.predict(ids, [4, 2]);
+    expect([y.batch, y.time, y.features]).toEqual([2, 1, 2]);
+    expect(maxAbsDiff(y.data, model.predict(ids, [4, 2]).data)).toBe(0);
+  });
+
+  it('refuses an LSTM whose cell state Y_c feeds the next layer', () => {
+    const proto = onnx.ModelProto.decode(exportOnnx(new Sequential({ inputFeatures: 2, seed: 1, layers: [{ type: 'lstm', hiddenSize: 3, returnSequences: false }, { type: 'dense', units: 2 }] })));
+    const lstm = proto.graph!.node!.find((n) => n.opType === 'LSTM')!;
+    const reader = proto.graph!.node!.find((n) => n.input?.[0] === lstm.output![1])!;
+    reader.input![0] = lstm.output![2];
+    expect(() => importOnnx(onnx.ModelProto.encode(proto).finish())).toThrow(/unsupported ONNX op 'LSTM'.*only its outputs Y or Y_h/);
   });
 
   it('round-trips a GRU stack and gives the same outputs', () => {
@@ -142,19 +161,81 @@ describe('import of conv1d', () => {
     expect(maxAbsDiff(back.predict(x, [6, 2, 4]).data, model.predict(x, [6, 2, 4]).data)).toBe(0);
   });
 
-  const edit = (change: (conv: onnx.INodeProto, graph: onnx.IGraphProto) => void) => {
+  it('round-trips conv1d after a last-step LSTM (read from Y_h): returnSequences false, one step out, same outputs', () => {
+    const original = new Sequential({ inputFeatures: 4, seed: 17, layers: CONV_AFTER_LAST_STEP });
+    const { model: back } = importOnnx(exportOnnx(original));
+    expect(back.config.layers[3]).toEqual({ type: 'lstm', hiddenSize: 3, bidirectional: false, returnSequences: false });
+    expect(back.getWeights()).toEqual(original.getWeights());
+    const x = randomSeq('float32', 3, 9, 4, 2);
+    const y = back.predict(x, [9, 1, 4]);
+    expect([y.batch, y.time, y.features]).toEqual([3, 1, 2]);
+    expect(maxAbsDiff(y.data, original.predict(x, [9, 1, 4]).data)).toBe(0);
+  });
+
+  /** The export of `model` with its first Conv (kernel 3, dilation 2, causal), or its last (kernel 1), edited. */
+  const edit = (change: (conv: onnx.INodeProto, graph: onnx.IGraphProto) => void, which: 'first' | 'last' = 'first') => {
     const proto = onnx.ModelProto.decode(exportOnnx(model));
-    change(proto.graph!.node!.find((n) => n.opType === 'Conv')!, proto.graph!);
+    const convs = proto.graph!.node!.filter((n) => n.opType === 'Conv');
+    change(convs[which === 'first' ? 0 : convs.length - 1], proto.graph!);
     return onnx.ModelProto.encode(proto).finish();
   };
   const ints = (conv: onnx.INodeProto, name: string) => conv.attribute!.find((a) => a.name === name)!;
+  const setAttr = (conv: onnx.INodeProto, attr: onnx.IAttributeProto) => conv.attribute!.push(onnx.AttributeProto.create(attr));
+  const AT = onnx.AttributeProto.AttributeType;
+  const text = (s: string) => new TextEncoder().encode(s);
+  /** The node producing `tensor`. */
+  const producerOf = (g: onnx.IGraphProto, tensor: string) => g.node!.find((n) => n.output!.includes(tensor))!;
+
+  it('imports a Conv without a bias input as a zero bias', () => {
+    const { model: back } = importOnnx(edit((c) => (c.input = c.input!.slice(0, 2))));
+    const want = model.getWeights();
+    want[1] = new Float32Array(want[1].length);
+    expect(back.getWeights()).toEqual(want);
+  });
+
+  it("imports auto_pad VALID on a kernel of 1 (no padding to add) as 'same'", () => {
+    const bytes = edit((c) => {
+      c.attribute = c.attribute!.filter((a) => a.name !== 'pads');
+      setAttr(c, { name: 'auto_pad', type: AT.STRING, s: text('VALID') });
+    }, 'last');
+    const { model: back } = importOnnx(bytes);
+    expect(back.config.layers[3]).toEqual({ type: 'conv1d', filters: 2, kernelSize: 1, dilation: 1, padding: 'same', activation: 'linear' });
+    const x = randomSeq('float32', 2, 5, 3);
+    expect(maxAbsDiff(back.predict(x, [5, 3]).data, model.predict(x, [5, 3]).data)).toBe(0);
+  });
+
   it.each([
-    ['stride 2', (c: onnx.INodeProto) => (ints(c, 'strides').ints = [2]), /Conv.*only stride 1 without groups/],
+    ['stride 2', (c: onnx.INodeProto) => (ints(c, 'strides').ints = [2]), /Conv.*strides 2: only stride 1 without groups/],
+    ['group 2', (c: onnx.INodeProto) => setAttr(c, { name: 'group', type: AT.INT, i: 2 }), /Conv.*group 2: only stride 1 without groups/],
+    ['auto_pad SAME_UPPER', (c: onnx.INodeProto) => setAttr(c, { name: 'auto_pad', type: AT.STRING, s: text('SAME_UPPER') }), /Conv.*auto_pad SAME_UPPER is not supported \(explicit pads are\)/],
+    ['auto_pad VALID on a kernel of 3', (c: onnx.INodeProto) => {
+      c.attribute = c.attribute!.filter((a) => a.name !== 'pads');
+      setAttr(c, { name: 'auto_pad', type: AT.STRING, s: text('VALID') });
+    }, /Conv.*auto_pad VALID with kernel 3, dilation 2 shortens the sequence/],
+    ['two dilations (a 2-D Conv)', (c: onnx.INodeProto) => (ints(c, 'dilations').ints = [2, 2]), /Conv.*dilations 2,2: a 1-D convolution has one dilation/],
+    ['four pads', (c: onnx.INodeProto) => (ints(c, 'pads').ints = [4, 0, 4, 0]), /Conv.*pads 4,0,4,0: a 1-D convolution has two pads/],
+    ['a kernel_shape unlike the weight', (c: onnx.INodeProto) => (ints(c, 'kernel_shape').ints = [5]), /Conv.*kernel_shape 5 does not match the weight's kernel 3/],
+    ['a weight computed in the graph', (c: onnx.INodeProto) => (c.input![1] = c.input![0]), /Conv.*only a 1-D convolution with a constant weight/],
+    ['a bias computed in the graph', (c: onnx.INodeProto) => (c.input![2] = c.input![0]), /Conv.*the bias must be a constant tensor/],
     ['pads that shorten the sequence', (c: onnx.INodeProto) => (ints(c, 'pads').ints = [0, 0]), /pads 0,0 change the length; only 'same' \(2,2\) or causal \(4,0\)/],
     ['pads that are neither same nor causal', (c: onnx.INodeProto) => (ints(c, 'pads').ints = [1, 3]), /pads 1,3 change the length/],
     ['a Mul that is not the mask', (_c: onnx.INodeProto, g: onnx.IGraphProto) => {
       const mul = g.node!.find((n) => n.opType === 'Mul')!;
       mul.input = [mul.input![0], mul.input![0]];
+    }, /unsupported ONNX op 'Mul'.*only the mask of valid steps/],
+    ['a data-dependent gate x * (x < c) shaped like the mask (Unsqueeze(Cast(Less)))', (_c: onnx.INodeProto, g: onnx.IGraphProto) => {
+      const mul = g.node!.find((n) => n.opType === 'Mul')!;
+      const less = g.node!.find((n) => n.opType === 'Less')!;
+      g.initializer!.push(onnx.TensorProto.create({ name: 'c', dims: [], dataType: onnx.TensorProto.DataType.FLOAT, floatData: [0.5] }));
+      less.input = [mul.input![0], 'c'];
+    }, /unsupported ONNX op 'Mul'.*only the mask of valid steps/],
+    ['the mask of valid steps on a GRU output, not next to a Conv', (_c: onnx.INodeProto, g: onnx.IGraphProto) => {
+      // The last Conv's output mask now multiplies the GRU's output directly.
+      const c = g.node!.filter((n) => n.opType === 'Conv').pop()!;
+      const input = producerOf(g, c.input![0]); // Transpose <- Mul(gru output, mask)
+      const gruOut = producerOf(g, input.input![0]).input![0];
+      const after = g.node!.filter((n) => n.opType === 'Mul').pop()!;
+      after.input![0] = gruOut;
     }, /unsupported ONNX op 'Mul'.*only the mask of valid steps/],
   ])('refuses %s, naming the op', (_name, change, message) => {
     expect(() => importOnnx(edit(change))).toThrow(UnsupportedOnnxOpError);

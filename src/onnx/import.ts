@@ -83,6 +83,8 @@ function importGraph(bytes: Uint8Array, file: string, limits: ModelLimits): Impo
   let inputFeatures = 0;
   let pendingBias: Tensor | null = null;
   let pendingActivation: { op: string; node: string } | null = null;
+  /** The input of the last Conv passed (where its input mask may sit, behind a transpose). */
+  let convInput: string | null = null;
   while (!graphInputs.has(name)) {
     const node = producer.get(name);
     if (!node) throw new OnnxImportError(`${file}: tensor '${name}' is neither produced by a node nor a graph input`);
@@ -104,9 +106,12 @@ function importGraph(bytes: Uint8Array, file: string, limits: ModelLimits): Impo
       pendingActivation = { op, node: nodeName };
       name = inputs[0];
     } else if (op === 'Mul') {
-      // rnnkit's conv1d export zeroes the steps past each length with a mask; the engine does that itself.
-      const [data, ...others] = inputs.filter((x) => !isStepMask(x, producer));
-      if (inputs.length !== 2 || !data || others.length > 0) {
+      // rnnkit's conv1d export zeroes the steps past each length with a mask, right before the Conv's input
+      // transpose and right after its output one (the engine does that itself); any other Mul computes something.
+      const masks = inputs.map((x) => isStepMask(x, producer, constants, graphInputs));
+      const data = inputs[masks.indexOf(false)];
+      const aroundConv = data !== undefined && (feedsConv(name, convInput, producer) || comesFromConv(data, producer));
+      if (inputs.length !== 2 || masks.filter(Boolean).length !== 1 || !aroundConv) {
         throw new UnsupportedOnnxOpError(op, nodeName, 'only the mask of valid steps that rnnkit writes around a Conv is supported');
       }
       name = data;
@@ -117,6 +122,7 @@ function importGraph(bytes: Uint8Array, file: string, limits: ModelLimits): Impo
       inputFeatures = stage.inputSize;
       pendingActivation = null;
       name = inputs[0];
+      convInput = name;
     } else if (op === 'Add') {
       const bias = inputs.map((x) => constants.get(x)).find((t) => t);
       const data = inputs.find((x) => !constants.has(x));
@@ -148,7 +154,10 @@ function importGraph(bytes: Uint8Array, file: string, limits: ModelLimits): Impo
       name = inputs[1];
     } else if (op in RECURRENT_OPS) {
       if (pendingBias) throw new UnsupportedOnnxOpError('Add', nodeName, 'a bias add directly on recurrent outputs');
-      const stage = recurrentStage(node, RECURRENT_OPS[op], constants, file);
+      // Y (output 0) is every step; Y_h (output 1) only the final state, a layer that returns the last step.
+      const outputIndex = (node.output ?? []).indexOf(name);
+      if (outputIndex !== 0 && outputIndex !== 1) throw new UnsupportedOnnxOpError(op, nodeName, 'only its outputs Y or Y_h can feed the next layer');
+      const stage = recurrentStage(node, RECURRENT_OPS[op], constants, file, outputIndex === 0);
       stages.push(stage.layer);
       inputFeatures = stage.inputSize;
       name = inputs[0];
@@ -171,7 +180,9 @@ export function importOnnxFile(file: string, limits?: Partial<ModelLimits>): Imp
   return importOnnx(readBytes(file, (problem) => new OnnxImportError(`${file}: ${problem}`), MAX_ONNX_BYTES), file, limits);
 }
 
-function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<string, Tensor>, file: string): { layer: LayerWithWeights; inputSize: number } {
+function recurrentStage(
+  node: onnx.INodeProto, type: CellType, constants: Map<string, Tensor>, file: string, returnSequences: boolean,
+): { layer: LayerWithWeights; inputSize: number } {
   const nodeName = node.name || node.opType!;
   const inputs = node.input ?? [];
   const W = constants.get(inputs[1]);
@@ -227,19 +238,54 @@ function recurrentStage(node: onnx.INodeProto, type: CellType, constants: Map<st
     type, hiddenSize: H, bidirectional: D === 2,
     ...(type === 'rnn' ? { activation } : {}),
     ...(linearBeforeReset === 0 ? { resetAfter: false } : {}),
+    ...(returnSequences ? {} : { returnSequences: false }),
   };
   return { layer: { spec, weights }, inputSize: I };
 }
 
-/** The [time, batch, 1] mask of valid steps rnnkit's conv1d export builds: Unsqueeze(Cast(Less(steps, lengths))). */
-function isStepMask(name: string, producer: Map<string, onnx.INodeProto>): boolean {
-  const ops = ['Unsqueeze', 'Cast', 'Less'];
-  let node = producer.get(name);
-  for (const op of ops.slice(0, -1)) {
-    if (node?.opType !== op) return false;
-    node = producer.get(node.input?.[0] ?? '');
-  }
-  return node?.opType === ops[ops.length - 1];
+/**
+ * Whether `name` is the [time, batch, 1] mask of valid steps rnnkit's conv1d export builds (conv1d-node.ts):
+ * Unsqueeze(Cast(Less(Unsqueeze(Range(0, Gather(Shape(x), 0), 1), axes [1]), Cast(sequence_lens))), axes [2]),
+ * with sequence_lens a graph input. Anything else (a gate computed from the data, x < c) is not a mask.
+ */
+function isStepMask(name: string, producer: Map<string, onnx.INodeProto>, constants: Map<string, Tensor>, graphInputs: Set<string | null | undefined>): boolean {
+  const node = (tensor: string | undefined, op: string): onnx.INodeProto | null => {
+    const n = producer.get(tensor ?? '');
+    return n?.opType === op ? n : null;
+  };
+  const scalar = (tensor: string | undefined, value: number): boolean => {
+    const t = constants.get(tensor ?? '');
+    return !!t && t.dims.reduce((a, b) => a * b, 1) === 1 && t.values[0] === value;
+  };
+  // Unsqueeze's axes: an input from opset 13, an attribute before.
+  const unsqueezedAt = (n: onnx.INodeProto | null, axis: number): string | null => {
+    if (!n) return null;
+    const axes = n.input?.[1] ? constants.get(n.input[1])?.values : getAttr(n, 'axes')?.ints?.map(Number);
+    return axes?.length === 1 && axes[0] === axis ? n.input![0] : null;
+  };
+  const less = node(node(unsqueezedAt(node(name, 'Unsqueeze'), 2) ?? undefined, 'Cast')?.input?.[0], 'Less');
+  if (!less || less.input?.length !== 2) return false;
+  const range = node(unsqueezedAt(node(less.input[0], 'Unsqueeze'), 1) ?? undefined, 'Range');
+  if (!range || !scalar(range.input?.[0], 0) || !scalar(range.input?.[2], 1)) return false;
+  const time = node(range.input?.[1], 'Gather');
+  if (!time || attrInt(time, 'axis', 0) !== 0 || !node(time.input?.[0], 'Shape') || !scalar(time.input?.[1], 0)) return false;
+  const lens = node(less.input[1], 'Cast')?.input?.[0];
+  return lens === 'sequence_lens' && graphInputs.has(lens);
+}
+
+/** Whether the Mul output `name` goes through one Transpose into the Conv whose input is `convInput`. */
+function feedsConv(name: string, convInput: string | null, producer: Map<string, onnx.INodeProto>): boolean {
+  const transpose = producer.get(convInput ?? '');
+  return transpose?.opType === 'Transpose' && transpose.input?.[0] === name;
+}
+
+/** Whether `data` is a Conv's output, after an optional Relu/Tanh, through one Transpose. */
+function comesFromConv(data: string, producer: Map<string, onnx.INodeProto>): boolean {
+  const transpose = producer.get(data);
+  if (transpose?.opType !== 'Transpose') return false;
+  let n = producer.get(transpose.input?.[0] ?? '');
+  if (n && n.opType! in CONV_ACTIVATIONS) n = producer.get(n.input?.[0] ?? '');
+  return n?.opType === 'Conv';
 }
 
 /** A 1-D Conv over time as a conv1d layer: weight [filters, in, kernel], stride 1, no groups, pads that keep the length. */
@@ -254,10 +300,25 @@ function convStage(node: onnx.INodeProto, constants: Map<string, Tensor>, activa
   if (!bias) throw unsupported('the bias must be a constant tensor');
   if (bias.values.length !== F) throw new OnnxImportError(`${file}: node '${nodeName}': bias has ${bias.values.length} values for ${F} filters`);
   const ints = (name: string, dflt: number[]) => getAttr(node, name)?.ints?.map(Number) ?? dflt;
-  const [dilation] = ints('dilations', [1]);
-  if (ints('strides', [1]).some((s) => s !== 1) || attrInt(node, 'group', 1) !== 1) throw unsupported('only stride 1 without groups is supported');
-  if (attrString(node, 'auto_pad', 'NOTSET') !== 'NOTSET') throw unsupported('auto_pad is not supported (explicit pads are)');
-  const [left, right] = ints('pads', [0, 0]);
+  const dilations = ints('dilations', [1]);
+  if (dilations.length !== 1) throw unsupported(`dilations ${dilations.join(',')}: a 1-D convolution has one dilation`);
+  const [dilation] = dilations;
+  if (!Number.isInteger(dilation) || dilation < 1) throw unsupported(`dilation ${dilation} must be a positive integer`);
+  const kernelShape = ints('kernel_shape', [k]);
+  if (kernelShape.length !== 1 || kernelShape[0] !== k) throw unsupported(`kernel_shape ${kernelShape.join(',')} does not match the weight's kernel ${k}`);
+  const strides = ints('strides', [1]);
+  if (strides.length !== 1 || strides[0] !== 1) throw unsupported(`strides ${strides.join(',')}: only stride 1 without groups is supported`);
+  const group = attrInt(node, 'group', 1);
+  if (group !== 1) throw unsupported(`group ${group}: only stride 1 without groups is supported`);
+  const autoPad = attrString(node, 'auto_pad', 'NOTSET');
+  const pads = ints('pads', [0, 0]);
+  if (pads.length !== 2) throw unsupported(`pads ${pads.join(',')}: a 1-D convolution has two pads (start, end)`);
+  // VALID (no padding) keeps the length only when the kernel spans one step.
+  if (autoPad === 'VALID' && (dilation * (k - 1) !== 0 || pads.some((p) => p !== 0))) {
+    throw unsupported(`auto_pad VALID with kernel ${k}, dilation ${dilation} shortens the sequence (VALID keeps the length only for kernel 1; explicit same or causal pads are supported)`);
+  }
+  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') throw unsupported(`auto_pad ${autoPad} is not supported (explicit pads are)`);
+  const [left, right] = pads;
   const span = dilation * (k - 1);
   const spec: Conv1DSpec = { type: 'conv1d', filters: F, kernelSize: k, dilation, padding: 'same', activation };
   if (left + right !== span || (left !== conv1dLeftPad(spec) && left !== conv1dLeftPad({ ...spec, padding: 'causal' }))) {
