@@ -33,6 +33,10 @@ describe('training specs are checked field by field before training', () => {
     ['sequences 1e9', (s) => (s.data.sequences = 1e9), /data\.sequences: 1000000000 is over the limit of 10000000$/],
     ['hiddenSize 1e6', (s) => (s.model.layers[0].hiddenSize = 1e6), /model\.layers\[0\]\.hiddenSize: 1000000 is over the limit of 8192 \(raise it with --max-width/],
     ['tbptt -1', (s) => (s.tbptt = -1), /tbptt: must be a positive integer, got -1$/],
+    ['tbptt with a conv1d layer (refused before training, not at the first step)', (s) => {
+      s.model.layers.unshift({ type: 'conv1d', filters: 4, kernelSize: 3 });
+      s.tbptt = 5;
+    }, /tbptt: truncated BPTT cannot split a model with conv1d layers into windows .*; remove tbptt$/],
     ['fractional epochs', (s) => (s.epochs = 2.5), /epochs: must be an integer, got 2\.5$/],
     ['a string learning rate', (s) => (s.optimizer.lr = '0.1'), /optimizer\.lr: must be a finite number, got "0\.1"$/],
     ['an unknown optimizer', (s) => (s.optimizer.name = 'adagrad'), /optimizer\.name: must be one of adam, sgd, rmsprop; got "adagrad"$/],

@@ -27,6 +27,10 @@ export function checkTrainSpec(raw: unknown, limits?: Partial<ModelLimits>): Tra
   optional(s.clipNorm, (v) => number('clipNorm', v, positive));
   optional(s.clipValue, (v) => number('clipValue', v, positive));
   optional(s.tbptt, count('tbptt'));
+  // Only recurrent state crosses a window edge; a convolution there would read zeros (fit refuses it too).
+  if (s.tbptt !== undefined && (s.model as { layers: { type: string }[] }).layers.some((l) => l.type === 'conv1d')) {
+    throw new FieldError('tbptt', 'truncated BPTT cannot split a model with conv1d layers into windows (they carry no state across); remove tbptt');
+  }
   optional(s.earlyStopping, (v) => {
     const e = object('earlyStopping', v, ['patience', 'minDelta', 'restoreBest']);
     count('earlyStopping.patience')(e.patience);
