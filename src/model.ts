@@ -143,8 +143,8 @@ export class Sequential {
       const extra = notes.some(Boolean) ? ` (${notes.filter(Boolean).join(', ')})` : '';
       return `${String(i).padStart(2)}  ${l.type}${extra} `;
     });
-    // The shapes column starts at 32, or further right when a label (a conv1d's notes) is longer.
-    const width = Math.max(32, ...labels.map((s) => s.length + 1));
+    // The shapes column starts at 32, or right after the longest label (a conv1d's notes; labels end in a space).
+    const width = Math.max(32, ...labels.map((s) => s.length));
     const rows = this.layers.map((l, i) => {
       const n = l.params().reduce((s, p) => s + p.value.length, 0);
       return labels[i].padEnd(width) + `${l.inputFeatures} -> ${l.outputFeatures}`.padEnd(16) + `${n} params`;

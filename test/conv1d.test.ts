@@ -2,7 +2,9 @@ import * as path from 'path';
 import { adam, fit, loadModel, mse, saveModel, Sequential, ShapeError, type Conv1DSpec, type LayerSpec } from '../src';
 import type { DType } from '../src/core/dtype';
 import { backendAvailable, getBackend, setBackend, type Backend } from '../src/kernels';
-import { Conv1D } from '../src/layers/conv1d';
+import { Conv1D, CONV1D_MAX_BLOCK_VALUES } from '../src/layers/conv1d';
+import { Rng } from '../src/core/rng';
+import { carryState } from '../src/nlp/recurrent-state';
 import { checkModelConfig } from '../src/model-check';
 import { layerRows } from '../src/notebook/summary';
 import { maxAbsDiff } from './helpers/compare';
@@ -43,6 +45,8 @@ describe.each(CONV1D_SPECS.map((s) => [conv1dName(s), s] as const))('conv1d %s',
 describe('conv1d checks its spec', () => {
   const bad: [string, Partial<Conv1DSpec>, RegExp][] = [
     ['filters 0', { filters: 0 }, /^conv1d: filters must be a positive integer, got 0$/],
+    ['no filters (required: only dilation has a default)', { filters: undefined }, /^conv1d: filters must be a positive integer, got undefined$/],
+    ['no kernelSize (required)', { kernelSize: undefined }, /^conv1d: kernelSize must be a positive integer, got undefined$/],
     ['a fractional kernelSize', { kernelSize: 2.5 }, /^conv1d: kernelSize must be a positive integer, got 2\.5$/],
     ['dilation 0', { dilation: 0 }, /^conv1d: dilation must be a positive integer, got 0$/],
     ['an unknown padding', { padding: 'valid' as never }, /^conv1d: padding must be one of same, causal, got valid$/],
@@ -56,6 +60,8 @@ describe('conv1d checks its spec', () => {
 
   it.each([
     [{ filters: 0 }, /layers\[0\]\.filters: must be a positive integer, got 0$/],
+    [{ filters: undefined }, /layers\[0\]\.filters: must be an integer, got undefined$/],
+    [{ kernelSize: undefined }, /layers\[0\]\.kernelSize: must be an integer, got undefined$/],
     [{ kernelSize: 9000 }, /layers\[0\]\.kernelSize: 9000 is over the limit of 8192 \(raise it with --max-width/],
     [{ dilation: -1 }, /layers\[0\]\.dilation: must be a positive integer, got -1$/],
     [{ padding: 'valid' }, /layers\[0\]\.padding: must be one of same, causal; got "valid"$/],
@@ -78,6 +84,42 @@ it('weights are laid out and initialised as torch.nn.Conv1d: weight [filters, in
   }
 });
 
+describe('conv1d unrolls and multiplies in blocks of rows (a bounded workspace)', () => {
+  const spec: Conv1DSpec = { type: 'conv1d', filters: 4, kernelSize: 3, dilation: 2, activation: 'tanh' };
+  const x = randomSeq('float64', 3, T, I, 11);
+  const lengths = Int32Array.from([7, 4, 1]);
+  /** Output, dx and gradients of a Conv1D whose unrolled blocks hold at most `blockValues` values. */
+  const run = (blockValues?: number) => {
+    const layer = new Conv1D(spec, I, 'float64', new Rng(1), blockValues);
+    const y = layer.forward(x, { lengths, training: true, rng: new Rng(2) });
+    const dx = layer.backward({ ...y, data: y.data.map((_, i) => Math.cos(i)) });
+    return { y: y.data, dx: dx.data, grads: layer.params().map((p) => p.grad) };
+  };
+  const whole = run();
+  it.each([
+    ['one row', 1],
+    ['3 rows (the last block shorter: 21 rows)', 3 * I * 3],
+    ['5 rows and a bit (rounded down to 5)', 5 * I * 3 + 7],
+  ])('blocks of %s give what one block gives', (_name, blockValues) => {
+    const blocked = run(blockValues);
+    expect(maxAbsDiff(blocked.y, whole.y)).toBeLessThan(1e-14);
+    expect(maxAbsDiff(blocked.dx, whole.dx)).toBeLessThan(1e-14);
+    blocked.grads.forEach((g, i) => expect(maxAbsDiff(g, whole.grads[i])).toBeLessThan(1e-13));
+  });
+
+  it('the default block holds a whole speech-model batch (32 x 100 steps x 78 inputs x 5 taps), so that runs as one product', () => {
+    expect(32 * 100 * 78 * 5).toBeLessThanOrEqual(CONV1D_MAX_BLOCK_VALUES);
+  });
+
+  it("keeps its own kernelSize: changing the caller's spec object later does not change the layer", () => {
+    const mine: Conv1DSpec = { ...spec };
+    const layer = new Conv1D(mine, I, 'float64', new Rng(1));
+    const before = layer.forward(x, { lengths, training: false, inference: true, rng: new Rng(2) }).data;
+    mine.kernelSize = 5;
+    expect(layer.forward(x, { lengths, training: false, inference: true, rng: new Rng(2) }).data).toEqual(before);
+  });
+});
+
 describe('a model with conv1d', () => {
   const layers: LayerSpec[] = [
     { type: 'conv1d', filters: 6, kernelSize: 5, dilation: 2, padding: 'causal', activation: 'relu' },
@@ -88,7 +130,8 @@ describe('a model with conv1d', () => {
   it('says what the layer is in summaries', () => {
     const model = new Sequential({ inputFeatures: I, seed: 1, layers });
     const rows = model.summary().split('\n');
-    expect(rows[0]).toMatch(/^ 0 {2}conv1d \(kernel 5, dilation 2, causal, relu\) +3 -> 6 +96 params$/);
+    // The longest label is followed by one space, as a label that fills the usual column.
+    expect(rows[0]).toMatch(/^ 0 {2}conv1d \(kernel 5, dilation 2, causal, relu\) 3 -> 6 +96 params$/);
     // A label longer than the usual column moves the shapes of every row right, keeping them aligned.
     expect(new Set(rows.slice(0, 3).map((r) => r.search(/\d+ -> /))).size).toBe(1);
     expect(layerRows(model)[0]).toEqual({ index: 0, layer: 'conv1d 6 (kernel 5, dilation 2, causal, relu)', outputShape: '(batch, time, 6)', parameters: 96 });
@@ -121,8 +164,15 @@ it('truncated BPTT is refused: a window edge would cut the convolution off from 
   expect(() => fit(model, { x, y: x }, { loss: mse(), epochs: 1, tbptt: 4, log: false })).toThrow(/truncated BPTT cannot split a model with conv1d layers/);
 });
 
-/** The float32 backends other than JS that run here. */
-const fast: Backend[] = (['wasm', 'native'] as Backend[]).filter(backendAvailable);
+it('carryState refuses a model with conv1d: the next chunk would start its convolution from zeros', () => {
+  const model = new Sequential({ inputFeatures: 1, layers: [{ type: 'conv1d', filters: 2, kernelSize: 3 }, { type: 'gru', hiddenSize: 2 }] });
+  model.predict(randomSeq('float32', 1, 4, 1));
+  expect(() => carryState(model)).toThrow(ShapeError);
+  expect(() => carryState(model)).toThrow(/carryState cannot continue a model with conv1d layers across chunks/);
+});
+
+/** The float32 backends other than JS, as test/backends.test.ts requires them: wasm always, native where available. */
+const fast: Backend[] = backendAvailable('native') ? ['wasm', 'native'] : ['wasm'];
 describe.each(fast)('conv1d on the %s kernels', (backend) => {
   const initial = getBackend();
   afterAll(() => setBackend(initial));

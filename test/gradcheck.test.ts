@@ -87,6 +87,19 @@ for (const conv of CONV1D_SPECS) {
   });
 }
 cases.push({ name: 'conv1d -> gru -> dense, per-step CE', layers: [CONV1D_SPECS[2], { type: 'gru', hiddenSize: 3 }, { type: 'dense', units: 3 }], ...ceStep(3) });
+// conv1d after a last-step layer: one step left while the lengths still count up to 5 (clamped to 1).
+cases.push(
+  {
+    name: 'conv1d -> last-step lstm -> conv1d same tanh, MSE',
+    layers: [CONV1D_SPECS[0], { type: 'lstm', hiddenSize: 3, returnSequences: false }, CONV1D_SPECS[1]],
+    ...mseTarget,
+  },
+  {
+    name: 'bidirectional last-step gru -> conv1d causal -> dense, last-step CE',
+    layers: [{ type: 'gru', hiddenSize: 3, bidirectional: true, returnSequences: false }, CONV1D_SPECS[3], { type: 'dense', units: 3 }],
+    ...ceLast(3),
+  },
+);
 
 describe.each(cases)('finite-difference gradient check: $name', (c) => {
   const model = new Sequential({ inputFeatures: c.inputFeatures ?? I, layers: c.layers, seed: 3, dtype: 'float64' });

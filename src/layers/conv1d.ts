@@ -39,12 +39,22 @@ export function conv1dNotes(spec: Conv1DSpec): string {
 }
 
 /**
+ * Most values an unrolled (im2col) block may hold: the rows of a batch are unrolled and multiplied
+ * this many values at a time, so a model file with a wide input and a long kernel cannot make one
+ * forward allocate batch·time·in·kernelSize values at once. 4M values (16 MB in float32) hold a whole
+ * batch of the speech model (32 × ~100 steps × 78 inputs × 5 taps = 1.25M), which therefore runs as one
+ * product, as fast as without blocks; wider inputs or longer batches take several products of at least
+ * ~4M multiply-adds per filter each, still large enough for the GEMM kernels to run at full speed.
+ */
+export const CONV1D_MAX_BLOCK_VALUES = 4 * 1024 * 1024;
+
+/**
  * 1-D convolution over time with stride 1 (so the time length and the sequence lengths stay as
  * they are), as torch.nn.Conv1d: y[t, f] = act(b[f] + Σ_i Σ_j W[f, i, j] · x[t + j·dilation - leftPad, i]).
  * Steps at or beyond a sequence's length count as zeros in the input and are zero in the output,
  * so a padded batch gives on its valid steps what each sequence gives alone.
- * Computed as im2col (one row of in·kernelSize taps per step) and one product with the weight,
- * on whichever kernel backend is selected.
+ * Computed as im2col (one row of in·kernelSize taps per step) and one product with the weight per
+ * block of rows (CONV1D_MAX_BLOCK_VALUES), on whichever kernel backend is selected.
  */
 export class Conv1D implements Layer {
   readonly type = 'conv1d';
@@ -52,15 +62,24 @@ export class Conv1D implements Layer {
   /** [filters, in, kernelSize], as torch.nn.Conv1d. */
   readonly weight: Param;
   readonly bias: Param;
+  /** Copied from the spec at construction: the caller's spec object may change later, the weight's shape does not. */
+  private readonly kernelSize: number;
   private readonly dilation: number;
   private readonly leftPad: number;
   private readonly activation: Conv1DActivation;
-  /** What backward needs: the unrolled input, the activated output and the valid lengths. */
-  private cache: { cols: Arr; y: Seq; lengths: Int32Array } | null = null;
+  /**
+   * What backward needs: the input (unrolled again block by block, so the cache stays the size of
+   * the activations), the activated output and the valid lengths.
+   */
+  private cache: { x: Seq; y: Seq; lengths: Int32Array } | null = null;
 
-  constructor(readonly spec: Conv1DSpec, readonly inputFeatures: number, readonly dtype: DType, rng: Rng) {
-    for (const field of ['filters', 'kernelSize', 'dilation'] as const) {
-      const v = spec[field] ?? 1;
+  /**
+   * `blockValues`: the most values an unrolled block holds (tests make it small to run many blocks);
+   * at least one row is unrolled at a time, and a row is in·kernelSize values, no more than the weight.
+   */
+  constructor(readonly spec: Conv1DSpec, readonly inputFeatures: number, readonly dtype: DType, rng: Rng, private readonly blockValues = CONV1D_MAX_BLOCK_VALUES) {
+    // filters and kernelSize are required; only dilation has a default.
+    for (const [field, v] of [['filters', spec.filters], ['kernelSize', spec.kernelSize], ['dilation', spec.dilation ?? 1]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new ShapeError(`conv1d: ${field} must be a positive integer, got ${v}`);
     }
     const padding = spec.padding ?? 'same';
@@ -69,13 +88,14 @@ export class Conv1D implements Layer {
     if (!CONV1D_ACTIVATIONS.includes(this.activation)) {
       throw new ShapeError(`conv1d: activation must be one of ${CONV1D_ACTIVATIONS.join(', ')}, got ${String(this.activation)}`);
     }
+    this.kernelSize = spec.kernelSize;
     this.dilation = spec.dilation ?? 1;
     this.leftPad = conv1dLeftPad(spec);
     this.outputFeatures = spec.filters;
-    this.weight = makeParam('weight', [spec.filters, inputFeatures, spec.kernelSize], dtype);
+    this.weight = makeParam('weight', [spec.filters, inputFeatures, this.kernelSize], dtype);
     this.bias = makeParam('bias', [spec.filters], dtype);
     // torch.nn.Conv1d's default (kaiming-uniform with a=√5): U(±1/sqrt(in·kernelSize)) for weight and bias.
-    const k = 1 / Math.sqrt(inputFeatures * spec.kernelSize);
+    const k = 1 / Math.sqrt(inputFeatures * this.kernelSize);
     for (const p of [this.weight, this.bias]) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
   }
 
@@ -87,22 +107,27 @@ export class Conv1D implements Layer {
     expectFeatures('conv1d', x, this.inputFeatures);
     const rows = x.batch * x.time;
     const F = this.outputFeatures;
+    const K = this.taps();
     // A last-step layer before this one leaves one step while lengths still count the original ones.
     const lengths = opts.lengths.map((L) => Math.min(L, x.time));
-    const cols = alloc(this.dtype, rows * this.taps());
-    this.unroll(x, lengths, cols);
     const z = alloc(this.dtype, rows * F);
-    kernelsFor(this.dtype).linear(rows, F, this.taps(), cols, this.weight.value, this.bias.value, z);
+    const kernels = kernelsFor(this.dtype);
+    this.eachBlock(x, lengths, (r0, n, cols) => {
+      // One block (the usual case): the dense product as Dense runs it; else bias, then a product into the block's rows.
+      if (n === rows) return kernels.linear(rows, F, K, cols, this.weight.value, this.bias.value, z);
+      for (let r = r0; r < r0 + n; r++) z.set(this.bias.value, r * F);
+      kernels.gemmNT(n, F, K, cols, 0, this.weight.value, 0, z, r0 * F);
+    });
     this.activate(z);
     const y: Seq = { data: z, batch: x.batch, time: x.time, features: F };
     zeroPaddedSteps(y, lengths);
-    this.cache = opts.inference ? null : { cols, y, lengths };
+    this.cache = opts.inference ? null : { x, y, lengths };
     return y;
   }
 
   backward(dy: Seq): Seq {
     if (!this.cache) throw new Error('conv1d: backward needs a forward that kept its caches (not predict or inference)');
-    const { cols, y, lengths } = this.cache;
+    const { x, y, lengths } = this.cache;
     const rows = y.batch * y.time;
     const F = this.outputFeatures;
     const K = this.taps();
@@ -111,55 +136,66 @@ export class Conv1D implements Layer {
     for (let i = 0; i < dz.data.length; i++) dz.data[i] = dy.data[i] * this.activationSlope(y.data[i]);
     zeroPaddedSteps(dz, lengths);
     const kernels = kernelsFor(this.dtype);
-    kernels.gemmTN(F, K, rows, dz.data, 0, cols, 0, this.weight.grad, 0);
     addRowSums(rows, F, dz.data, 0, this.bias.grad);
-    const dcols = alloc(this.dtype, rows * K);
-    kernels.gemmNN(rows, K, F, dz.data, 0, this.weight.value, 0, dcols, 0);
     const dx: Seq = { data: alloc(this.dtype, rows * this.inputFeatures), batch: y.batch, time: y.time, features: this.inputFeatures };
-    this.fold(dcols, lengths, dx);
+    let dcols: Arr | null = null;
+    this.eachBlock(x, lengths, (r0, n, cols) => {
+      kernels.gemmTN(F, K, n, dz.data, r0 * F, cols, 0, this.weight.grad, 0);
+      dcols ??= alloc(this.dtype, cols.length);
+      dcols.fill(0, 0, n * K);
+      kernels.gemmNN(n, K, F, dz.data, r0 * F, this.weight.value, 0, dcols, 0);
+      this.eachTap(dx, lengths, r0, n, (xOff, colOff) => {
+        for (let i = 0, c = colOff; i < this.inputFeatures; i++, c += this.kernelSize) dx.data[xOff + i] += dcols![c];
+      });
+    });
     return dx;
   }
 
   /** Columns of the unrolled input: in·kernelSize, ordered (channel, tap) like the flattened weight. */
   private taps(): number {
-    return this.inputFeatures * this.spec.kernelSize;
+    return this.inputFeatures * this.kernelSize;
   }
 
   /**
-   * Visits every (output step, tap) pair whose input step lies inside the sequence's valid steps,
-   * with the offsets of that input step in x and of the tap's first column in the unrolled row.
+   * Unrolls x block by block into one reused buffer of at most `blockValues` values (at least
+   * one row): calls visit with the block's first row, its row count and the unrolled rows (im2col:
+   * cols[r - r0, i·k + j] = x[b, t + j·dilation - leftPad, i] for row r = b·time + t; taps outside the
+   * valid steps and rows of padded steps are zero).
    */
-  private eachTap(batch: number, time: number, lengths: Int32Array, visit: (xOff: number, colOff: number) => void): void {
-    const I = this.inputFeatures;
-    const k = this.spec.kernelSize;
-    for (let b = 0; b < batch; b++) {
-      const L = lengths[b];
-      for (let t = 0; t < L; t++) {
-        for (let j = 0; j < k; j++) {
-          const s = t + j * this.dilation - this.leftPad;
-          if (s < 0 || s >= L) continue; // padding, or a step past the length: zeros
-          visit((b * time + s) * I, (b * time + t) * I * k + j);
-        }
-      }
+  private eachBlock(x: Seq, lengths: Int32Array, visit: (r0: number, n: number, cols: Arr) => void): void {
+    const rows = x.batch * x.time;
+    const K = this.taps();
+    const blockRows = Math.max(1, Math.min(rows, Math.floor(this.blockValues / K)));
+    const cols = alloc(this.dtype, blockRows * K);
+    for (let r0 = 0; r0 < rows; r0 += blockRows) {
+      const n = Math.min(blockRows, rows - r0);
+      if (r0 > 0) cols.fill(0, 0, n * K);
+      this.eachTap(x, lengths, r0, n, (xOff, colOff) => {
+        for (let i = 0, c = colOff; i < this.inputFeatures; i++, c += this.kernelSize) cols[c] = x.data[xOff + i];
+      });
+      visit(r0, n, cols);
     }
   }
 
-  /** im2col: cols[(b,t), i·k + j] = x[b, t + j·dilation - leftPad, i]; rows of padded steps stay zero. */
-  private unroll(x: Seq, lengths: Int32Array, cols: Arr): void {
+  /**
+   * Visits every (output step, tap) pair of rows r0 .. r0+n-1 whose input step lies inside the
+   * sequence's valid steps, with the offset of that input step in the [batch, time, in] data and of
+   * the tap's first column in the block's unrolled rows.
+   */
+  private eachTap(s: Seq, lengths: Int32Array, r0: number, n: number, visit: (xOff: number, colOff: number) => void): void {
     const I = this.inputFeatures;
-    const k = this.spec.kernelSize;
-    this.eachTap(x.batch, x.time, lengths, (xOff, colOff) => {
-      for (let i = 0; i < I; i++) cols[colOff + i * k] = x.data[xOff + i];
-    });
-  }
-
-  /** col2im, the adjoint of unroll: each column's gradient goes back to the input step it was read from. */
-  private fold(dcols: Arr, lengths: Int32Array, dx: Seq): void {
-    const I = this.inputFeatures;
-    const k = this.spec.kernelSize;
-    this.eachTap(dx.batch, dx.time, lengths, (xOff, colOff) => {
-      for (let i = 0; i < I; i++) dx.data[xOff + i] += dcols[colOff + i * k];
-    });
+    const k = this.kernelSize;
+    for (let r = r0; r < r0 + n; r++) {
+      const b = Math.floor(r / s.time);
+      const t = r - b * s.time;
+      const L = lengths[b];
+      if (t >= L) continue; // a padded step: its row stays zero
+      for (let j = 0; j < k; j++) {
+        const step = t + j * this.dilation - this.leftPad;
+        if (step < 0 || step >= L) continue; // padding, or a step past the length: zeros
+        visit((b * s.time + step) * I, (r - r0) * I * k + j);
+      }
+    }
   }
 
   private activate(z: Arr): void {
