@@ -7,7 +7,7 @@
  *          test's recording conditions at random; picks the best epoch while training;
  *   test:  the test voices (an unseen accent and a held-out recorded speaker), every utterance
  *          in every test condition, for the reported figures (npm run eval:speech).
- * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=1000] [testCount=600] [--only train|val|test]
+ * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=1000] [testCount=600] [--only train|val|test] [--out data/speech]
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
 import { fork } from 'child_process';
@@ -17,7 +17,7 @@ import { concatFloat32 } from '../src/core/dtype';
 import { corpusShards, generateCorpus, loadCorpus, saveCorpus, type Corpus } from '../src/speech/corpus';
 import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 
-const OUT = path.join(__dirname, '..', 'data', 'speech');
+const OUT = process.argv.includes('--out') ? path.resolve(process.argv[process.argv.indexOf('--out') + 1]) : path.join(__dirname, '..', 'data', 'speech');
 
 type Kind = 'train' | 'val' | 'test';
 
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     await shard(kind as Kind, Number(count), Number(seed), Number(index));
     return;
   }
-  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
+  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only' && all[i - 1] !== '--out');
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const trainCount = Number(positional[0] ?? 18000);
   const valCount = Number(positional[1] ?? 1000);
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   // Two at a time: one process per core.
   for (let i = 0; i < jobs.length; i += 2) {
     await Promise.all(jobs.slice(i, i + 2).map((j) => new Promise<void>((resolve, reject) => {
-      const child = fork(__filename, ['--shard', ...j.map(String)], { execArgv: ['-r', '@swc-node/register'] });
+      const child = fork(__filename, ['--shard', ...j.map(String), '--out', OUT], { execArgv: ['-r', '@swc-node/register'] });
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${j.join(' ')} failed with code ${code}`))));
     })));
   }

@@ -3,7 +3,7 @@
  * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
  * keeps the best model by validation WER (of the moving average of the weights with --average decay),
- * and exports it to models/speech.json and models/speech.onnx. Usage: npm run train:speech -- [--epochs 24] [--hidden 128] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech]
+ * and exports it to models/speech.json and models/speech.onnx. Usage: npm run train:speech -- [--epochs 24] [--hidden 128] [--conv-filters 0] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech]
  * With --models-dir, the checkpoint is kept there too, so that several runs can train side by side.
  */
 import * as fs from 'fs';
@@ -29,6 +29,8 @@ const EPOCHS = arg('epochs', 24);
 const BATCH = arg('batch', 32);
 const LR = arg('lr', 2e-3);
 const HIDDEN = arg('hidden', 128);
+/** Filters of a convolution front end over 5 steps (100 ms) before the GRUs; 0: none. */
+const CONV_FILTERS = arg('conv-filters', 0);
 /** Seeds the initial weights (the batch order's seed follows from it). */
 const SEED = arg('seed', 17);
 /** Decay of the weights' moving average that validation and the saved model use (0: the last weights). */
@@ -84,6 +86,7 @@ function main(): void {
   let model = new Sequential({
     inputFeatures: train.featureDim, seed: SEED,
     layers: [
+      ...(CONV_FILTERS > 0 ? [{ type: 'conv1d' as const, filters: CONV_FILTERS, kernelSize: 5, activation: 'relu' as const }] : []),
       { type: 'gru', hiddenSize: HIDDEN, bidirectional: true },
       { type: 'dropout', rate: 0.25 },
       { type: 'gru', hiddenSize: HIDDEN, bidirectional: true },
@@ -94,7 +97,7 @@ function main(): void {
   let startEpoch = 0;
   let bestWer = Infinity;
   // What a resumed run must keep (epochs and lr may change: a run can be extended).
-  const settings = { seed: SEED, hidden: HIDDEN, batch: BATCH, average: AVERAGE, specAugment: SPEC_AUGMENT };
+  const settings = { seed: SEED, hidden: HIDDEN, convFilters: CONV_FILTERS, batch: BATCH, average: AVERAGE, specAugment: SPEC_AUGMENT };
   const rng = new Rng(SEED - 12); // seed 17 keeps the shipped model's batch order (Rng(5))
   const ck = args.includes('--resume') ? readCheckpoint(settings) : null;
   if (ck) {
