@@ -65,5 +65,15 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(failure('whole', '--epochs', '4', '--resume', '--average', '0.5')).toMatch(/was made with average 0\.9; this run asks for average 0\.5/);
     expect(failure('whole', '--epochs', '4', '--resume', '--seed', '3')).toMatch(/was made with seed 17; this run asks for seed 3/);
     expect(failure('none', '--epochs', '1', '--resume')).toMatch(/--resume: no checkpoint at .*none.*train-checkpoint\.json/);
+    expect(failure('whole', '--epochs', '4', '--resume', '--conv-filters', '4')).toMatch(/was made with convFilters 0; this run asks for convFilters 4/);
+  });
+
+  it('--conv-filters puts a conv1d front end before the GRUs, in the saved model and its ONNX export', () => {
+    train('conv', '--epochs', '1', '--conv-filters', '4');
+    const model = read('conv', 'speech.json');
+    expect(model.config.layers[0]).toEqual({ type: 'conv1d', filters: 4, kernelSize: 5, activation: 'relu' });
+    expect(model.config.layers[1].type).toBe('gru');
+    expect(read('conv', 'train-checkpoint.json').settings.convFilters).toBe(4);
+    expect(fs.statSync(path.join(dir, 'conv', 'speech.onnx')).size).toBeGreaterThan(0);
   });
 });
