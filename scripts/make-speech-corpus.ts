@@ -8,16 +8,23 @@
  *   test:  the test voices (an unseen accent and a held-out recorded speaker), every utterance
  *          in every test condition, for the reported figures (npm run eval:speech).
  * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=1000] [testCount=600] [--only train|val|test] [--out data/speech]
+ * (a relative --out is taken from the package root under npm run, like train:speech's --data).
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
 import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs } from 'util';
 import { concatFloat32 } from '../src/core/dtype';
 import { corpusShards, generateCorpus, loadCorpus, saveCorpus, type Corpus } from '../src/speech/corpus';
 import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 
-const OUT = process.argv.includes('--out') ? path.resolve(process.argv[process.argv.indexOf('--out') + 1]) : path.join(__dirname, '..', 'data', 'speech');
+// strict: an unknown option, or --out/--only without a value, is refused instead of writing over data/speech.
+const { values: options, positionals } = parseArgs({
+  options: { only: { type: 'string' }, out: { type: 'string' }, shard: { type: 'boolean' } },
+  allowPositionals: true,
+});
+const OUT = options.out ? path.resolve(options.out) : path.join(__dirname, '..', 'data', 'speech');
 
 type Kind = 'train' | 'val' | 'test';
 
@@ -47,16 +54,18 @@ function merge(parts: Corpus[]): Corpus {
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '--shard') {
-    const [kind, count, seed, index] = process.argv.slice(3);
+  if (options.shard) {
+    const [kind, count, seed, index] = positionals;
     await shard(kind as Kind, Number(count), Number(seed), Number(index));
     return;
   }
-  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only' && all[i - 1] !== '--out');
-  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  const trainCount = Number(positional[0] ?? 18000);
-  const valCount = Number(positional[1] ?? 1000);
-  const testCount = Number(positional[2] ?? 600);
+  const only = options.only;
+  if (only !== undefined && !['train', 'val', 'test'].includes(only)) throw new Error(`--only takes train, val or test, not ${JSON.stringify(only)}`);
+  const [trainCount, valCount, testCount] = [18000, 1000, 600].map((dflt, i) => {
+    const n = Number(positionals[i] ?? dflt);
+    if (!Number.isInteger(n) || n < 2) throw new Error(`utterance counts are whole numbers of at least 2 (two shards), not ${JSON.stringify(positionals[i])}`);
+    return n;
+  });
   fs.mkdirSync(OUT, { recursive: true });
   const kinds = only ? [only] : ['train', 'val', 'test'];
   const counts: Record<Kind, number> = { train: trainCount, val: valCount, test: testCount };

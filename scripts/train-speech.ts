@@ -24,15 +24,23 @@ import { Scoreboard } from '../src/speech/metrics';
 import { CLASSES, decodeWords, utteranceKind } from '../src/speech/vocabulary';
 
 const args = process.argv.slice(2);
-const arg = (name: string, dflt: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : dflt);
-const EPOCHS = arg('epochs', 24);
-const BATCH = arg('batch', 32);
+function arg(name: string, dflt: number, { whole = false } = {}): number {
+  if (!args.includes(`--${name}`)) return dflt;
+  const raw = args[args.indexOf(`--${name}`) + 1];
+  const v = Number(raw);
+  if (raw === undefined || raw.trim() === '' || !Number.isFinite(v) || (whole && !(Number.isInteger(v) && v >= 0))) {
+    throw new Error(`--${name} takes ${whole ? 'a whole number' : 'a number'}, not ${JSON.stringify(raw ?? '')}`);
+  }
+  return v;
+}
+const EPOCHS = arg('epochs', 24, { whole: true });
+const BATCH = arg('batch', 32, { whole: true });
 const LR = arg('lr', 2e-3);
-const HIDDEN = arg('hidden', 128);
+const HIDDEN = arg('hidden', 128, { whole: true });
 /** Filters of a convolution front end over 5 steps (100 ms) before the GRUs; 0: none. */
-const CONV_FILTERS = arg('conv-filters', 0);
+const CONV_FILTERS = arg('conv-filters', 0, { whole: true });
 /** Seeds the initial weights (the batch order's seed follows from it). */
-const SEED = arg('seed', 17);
+const SEED = arg('seed', 17, { whole: true });
 /** Decay of the weights' moving average that validation and the saved model use (0: the last weights). */
 const AVERAGE = arg('average', 0);
 /** Time and cepstral masking of training batches (src/speech/spec-augment.ts). */
@@ -61,7 +69,8 @@ function readCheckpoint(settings: RunSettings): Checkpoint {
   if (!fs.existsSync(CKPT)) throw new Error(`--resume: no checkpoint at ${CKPT} (a run with --models-dir keeps it there)`);
   const ck = JSON.parse(fs.readFileSync(CKPT, 'utf8')) as Checkpoint;
   if (!ck.settings || !ck.batchRng) throw new Error(`${CKPT} is from an older train-speech without its settings and generator states; start again without --resume`);
-  requireSameSettings(CKPT, ck.settings, settings);
+  // Checkpoints from before --conv-filters had no front end.
+  requireSameSettings(CKPT, { convFilters: 0, ...ck.settings }, settings);
   return ck;
 }
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Rng } from '../src/core/rng';
 import { saveCorpus, sampleText, type Utterance } from '../src/speech/corpus';
 import { FEATURE_DIM } from '../src/speech/features';
+import { importOnnxFile } from '../src/onnx/import';
 import { tempDir } from './helpers/temp-dir';
 
 const ROOT = path.join(__dirname, '..');
@@ -68,12 +69,28 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(failure('whole', '--epochs', '4', '--resume', '--conv-filters', '4')).toMatch(/was made with convFilters 0; this run asks for convFilters 4/);
   });
 
-  it('--conv-filters puts a conv1d front end before the GRUs, in the saved model and its ONNX export', () => {
+  it('--conv-filters puts a conv1d front end before the GRUs, in the saved model and its ONNX export, and resumes', () => {
     train('conv', '--epochs', '1', '--conv-filters', '4');
     const model = read('conv', 'speech.json');
     expect(model.config.layers[0]).toEqual({ type: 'conv1d', filters: 4, kernelSize: 5, activation: 'relu' });
     expect(model.config.layers[1].type).toBe('gru');
     expect(read('conv', 'train-checkpoint.json').settings.convFilters).toBe(4);
-    expect(fs.statSync(path.join(dir, 'conv', 'speech.onnx')).size).toBeGreaterThan(0);
+    const exported = importOnnxFile(path.join(dir, 'conv', 'speech.onnx')).model;
+    expect(exported.layers.map((l) => l.type)).toEqual(['conv1d', 'gru', 'gru', 'dense']);
+    expect(train('conv', '--epochs', '2', '--resume', '--conv-filters', '4')).toMatch(/resuming after epoch 1/);
+  });
+
+  it('a checkpoint from before --conv-filters (no such setting) resumes as one without a front end', () => {
+    train('old', '--epochs', '1');
+    const file = path.join(dir, 'old', 'train-checkpoint.json');
+    const ck = read('old', 'train-checkpoint.json');
+    delete ck.settings.convFilters;
+    fs.writeFileSync(file, JSON.stringify(ck));
+    expect(train('old', '--epochs', '2', '--resume')).toMatch(/resuming after epoch 1/);
+  });
+
+  it('refuses option values that are not numbers of the right kind', () => {
+    expect(failure('bad', '--conv-filters', '-3')).toMatch(/--conv-filters takes a whole number, not "-3"/);
+    expect(failure('bad', '--lr', 'abc')).toMatch(/--lr takes a number, not "abc"/);
   });
 });

@@ -43,6 +43,7 @@ describe('train:translate (scripts/train-translate.ts)', () => {
   }, 120_000);
   it('refuses to resume with other data or another average', () => {
     expect(() => train('parts', '--epochs', '4', '--resume', '--pairs', '500')).toThrow(/was made with pairs 600; this run asks for pairs 500: resume with the same options/);
+    expect(() => train('parts', '--epochs', '4', '--resume', '--average', '0.5')).toThrow(/was made with average 0\.99; this run asks for average 0\.5/);
   }, 60_000);
   it('checks the stored count of optimizer moments on resume; checkpoints written before it was stored still load', () => {
     /** parts' checkpoint (3 epochs done, so a resume with --epochs 3 only loads it) under another name, edited. */
@@ -57,6 +58,10 @@ describe('train:translate (scripts/train-translate.ts)', () => {
     expect(count).toBeGreaterThan(0);
     edited('old', (run) => delete run.optimizerBuffers);
     expect(train('old', '--epochs', '3', '--resume')).toMatch(/resuming after epoch 3/);
+    // All validation pairs (Infinity) are stored as JSON null, and read back as the same setting.
+    edited('all', (run) => { (run.settings as Record<string, unknown>).validPairs = null; });
+    expect(train('all', '--epochs', '3', '--resume', '--valid-pairs', 'Infinity')).toMatch(/resuming after epoch 3/);
+    expect(() => train('all', '--epochs', '3', '--resume')).toThrow(/was made with validPairs all; this run asks for validPairs 40/);
     edited('short', (_run, tensors) => tensors.delete(`optimizer.buffers.${count - 1}`));
     expect(() => train('short', '--epochs', '3', '--resume')).toThrow(new RegExp(`tensor optimizer\\.buffers\\.${count - 1} \\(F64\\) is missing`));
     edited('f32', (_run, tensors) => tensors.set('average.0', { ...tensors.get('average.0')!, dtype: 'F32', data: Float32Array.from(tensors.get('average.0')!.data) }));
