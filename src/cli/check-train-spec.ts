@@ -1,6 +1,7 @@
 import { boolean, FieldError, integer, number, object, oneOf, optional, positiveInteger, text } from '../io/field-checks';
 import { TRAIN_LIMITS, type ModelLimits } from '../limits';
 import { checkModelConfig } from '../model-check';
+import { CONV1D_TBPTT_REFUSAL } from '../layers/conv1d';
 import type { DataSpec, TrainSpec } from './train-spec';
 
 const SPEC_FIELDS = ['model', 'data', 'validation', 'loss', 'optimizer', 'schedule', 'epochs', 'batchSize', 'clipNorm', 'clipValue', 'tbptt', 'earlyStopping', 'seed'];
@@ -27,9 +28,9 @@ export function checkTrainSpec(raw: unknown, limits?: Partial<ModelLimits>): Tra
   optional(s.clipNorm, (v) => number('clipNorm', v, positive));
   optional(s.clipValue, (v) => number('clipValue', v, positive));
   optional(s.tbptt, count('tbptt'));
-  // Only recurrent state crosses a window edge; a convolution there would read zeros (fit refuses it too).
+  // Refused here, before training starts, as fit would refuse it at the first step.
   if (s.tbptt !== undefined && (s.model as { layers: { type: string }[] }).layers.some((l) => l.type === 'conv1d')) {
-    throw new FieldError('tbptt', 'truncated BPTT cannot split a model with conv1d layers into windows (they carry no state across); remove tbptt');
+    throw new FieldError('tbptt', `${CONV1D_TBPTT_REFUSAL}; remove tbptt`);
   }
   optional(s.earlyStopping, (v) => {
     const e = object('earlyStopping', v, ['patience', 'minDelta', 'restoreBest']);

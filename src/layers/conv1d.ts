@@ -26,6 +26,12 @@ export interface Conv1DSpec {
   activation?: Conv1DActivation;
 }
 
+/**
+ * Why truncated BPTT (fit and the training-spec check) refuses conv1d: only recurrent state crosses a
+ * window edge, so a convolution there would read zeros instead of its neighbours.
+ */
+export const CONV1D_TBPTT_REFUSAL = 'truncated BPTT cannot split a model with conv1d layers into windows (they carry no state across)';
+
 /** Zero steps before the first one a 'same' or 'causal' convolution reads (the rest of the span goes on the right). */
 export function conv1dLeftPad(spec: Conv1DSpec): number {
   const span = (spec.dilation ?? 1) * (spec.kernelSize - 1);

@@ -35,8 +35,9 @@ export function conv1dNode(g: GraphBuilder, layer: Conv1D, k: number, x: string,
 /** [time, batch, 1] float: 1 where step t < sequence_lens[b], else 0; time taken from x's shape. */
 function validStepMask(g: GraphBuilder, x: string, seqLens: string): string {
   const [shape] = g.node('Shape', [x], 1);
-  const [time] = g.node('Gather', [shape, g.int64Tensor(g.fresh('zero'), [0], [])], 1, { axis: 0 });
-  const [steps] = g.node('Range', [g.int64Tensor(g.fresh('zero'), [0], []), time, g.int64Tensor(g.fresh('one'), [1], [])], 1);
+  const zero = g.int64Tensor(g.fresh('zero'), [0], []);
+  const [time] = g.node('Gather', [shape, zero], 1, { axis: 0 });
+  const [steps] = g.node('Range', [zero, time, g.int64Tensor(g.fresh('one'), [1], [])], 1);
   const [column] = g.node('Unsqueeze', [steps, g.int64Tensor(g.fresh('axes'), [1])], 1);
   const [lens] = g.node('Cast', [seqLens], 1, { to: DT.INT64 });
   const [valid] = g.node('Less', [column, lens], 1);

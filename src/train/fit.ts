@@ -3,6 +3,7 @@ import { Rng } from '../core/rng';
 import { ShapeError } from '../core/seq';
 import type { Loss } from '../losses/loss';
 import type { Sequential } from '../model';
+import { CONV1D_TBPTT_REFUSAL } from '../layers/conv1d';
 import { clipGradNorm, clipGradValue, gradNorm } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
 import { adam } from '../optim/optimizers';
@@ -79,8 +80,7 @@ export function trainStep(
     if (recurrent.some((l) => l.directions.length > 1 || !l.returnSequences)) {
       throw new ShapeError('truncated BPTT needs unidirectional recurrent layers that return sequences');
     }
-    // Only recurrent state crosses a window boundary: a convolution there would read zeros instead of its neighbours.
-    if (model.layers.some((l) => l.type === 'conv1d')) throw new ShapeError('truncated BPTT cannot split a model with conv1d layers into windows (they carry no state across)');
+    if (model.layers.some((l) => l.type === 'conv1d')) throw new ShapeError(CONV1D_TBPTT_REFUSAL);
     for (let s = 0; s < batch.x.time; s += opts.tbptt) windows.push(timeWindow(batch, s, Math.min(opts.tbptt, batch.x.time - s)));
   } else {
     windows.push(batch);
