@@ -20,6 +20,7 @@ import { Transcriber } from '../src/speech/transcriber';
 import { TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 import { utteranceKind } from '../src/speech/vocabulary';
 import { voiceName, type VoiceSpec } from '../src/speech/synthesize';
+import { ScriptOptions } from './options';
 
 const RATE = 16000;
 const db = (d: number) => Math.pow(10, d / 20);
@@ -91,16 +92,15 @@ const PERTURBATIONS: Record<string, Perturb> = {
 interface Row { clips: number; onset: number; inserted: number; errors: number; words: number; empty: number }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (n: string) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : undefined);
-  const count = Number(opt('count') ?? 40);
-  const seed = Number(opt('seed') ?? 7);
-  const voiceSet = opt('voices') ?? 'train';
+  const options = new ScriptOptions({ values: ['count', 'seed', 'voices', 'only', 'model', 'json'], flags: ['show'] });
+  const count = options.number('count', 40, { whole: true });
+  const seed = options.number('seed', 7, { whole: true });
+  const voiceSet = options.string('voices', 'train');
   if (!['train', 'val'].includes(voiceSet)) throw new Error('--voices is train or val (test and reserved voices are for the final evaluation)');
   const voices: VoiceSpec[] = voiceSet === 'train' ? TRAIN_VOICES : VALIDATION_VOICES;
-  const only = opt('only')?.split(';');
+  const only = options.string('only')?.split(';');
   const names = Object.keys(PERTURBATIONS).filter((n) => !only || only.includes(n));
-  const transcriber = await Transcriber.load(opt('model') ?? undefined);
+  const transcriber = await Transcriber.load(options.string('model'));
   const rng = new Rng(seed);
   const rows = new Map<string, Row>(names.map((n) => [n, { clips: 0, onset: 0, inserted: 0, errors: 0, words: 0, empty: 0 }]));
   for (let i = 0; i < count; i++) {
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       row.errors += e.errors;
       row.words += e.words;
       row.empty += hyp === '' ? 1 : 0;
-      if (args.includes('--show') && e.errors > 0) console.log(`${name} | ${voiceName(voice)} | ${text} -> ${hyp || '(empty)'}`);
+      if (options.flag('show') && e.errors > 0) console.log(`${name} | ${voiceName(voice)} | ${text} -> ${hyp || '(empty)'}`);
     }
     if ((i + 1) % 10 === 0) console.error(`${i + 1}/${count}`);
   }
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   console.log(`${count} digit strings from the ${voiceSet} voices, seed ${seed}\n`);
   console.log('| lead-in | onset insertion | any insertion | digit WER | empty |\n|---|---|---|---|---|');
   for (const [name, r] of rows) console.log(`| ${name} | ${pct(r.onset, r.clips)} | ${pct(r.inserted, r.clips)} | ${pct(r.errors, r.words)} | ${r.empty} |`);
-  const json = opt('json');
+  const json = options.string('json');
   if (json) writeFileAtomic(path.resolve(json), JSON.stringify({ count, seed, voices: voiceSet, rows: Object.fromEntries(rows) }, null, 1) + '\n');
 }
 

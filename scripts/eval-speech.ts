@@ -23,22 +23,21 @@ import { grammarDecode } from '../src/speech/grammar-decode';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { ConditionReport } from '../src/speech/report';
 import { CLASSES, decodeWords } from '../src/speech/vocabulary';
+import { ScriptOptions } from './options';
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (n: string) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : undefined);
+  const options = new ScriptOptions({ values: ['model', 'decoder', 'corpus', 'out'], flags: ['audio'] });
   const root = path.join(__dirname, '..');
-  const modelFile = opt('model') ?? path.join(root, 'models', 'speech.onnx');
-  const decoder = opt('decoder') ?? 'grammar';
-  if (!['greedy', 'beam', 'grammar'].includes(decoder)) throw new Error(`unknown decoder ${decoder} (grammar, beam or greedy)`);
-  const corpusName = opt('corpus') ?? 'test';
-  if (!['test', 'val'].includes(corpusName)) throw new Error(`unknown corpus ${corpusName} (test or val)`);
-  const outFile = opt('out') ?? (corpusName === 'test' && decoder === 'grammar' && !opt('model') ? path.join(root, 'models', 'speech-eval.json') : undefined);
-  if (args.includes('--audio')) {
-    const report = await transcribeAudio(corpusName as 'val' | 'test', modelFile, decoder as Decoder);
+  const modelFile = options.path('model', path.join(root, 'models', 'speech.onnx'));
+  const decoder = options.choice('decoder', ['grammar', 'beam', 'greedy'] as const, 'grammar');
+  const corpusName = options.choice('corpus', ['test', 'val'] as const, 'test');
+  const givenOut = options.has('out') ? options.path('out', '') : undefined;
+  const outFile = givenOut ?? (corpusName === 'test' && decoder === 'grammar' && !options.has('model') ? path.join(root, 'models', 'speech-eval.json') : undefined);
+  if (options.flag('audio')) {
+    const report = await transcribeAudio(corpusName, modelFile, decoder);
     console.log(`${path.relative(root, modelFile)} on the ${corpusName} corpus synthesised again, through the transcriber, ${decoder} decoding\n`);
     console.log(report.format());
-    if (opt('out')) writeFileAtomic(path.resolve(opt('out')!), JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, audio: true, results: report.results() }, null, 1) + '\n');
+    if (givenOut) writeFileAtomic(givenOut, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, audio: true, results: report.results() }, null, 1) + '\n');
     return;
   }
   const corpus = loadCorpus(path.join(root, 'data', 'speech', corpusName));

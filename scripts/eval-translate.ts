@@ -9,17 +9,17 @@ import * as path from 'path';
 import { writeFileAtomic } from '../src/io/atomic-write';
 import { copySource, WordForWord } from '../src/translate/baselines';
 import { scoreTranslations } from '../src/translate/evaluate';
-import { corpusSplit, loadParallelCorpus, type SplitName } from '../src/translate/parallel-corpus';
+import { corpusSplit, loadParallelCorpus, SPLITS } from '../src/translate/parallel-corpus';
 import { loadTranslator } from '../src/translate/translator-file';
 import { formatDuration } from '../src/train/progress';
+import { ScriptOptions } from './options';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt);
+const options = new ScriptOptions({ values: ['model', 'beam', 'alpha', 'split'] });
 const ROOT = path.join(__dirname, '..');
-const MODEL = path.resolve(opt('model', path.join(ROOT, 'models', 'translate-eng-spa.safetensors')));
-const BEAM = Number(opt('beam', '5'));
-const ALPHA = Number(opt('alpha', '1'));
-const SPLIT = opt('split', 'test') as SplitName;
+const MODEL = options.path('model', path.join(ROOT, 'models', 'translate-eng-spa.safetensors'));
+const BEAM = options.number('beam', 5, { whole: true });
+const ALPHA = options.number('alpha', 1);
+const SPLIT = options.choice('split', SPLITS, 'test');
 
 const pairs = loadParallelCorpus();
 const train = corpusSplit(pairs, 'train');

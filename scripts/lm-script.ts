@@ -6,32 +6,38 @@ import { existsSync } from 'node:fs';
 import { adam, cosineLR, nlp, writeFileAtomic, type Schedule } from '../src';
 import { readJson } from '../src/io/read-file';
 import { formatDuration } from '../src/train/progress';
+import { ScriptOptions, type OptionDeclaration } from './options';
 
-export function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
+/** The options every language-model script takes (see architectureArgs and runArgs), plus `extra`. */
+export function lmOptions(extra: OptionDeclaration = {}): ScriptOptions {
+  return new ScriptOptions({
+    values: ['embed', 'hidden', 'layers', 'dropout', 'out', 'steps', 'lr', 'batch', 'seq', ...(extra.values ?? [])],
+    flags: ['resume', 'restart', ...(extra.flags ?? [])],
+  });
 }
 
 /** The network from --embed, --hidden, --layers and --dropout (an LSTM), with these defaults. */
-export function architectureArgs(defaults: { embed: number; hidden: number; layers: number; dropout: number }) {
+export function architectureArgs(options: ScriptOptions, defaults: { embed: number; hidden: number; layers: number; dropout: number }) {
   return {
     cell: 'lstm' as const,
-    embeddingDim: Number(arg('embed', String(defaults.embed))),
-    hiddenSize: Number(arg('hidden', String(defaults.hidden))),
-    layers: Number(arg('layers', String(defaults.layers))),
-    dropout: Number(arg('dropout', String(defaults.dropout))),
+    embeddingDim: options.number('embed', defaults.embed, { whole: true }),
+    hiddenSize: options.number('hidden', defaults.hidden, { whole: true }),
+    layers: options.number('layers', defaults.layers, { whole: true }),
+    dropout: options.number('dropout', defaults.dropout),
     seed: 1,
   };
 }
 
-/** The run from --out, --steps, --lr, --batch and --seq, with these defaults. */
-export function runArgs(defaults: { out: string; steps: number; lr: number; batch: number; seq: number }) {
+/** The run from --out, --steps, --lr, --batch, --seq, --resume and --restart, with these defaults. */
+export function runArgs(options: ScriptOptions, defaults: { out: string; steps: number; lr: number; batch: number; seq: number }) {
   return {
-    out: arg('out', defaults.out),
-    steps: Number(arg('steps', String(defaults.steps))),
-    lr: Number(arg('lr', String(defaults.lr))),
-    batchSize: Number(arg('batch', String(defaults.batch))),
-    seqLength: Number(arg('seq', String(defaults.seq))),
+    out: options.string('out', defaults.out),
+    steps: options.number('steps', defaults.steps, { whole: true }),
+    lr: options.number('lr', defaults.lr),
+    batchSize: options.number('batch', defaults.batch, { whole: true }),
+    seqLength: options.number('seq', defaults.seq, { whole: true }),
+    resume: options.flag('resume'),
+    restart: options.flag('restart'),
   };
 }
 
@@ -56,6 +62,9 @@ export interface LMScriptOptions<M extends nlp.RecurrentLanguageModel> {
   lr: number;
   batchSize: number;
   seqLength: number;
+  /** Continue from the checkpoint beside `out` when there is one; `restart`: with the cosine from `lr` again over the steps left. */
+  resume: boolean;
+  restart: boolean;
   evalEvery: number;
   /**
    * Keep in `out` the model of the best validation figure so far (the latest goes to `out`.last
@@ -77,7 +86,7 @@ export function runLMTraining<M extends nlp.RecurrentLanguageModel>(o: LMScriptO
   let lm = o.lm;
   let startStep = 0;
   let best = Infinity;
-  if (process.argv.includes('--resume') && existsSync(checkpoint)) {
+  if (o.resume && existsSync(checkpoint)) {
     const state = readJson(checkpoint, (p) => new Error(`${checkpoint}: ${p}`)) as { step: number; rng: number[]; optimizer: ReturnType<typeof optimizer.getState>; best?: number };
     lm = o.load(latest);
     optimizer.setState(state.optimizer);
@@ -87,7 +96,7 @@ export function runLMTraining<M extends nlp.RecurrentLanguageModel>(o: LMScriptO
     console.log(`resuming at step ${startStep}`);
   }
   // --restart (with --resume): a warm restart, the cosine from --lr again over the steps still to go.
-  const warmRestart = startStep > 0 && process.argv.includes('--restart');
+  const warmRestart = startStep > 0 && o.restart;
   const restart = cosineLR(o.lr, o.steps - startStep, o.lr / 30);
   console.log(`training ${lm.model.parameterCount()} parameters on ${o.trainIds.length} symbols, vocabulary ${lm.vocab.size}`);
   const t0 = Date.now();

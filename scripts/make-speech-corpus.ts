@@ -14,17 +14,14 @@
 import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { concatFloat32 } from '../src/core/dtype';
 import { corpusShards, generateCorpus, loadCorpus, saveCorpus, type Corpus } from '../src/speech/corpus';
 import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
+import { ScriptOptions } from './options';
 
-// strict: an unknown option, or --out/--only without a value, is refused instead of writing over data/speech.
-const { values: options, positionals } = parseArgs({
-  options: { only: { type: 'string' }, out: { type: 'string' }, shard: { type: 'boolean' } },
-  allowPositionals: true,
-});
-const OUT = options.out ? path.resolve(options.out) : path.join(__dirname, '..', 'data', 'speech');
+// An unknown option, or --out/--only without a value, is refused instead of writing over data/speech.
+const options = new ScriptOptions({ values: ['only', 'out'], flags: ['shard'], positionals: true });
+const OUT = options.path('out', path.join(__dirname, '..', 'data', 'speech'));
 
 type Kind = 'train' | 'val' | 'test';
 
@@ -54,13 +51,13 @@ function merge(parts: Corpus[]): Corpus {
 }
 
 async function main(): Promise<void> {
-  if (options.shard) {
+  const positionals = options.positionals;
+  if (options.flag('shard')) {
     const [kind, count, seed, index] = positionals;
     await shard(kind as Kind, Number(count), Number(seed), Number(index));
     return;
   }
-  const only = options.only;
-  if (only !== undefined && !['train', 'val', 'test'].includes(only)) throw new Error(`--only takes train, val or test, not ${JSON.stringify(only)}`);
+  const only = options.has('only') ? options.choice('only', ['train', 'val', 'test'] as const, 'train') : undefined;
   const [trainCount, valCount, testCount] = [18000, 1000, 600].map((dflt, i) => {
     const n = Number(positionals[i] ?? dflt);
     if (!Number.isInteger(n) || n < 2) throw new Error(`utterance counts are whole numbers of at least 2 (two shards), not ${JSON.stringify(positionals[i])}`);

@@ -10,6 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { findTslab, kernelSpec, writeKernelSpec } from '../src/notebook/kernelspec';
+import { ScriptOptions } from './options';
 
 const root = resolve(__dirname, '..');
 const NOTEBOOKS = join(root, 'notebooks');
@@ -75,13 +76,12 @@ export async function runNotebooks(files: string[], outDir: string | null, paral
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const inPlace = args.includes('--in-place');
-  const outIdx = args.indexOf('--out');
-  const outDir = inPlace ? null : resolve(outIdx >= 0 ? args[outIdx + 1] : join(root, 'build', 'notebooks'));
-  const filters = args.filter((a, i) => !a.startsWith('--') && (outIdx < 0 || i !== outIdx + 1));
+  const options = new ScriptOptions({ values: ['out'], flags: ['in-place', 'no-build'], positionals: true });
+  const inPlace = options.flag('in-place');
+  const outDir = inPlace ? null : options.path('out', join(root, 'build', 'notebooks'));
+  const filters = options.positionals;
   checkJupyter();
-  if (!args.includes('--no-build')) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (!options.flag('no-build')) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   const files = notebookFiles(filters);
   if (files.length === 0) throw new Error(`no notebook matches ${filters.join(', ')}`);
   const t0 = Date.now();

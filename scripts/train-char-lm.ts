@@ -11,18 +11,20 @@
  *   [--embed 32] [--batch 64] [--seq 100] [--lr 3e-3] [--out models/char-lm.safetensors] [--resume [--restart]]
  */
 import { brownTrainValidText, nlp } from '../src';
-import { architectureArgs, runArgs, runLMTraining } from './lm-script';
+import { architectureArgs, lmOptions, runArgs, runLMTraining } from './lm-script';
+
+const options = lmOptions();
 
 const { train, valid } = brownTrainValidText();
 const vocab = nlp.CharVocabulary.fromText(train, 5);
 runLMTraining({
-  lm: new nlp.CharLanguageModel({ vocab, ...architectureArgs({ embed: 32, hidden: 400, layers: 2, dropout: 0.15 }) }),
+  lm: new nlp.CharLanguageModel({ vocab, ...architectureArgs(options, { embed: 32, hidden: 400, layers: 2, dropout: 0.15 }) }),
   load: (file) => nlp.loadCharLM(file).lm,
   save: nlp.saveCharLM,
   trainIds: vocab.encode(train),
   validIds: vocab.encode(valid.slice(100000, 150000)),
   figure: (validBpc) => ({ validBpc }),
   info: { corpus: 'brown (every 10th document held out)', validation: 'held-out characters 100,000-150,000' },
-  ...runArgs({ out: 'models/char-lm.safetensors', steps: 7500, lr: 3e-3, batch: 64, seq: 100 }),
+  ...runArgs(options, { out: 'models/char-lm.safetensors', steps: 7500, lr: 3e-3, batch: 64, seq: 100 }),
   evalEvery: 250,
 });

@@ -22,33 +22,28 @@ import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { maskBatch } from '../src/speech/spec-augment';
 import { Scoreboard } from '../src/speech/metrics';
 import { CLASSES, decodeWords, utteranceKind } from '../src/speech/vocabulary';
+import { ScriptOptions } from './options';
 
-const args = process.argv.slice(2);
-function arg(name: string, dflt: number, { whole = false } = {}): number {
-  if (!args.includes(`--${name}`)) return dflt;
-  const raw = args[args.indexOf(`--${name}`) + 1];
-  const v = Number(raw);
-  if (raw === undefined || raw.trim() === '' || !Number.isFinite(v) || (whole && !(Number.isInteger(v) && v >= 0))) {
-    throw new Error(`--${name} takes ${whole ? 'a whole number' : 'a number'}, not ${JSON.stringify(raw ?? '')}`);
-  }
-  return v;
-}
-const EPOCHS = arg('epochs', 24, { whole: true });
-const BATCH = arg('batch', 32, { whole: true });
-const LR = arg('lr', 2e-3);
-const HIDDEN = arg('hidden', 128, { whole: true });
+const options = new ScriptOptions({
+  values: ['epochs', 'batch', 'lr', 'hidden', 'conv-filters', 'seed', 'average', 'data', 'models-dir'],
+  flags: ['no-spec-augment', 'resume'],
+});
+const EPOCHS = options.number('epochs', 24, { whole: true });
+const BATCH = options.number('batch', 32, { whole: true });
+const LR = options.number('lr', 2e-3);
+const HIDDEN = options.number('hidden', 128, { whole: true });
 /** Filters of a convolution front end over 5 steps (100 ms) before the GRUs; 0: none. */
-const CONV_FILTERS = arg('conv-filters', 0, { whole: true });
+const CONV_FILTERS = options.number('conv-filters', 0, { whole: true });
 /** Seeds the initial weights (the batch order's seed follows from it). */
-const SEED = arg('seed', 17, { whole: true });
+const SEED = options.number('seed', 17, { whole: true });
 /** Decay of the weights' moving average that validation and the saved model use (0: the last weights). */
-const AVERAGE = arg('average', 0);
+const AVERAGE = options.number('average', 0);
 /** Time and cepstral masking of training batches (src/speech/spec-augment.ts). */
-const SPEC_AUGMENT = !args.includes('--no-spec-augment');
+const SPEC_AUGMENT = !options.flag('no-spec-augment');
 const ROOT = path.join(__dirname, '..');
-const DATA = args.includes('--data') ? path.resolve(args[args.indexOf('--data') + 1]) : path.join(ROOT, 'data', 'speech');
-const MODELS = args.includes('--models-dir') ? path.resolve(args[args.indexOf('--models-dir') + 1]) : path.join(ROOT, 'models');
-const CKPT_DIR = args.includes('--models-dir') ? MODELS : DATA;
+const DATA = options.path('data', path.join(ROOT, 'data', 'speech'));
+const MODELS = options.path('models-dir', path.join(ROOT, 'models'));
+const CKPT_DIR = options.has('models-dir') ? MODELS : DATA;
 const CKPT = path.join(CKPT_DIR, 'train-checkpoint.json');
 
 interface Checkpoint {
@@ -108,7 +103,7 @@ function main(): void {
   // What a resumed run must keep (epochs and lr may change: a run can be extended).
   const settings = { seed: SEED, hidden: HIDDEN, convFilters: CONV_FILTERS, batch: BATCH, average: AVERAGE, specAugment: SPEC_AUGMENT };
   const rng = new Rng(SEED - 12); // seed 17 keeps the shipped model's batch order (Rng(5))
-  const ck = args.includes('--resume') ? readCheckpoint(settings) : null;
+  const ck = options.flag('resume') ? readCheckpoint(settings) : null;
   if (ck) {
     model = loadModel(path.join(CKPT_DIR, ck.modelFile));
     optimizer.setState(ck.optimizer);

@@ -28,18 +28,20 @@ import { scoreTranslations } from '../src/translate/evaluate';
 import type { DecodedSafetensors } from '../src/io/safetensors';
 import { numberedVectors, readNumberedVectors } from '../src/io/numbered-vectors';
 import { FileError } from '../src/io/file-error';
+import { ScriptOptions } from './options';
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : dflt);
-const EPOCHS = arg('epochs', 16);
-const MINUTES = arg('minutes', Infinity);
-const BATCH = arg('batch', 64);
-const LR = arg('lr', 2e-3);
-const AVERAGE = arg('average', 0.999);
+const options = new ScriptOptions({
+  values: ['epochs', 'minutes', 'batch', 'lr', 'average', 'out', 'checkpoint', 'hidden', 'merges', 'embedding', 'dropout', 'pairs', 'valid-pairs'],
+  flags: ['resume', 'untied'],
+});
+const EPOCHS = options.number('epochs', 16, { whole: true });
+const MINUTES = options.number('minutes', Infinity, { unlimited: true });
+const BATCH = options.number('batch', 64, { whole: true });
+const LR = options.number('lr', 2e-3);
+const AVERAGE = options.number('average', 0.999);
 const ROOT = path.join(__dirname, '..');
-const file = (name: string, dflt: string) => (args.includes(`--${name}`) ? path.resolve(args[args.indexOf(`--${name}`) + 1]) : dflt);
-const OUT = file('out', path.join(ROOT, 'models', 'translate-eng-spa.safetensors'));
-const CKPT = file('checkpoint', path.join(ROOT, 'data', 'translation-train', 'checkpoint.safetensors'));
+const OUT = options.path('out', path.join(ROOT, 'models', 'translate-eng-spa.safetensors'));
+const CKPT = options.path('checkpoint', path.join(ROOT, 'data', 'translation-train', 'checkpoint.safetensors'));
 
 interface RunState {
   epoch: number;
@@ -56,14 +58,14 @@ interface RunState {
 
 const pairs = loadParallelCorpus();
 // --pairs / --valid-pairs: the first n of each split (quick runs and checks).
-const settings = { pairs: arg('pairs', Infinity), validPairs: arg('valid-pairs', Infinity), batch: BATCH, average: AVERAGE };
+const settings = { pairs: options.number('pairs', Infinity, { whole: true, unlimited: true }), validPairs: options.number('valid-pairs', Infinity, { whole: true, unlimited: true }), batch: BATCH, average: AVERAGE };
 const train = corpusSplit(pairs, 'train').slice(0, settings.pairs);
 const valid = corpusSplit(pairs, 'valid').slice(0, settings.validPairs);
 const optimizer = adam({ lr: LR });
 let translator: Translator;
 let state: RunState = { epoch: 0, optimizerStep: 0, bestBleu: -1, history: [], settings };
 let saved: DecodedSafetensors['tensors'] | null = null;
-if (args.includes('--resume') && fs.existsSync(CKPT)) {
+if (options.flag('resume') && fs.existsSync(CKPT)) {
   const loaded = loadTranslator(CKPT);
   translator = loaded.translator;
   state = JSON.parse(loaded.decoded.metadata.run) as RunState;
@@ -78,9 +80,9 @@ if (args.includes('--resume') && fs.existsSync(CKPT)) {
   console.log(`resuming after epoch ${state.epoch} (the model's options are the checkpoint's)`);
 } else {
   // Default: one encoding and one embedding table for both languages (TranslatorSpec.tied).
-  const tied = !args.includes('--untied');
-  const hidden = arg('hidden', 256);
-  translator = Translator.learn({ merges: arg('merges', tied ? 8000 : 2000), cell: 'gru', embeddingDim: arg('embedding', tied ? hidden : 128), hiddenSize: hidden, attention: 'general', seed: 1, dropout: arg('dropout', 0.2), tied }, train);
+  const tied = !options.flag('untied');
+  const hidden = options.number('hidden', 256, { whole: true });
+  translator = Translator.learn({ merges: options.number('merges', tied ? 8000 : 2000, { whole: true }), cell: 'gru', embeddingDim: options.number('embedding', tied ? hidden : 128, { whole: true }), hiddenSize: hidden, attention: 'general', seed: 1, dropout: options.number('dropout', 0.2), tied }, train);
 }
 const model = translator.model;
 const params = model.params();

@@ -14,12 +14,13 @@
  *   [--minutes 40] [--out models/word-lm.safetensors] [--resume]
  */
 import { brownWordData, nlp, WORD_TEST_TOKENS } from '../src';
-import { arg, architectureArgs, runArgs, runLMTraining } from './lm-script';
+import { architectureArgs, lmOptions, runArgs, runLMTraining } from './lm-script';
 
-const { vocab, trainIds, validIds } = brownWordData(Number(arg('vocab', '10000')));
-const run = runArgs({ out: 'models/word-lm.safetensors', steps: 6000, lr: 3e-3, batch: 48, seq: 50 });
+const options = lmOptions({ values: ['vocab', 'eval-every', 'minutes'] });
+const { vocab, trainIds, validIds } = brownWordData(options.number('vocab', 10000, { whole: true }));
+const run = runArgs(options, { out: 'models/word-lm.safetensors', steps: 6000, lr: 3e-3, batch: 48, seq: 50 });
 runLMTraining({
-  lm: new nlp.WordLanguageModel({ vocab, ...architectureArgs({ embed: 64, hidden: 144, layers: 2, dropout: 0.15 }) }),
+  lm: new nlp.WordLanguageModel({ vocab, ...architectureArgs(options, { embed: 64, hidden: 144, layers: 2, dropout: 0.15 }) }),
   load: (file) => nlp.loadWordLM(file).lm,
   save: nlp.saveWordLM,
   trainIds,
@@ -33,7 +34,7 @@ runLMTraining({
     lr: run.lr,
   },
   ...run,
-  evalEvery: Number(arg('eval-every', '250')),
+  evalEvery: options.number('eval-every', 250, { whole: true }),
   keepBest: true,
-  minutes: process.argv.includes('--minutes') ? Number(arg('minutes', '40')) : undefined,
+  minutes: options.has('minutes') ? options.number('minutes', 40) : undefined,
 });

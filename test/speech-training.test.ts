@@ -89,8 +89,9 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(train('old', '--epochs', '2', '--resume')).toMatch(/resuming after epoch 1/);
   });
 
-  it('refuses option values that are not numbers of the right kind', () => {
-    expect(failure('bad', '--conv-filters', '-3')).toMatch(/--conv-filters takes a whole number, not "-3"/);
+  it('refuses option values that are not numbers of the right kind, and options it does not have', () => {
+    expect(failure('bad', '--conv-filters=-3')).toMatch(/--conv-filters takes a whole number, not "-3"/);
     expect(failure('bad', '--lr', 'abc')).toMatch(/--lr takes a number, not "abc"/);
+    expect(failure('bad', '--epoch', '3')).toMatch(/Unknown option '--epoch'.*options: --epochs <value>/s);
   });
 });

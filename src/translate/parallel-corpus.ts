@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { readBytes } from '../io/read-file';
 import { FileError } from '../io/file-error';
 
-export type SplitName = 'train' | 'valid' | 'test';
+export const SPLITS = ['train', 'valid', 'test'] as const;
+export type SplitName = (typeof SPLITS)[number];
 
 export interface SentencePair {
   split: SplitName;
