@@ -9,16 +9,16 @@
  * With --audio the corpus is synthesised again (the same seeds as npm run speech:corpus) and each
  * clip goes through Transcriber.transcribe, as a file given to `rnnkit transcribe` does: the
  * no-speech gate and the cut to the speech included, which the stored features skip.
- * Usage: npm run eval:speech -- [--model models/speech.onnx] [--decoder grammar|beam|greedy] [--corpus test|val] [--audio] [--out FILE]
+ * Usage: npm run eval:speech -- [--model models/speech.onnx] [--decoder grammar|beam|greedy] [--corpus test|val]
+ *   [--data data/speech (the corpora's folder, as speech:corpus --out and train:speech --data)] [--audio] [--out FILE]
  */
 import * as path from 'path';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { writeFileAtomic } from '../src/io/atomic-write';
 import { beamDecode, greedyDecode } from '../src/decode/ctc-decode';
-import { corpusShards, loadCorpus, renderCorpus } from '../src/speech/corpus';
+import { CORPUS_SETUP, corpusShards, loadCorpus, renderCorpus } from '../src/speech/corpus';
 import { voiceName } from '../src/speech/synthesize';
 import { Transcriber, type Decoder } from '../src/speech/transcriber';
-import { TEST_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 import { grammarDecode } from '../src/speech/grammar-decode';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { ConditionReport } from '../src/speech/report';
@@ -26,7 +26,7 @@ import { CLASSES, decodeWords } from '../src/speech/vocabulary';
 import { ScriptOptions } from './options';
 
 async function main(): Promise<void> {
-  const options = new ScriptOptions({ values: ['model', 'decoder', 'corpus', 'out'], flags: ['audio'] });
+  const options = new ScriptOptions({ values: ['model', 'decoder', 'corpus', 'data', 'out'], flags: ['audio'] });
   const root = path.join(__dirname, '..');
   const modelFile = options.path('model', path.join(root, 'models', 'speech.onnx'));
   const decoder = options.choice('decoder', ['grammar', 'beam', 'greedy'] as const, 'grammar');
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     if (givenOut) writeFileAtomic(givenOut, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, audio: true, results: report.results() }, null, 1) + '\n');
     return;
   }
-  const corpus = loadCorpus(path.join(root, 'data', 'speech', corpusName));
+  const corpus = loadCorpus(path.join(options.path('data', path.join(root, 'data', 'speech')), corpusName));
   const model = await OnnxModel.load(modelFile);
   const report = new ConditionReport();
   for (const ids of lengthBuckets(corpus, 32)) {
@@ -67,9 +67,8 @@ async function main(): Promise<void> {
 async function transcribeAudio(kind: 'val' | 'test', modelFile: string, decoder: Decoder): Promise<ConditionReport> {
   const transcriber = await Transcriber.load(modelFile, decoder);
   const report = new ConditionReport();
-  const setup = kind === 'val' ? { count: 1000, voices: VALIDATION_VOICES, mode: 'one-condition' as const } : { count: 600, voices: TEST_VOICES, mode: 'every-condition' as const };
-  for (const shard of corpusShards(kind, setup.count)) {
-    for await (const u of renderCorpus({ ...setup, ...shard })) report.add(voiceName(u.voice), u.condition, u.text, await transcriber.transcribe(u.signal));
+  for (const shard of corpusShards(kind, CORPUS_SETUP[kind].count)) {
+    for await (const u of renderCorpus(shard)) report.add(voiceName(u.voice), u.condition, u.text, await transcriber.transcribe(u.signal));
   }
   await transcriber.release();
   return report;

@@ -7,7 +7,7 @@
  *          test's recording conditions at random; picks the best epoch while training;
  *   test:  the test voices (an unseen accent and a held-out recorded speaker), every utterance
  *          in every test condition, for the reported figures (npm run eval:speech).
- * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=1000] [testCount=600] [--only train|val|test] [--out data/speech]
+ * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech]
  * (a relative --out is taken from the package root under npm run, like train:speech's --data).
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
@@ -15,21 +15,17 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { concatFloat32 } from '../src/core/dtype';
-import { corpusShards, generateCorpus, loadCorpus, saveCorpus, type Corpus } from '../src/speech/corpus';
-import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
+import { CORPUS_KINDS, CORPUS_SETUP, corpusShards, generateCorpus, loadCorpus, saveCorpus, type Corpus, type CorpusKind } from '../src/speech/corpus';
 import { ScriptOptions } from './options';
 
 // An unknown option, or --out/--only without a value, is refused instead of writing over data/speech.
 const options = new ScriptOptions({ values: ['only', 'out'], flags: ['shard'], positionals: true });
 const OUT = options.path('out', path.join(__dirname, '..', 'data', 'speech'));
 
-type Kind = 'train' | 'val' | 'test';
-
-async function shard(kind: Kind, count: number, seed: number, index: number): Promise<void> {
+async function shard(kind: CorpusKind, count: number, seed: number, index: number): Promise<void> {
   const t0 = Date.now();
   const corpus = await generateCorpus({
-    count, seed, mode: kind === 'train' ? 'train' : kind === 'val' ? 'one-condition' : 'every-condition',
-    voices: kind === 'train' ? TRAIN_VOICES : kind === 'val' ? VALIDATION_VOICES : TEST_VOICES,
+    count, seed, mode: CORPUS_SETUP[kind].mode, voices: CORPUS_SETUP[kind].voices,
     onProgress: (done, total) => {
       if (done % 200 === 0 || done === total) {
         const s = (Date.now() - t0) / 1000;
@@ -54,20 +50,18 @@ async function main(): Promise<void> {
   const positionals = options.positionals;
   if (options.flag('shard')) {
     const [kind, count, seed, index] = positionals;
-    await shard(kind as Kind, Number(count), Number(seed), Number(index));
+    await shard(kind as CorpusKind, Number(count), Number(seed), Number(index));
     return;
   }
-  const only = options.has('only') ? options.choice('only', ['train', 'val', 'test'] as const, 'train') : undefined;
-  const [trainCount, valCount, testCount] = [18000, 1000, 600].map((dflt, i) => {
-    const n = Number(positionals[i] ?? dflt);
+  const only = options.has('only') ? options.choice('only', CORPUS_KINDS, 'train') : undefined;
+  const counts = Object.fromEntries(CORPUS_KINDS.map((kind, i) => {
+    const n = Number(positionals[i] ?? CORPUS_SETUP[kind].count);
     if (!Number.isInteger(n) || n < 2) throw new Error(`utterance counts are whole numbers of at least 2 (two shards), not ${JSON.stringify(positionals[i])}`);
-    return n;
-  });
+    return [kind, n];
+  })) as Record<CorpusKind, number>;
   fs.mkdirSync(OUT, { recursive: true });
-  const kinds = only ? [only] : ['train', 'val', 'test'];
-  const counts: Record<Kind, number> = { train: trainCount, val: valCount, test: testCount };
-  const jobs = (['train', 'val', 'test'] as Kind[]).filter((k) => kinds.includes(k))
-    .flatMap((kind) => corpusShards(kind, counts[kind]).map(({ count, seed }, index) => [kind, count, seed, index]));
+  const kinds = only ? [only] : CORPUS_KINDS;
+  const jobs = kinds.flatMap((kind) => corpusShards(kind, counts[kind]).map(({ count, seed }, index) => [kind, count, seed, index]));
   // Two at a time: one process per core.
   for (let i = 0; i < jobs.length; i += 2) {
     await Promise.all(jobs.slice(i, i + 2).map((j) => new Promise<void>((resolve, reject) => {

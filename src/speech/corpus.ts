@@ -9,6 +9,7 @@ import { FEATURE_DIM, modelFeatures } from './features';
 import { withAccentVariants } from './pronunciations';
 import { synthesize, voiceName, type VoiceSpec } from './synthesize';
 import { COMMAND_WORDS, DIGIT_WORDS } from './vocabulary';
+import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from './voices';
 
 /**
  * A synthesised, labelled speech corpus stored as features: <name>.json (manifest) and
@@ -44,7 +45,7 @@ export type CorpusMode = 'train' | 'every-condition' | 'one-condition';
 
 export interface CorpusOptions {
   count: number;
-  voices: VoiceSpec[];
+  voices: readonly VoiceSpec[];
   seed: number;
   mode: CorpusMode;
   onProgress?: (done: number, total: number) => void;
@@ -85,7 +86,7 @@ export async function renderUtterance(text: string, voice: VoiceSpec, condition:
 /** Talkers for babble noise: clean utterances of the corpus's own voices, made once per corpus. */
 const BABBLE_POOL_SIZE = 24;
 
-async function babblePool(voices: VoiceSpec[], rng: Rng): Promise<Float32Array[]> {
+async function babblePool(voices: readonly VoiceSpec[], rng: Rng): Promise<Float32Array[]> {
   const pool: Float32Array[] = [];
   for (let i = 0; i < BABBLE_POOL_SIZE; i++) {
     const text = Array.from({ length: 6 }, () => sampleText(rng)).join(' ');
@@ -138,13 +139,29 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks) };
 }
 
+export type CorpusKind = 'train' | 'val' | 'test';
+export const CORPUS_KINDS: readonly CorpusKind[] = ['train', 'val', 'test'];
+
 /**
- * How npm run speech:corpus makes each corpus: two shards (one process per core), each with its
- * own seed and half the utterances.
+ * What each corpus is made of, and its size unless npm run speech:corpus is told another. Validation
+ * has 3,000 utterances (~190 per recording condition): with 1,000, two seeds of one recipe differed
+ * by as much as the recipes compared did.
  */
-export function corpusShards(kind: 'train' | 'val' | 'test', count: number): { count: number; seed: number }[] {
+export const CORPUS_SETUP: Record<CorpusKind, { count: number; voices: readonly VoiceSpec[]; mode: CorpusMode }> = {
+  train: { count: 18000, voices: TRAIN_VOICES, mode: 'train' },
+  val: { count: 3000, voices: VALIDATION_VOICES, mode: 'one-condition' },
+  test: { count: 600, voices: TEST_VOICES, mode: 'every-condition' },
+};
+
+/**
+ * How npm run speech:corpus makes a corpus of `count` utterances: two shards (one process per
+ * core), each with its own seed and half the utterances. A larger count keeps a smaller one's
+ * utterances (each shard's first ones).
+ */
+export function corpusShards(kind: CorpusKind, count: number): Omit<CorpusOptions, 'onProgress'>[] {
   const base = { train: 1001, val: 2001, test: 3001 }[kind];
-  return [{ count: Math.ceil(count / 2), seed: base }, { count: Math.floor(count / 2), seed: base + 1 }];
+  const { voices, mode } = CORPUS_SETUP[kind];
+  return [{ count: Math.ceil(count / 2), seed: base }, { count: Math.floor(count / 2), seed: base + 1 }].map((s) => ({ ...s, voices, mode }));
 }
 
 export function saveCorpus(corpus: Corpus, base: string): void {
