@@ -2,7 +2,8 @@
 """Regenerates test/fixtures/torch/*.json: reference outputs and gradients from PyTorch.
 
 Run with Debian's interpreter, which has python3-torch:  /usr/bin/python3 scripts/make-torch-fixtures.py
-Everything is float64 and seeded, so reruns give the same files. npm test only reads them.
+Everything is float64 and seeded, so reruns give the same values; not always the same bytes: torch may sum
+in another order (threads), moving a value by ~1e-16, far inside every test's tolerance. npm test only reads them.
 """
 import json
 import os
