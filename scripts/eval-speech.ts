@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   const decoder = options.choice('decoder', ['grammar', 'beam', 'greedy'] as const, 'grammar');
   const corpusName = options.choice('corpus', ['test', 'val'] as const, 'test');
   const givenOut = options.has('out') ? options.path('out', '') : undefined;
-  const outFile = givenOut ?? (corpusName === 'test' && decoder === 'grammar' && !options.has('model') ? path.join(root, 'models', 'speech-eval.json') : undefined);
+  // models/speech-eval.json holds the shipped model's test figures (README, notebook 04), and only those.
+  const shippedFigures = corpusName === 'test' && decoder === 'grammar' && !options.has('model') && !options.has('data');
+  const outFile = givenOut ?? (shippedFigures ? path.join(root, 'models', 'speech-eval.json') : undefined);
+  if (options.flag('audio') && options.has('data')) throw new Error('--audio synthesises the clips again: it reads no corpus, so --data has no meaning with it');
   if (options.flag('audio')) {
     const report = await transcribeAudio(corpusName, modelFile, decoder);
     console.log(`${path.relative(root, modelFile)} on the ${corpusName} corpus synthesised again, through the transcriber, ${decoder} decoding\n`);
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
     if (givenOut) writeFileAtomic(givenOut, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, audio: true, results: report.results() }, null, 1) + '\n');
     return;
   }
-  const corpus = loadCorpus(path.join(options.path('data', path.join(root, 'data', 'speech')), corpusName));
+  const dataDir = options.path('data', path.join(root, 'data', 'speech'));
+  const corpus = loadCorpus(path.join(dataDir, corpusName));
   const model = await OnnxModel.load(modelFile);
   const report = new ConditionReport();
   for (const ids of lengthBuckets(corpus, 32)) {
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
   console.log(`${path.relative(root, modelFile)} on ${corpus.utterances.length} ${corpusName} utterances, ${decoder} decoding\n`);
   console.log(report.format());
   if (outFile) {
-    writeFileAtomic(outFile, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, results: report.results() }, null, 1) + '\n');
+    writeFileAtomic(outFile, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, ...(options.has('data') ? { data: dataDir } : {}), decoder, results: report.results() }, null, 1) + '\n');
     console.log(`\nwrote ${path.relative(root, outFile)}`);
   }
 }

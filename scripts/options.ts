@@ -1,7 +1,7 @@
 /**
  * Command-line options of the project's scripts, read one way: each script declares its options,
- * and an unknown one (a typo such as --epoch), an option without its value, or a number that is
- * not one is refused with its name, instead of a run that goes on with a default or NaN.
+ * and an unknown one (a typo such as --epoch), one given twice, an option without its value, or a
+ * number that is not one is refused with its name, instead of a run that goes on with a default or NaN.
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -23,13 +23,22 @@ export class ScriptOptions {
     const options: Record<string, { type: 'string' | 'boolean' }> = {};
     for (const name of declared.values ?? []) options[name] = { type: 'string' };
     for (const name of declared.flags ?? []) options[name] = { type: 'boolean' };
+    let parsed;
     try {
-      const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: declared.positionals ?? false });
-      this.given = parsed.values as Record<string, string | boolean | undefined>;
-      this.positionals = parsed.positionals;
+      parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: declared.positionals ?? false, tokens: true });
     } catch (err) {
       throw new Error(`${err instanceof Error ? err.message : err} (options: ${this.list() || 'none'})`);
     }
+    const seen = new Set<string>();
+    for (const token of parsed.tokens) {
+      if (token.kind !== 'option') continue;
+      // util.parseArgs keeps the last of two; which one a run used should not be a guess.
+      if (seen.has(token.name)) throw new Error(`--${token.name} is given twice`);
+      seen.add(token.name);
+      if (token.value === '') throw new Error(`--${token.name} takes a value, not an empty one`);
+    }
+    this.given = parsed.values as Record<string, string | boolean | undefined>;
+    this.positionals = parsed.positionals;
   }
 
   /** Whether the option was given. */

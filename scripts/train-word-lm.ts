@@ -11,7 +11,7 @@
  * validation 116.5), on 2 cores shared with other jobs.
  * Usage: npm run train:wordlm -- [--steps 6000] [--hidden 144] [--layers 2] [--dropout 0.15]
  *   [--embed 64] [--vocab 10000] [--batch 48] [--seq 50] [--lr 3e-3] [--eval-every 250]
- *   [--minutes 40] [--out models/word-lm.safetensors] [--resume]
+ *   [--minutes 40] [--out models/word-lm.safetensors] [--resume [--restart (without --minutes: the cosine from --lr again over the steps left)]]
  */
 import { brownWordData, nlp, WORD_TEST_TOKENS } from '../src';
 import { architectureArgs, lmOptions, runArgs, runLMTraining } from './lm-script';

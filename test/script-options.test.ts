@@ -29,6 +29,13 @@ describe('ScriptOptions (scripts/options.ts)', () => {
     expect(() => read('--epochs')).toThrow(/'--epochs <value>' argument missing/);
     expect(() => read('--epochs', '--resume')).toThrow(/ambiguous/);
     expect(() => read('--resume=yes')).toThrow(/does not take an argument/);
+    expect(() => read('--out=')).toThrow('--out takes a value, not an empty one');
+    expect(() => read('--out', '')).toThrow('--out takes a value, not an empty one');
+  });
+
+  it('refuses an option given twice', () => {
+    expect(() => read('--epochs', '3', '--lr', '1', '--epochs=4')).toThrow('--epochs is given twice');
+    expect(() => read('--resume', '--resume')).toThrow('--resume is given twice');
   });
 
   it('refuses numbers that are not numbers of the asked kind', () => {
@@ -36,7 +43,6 @@ describe('ScriptOptions (scripts/options.ts)', () => {
     expect(() => read('--epochs=-1').number('epochs', 1, { whole: true })).toThrow('--epochs takes a whole number, not "-1"');
     expect(() => read('--lr', 'fast').number('lr', 1)).toThrow('--lr takes a number, not "fast"');
     expect(() => read('--lr', 'Infinity').number('lr', 1)).toThrow('--lr takes a number, not "Infinity"');
-    expect(() => read('--lr=').number('lr', 1)).toThrow('--lr takes a number, not ""');
     expect(read('--epochs', 'Infinity').number('epochs', 1, { whole: true, unlimited: true })).toBe(Infinity);
     expect(() => read('--epochs', 'inf').number('epochs', 1, { whole: true, unlimited: true })).toThrow('--epochs takes a whole number or Infinity, not "inf"');
     expect(() => read('--decoder', 'greedy').choice('decoder', ['grammar', 'beam'], 'grammar')).toThrow('--decoder takes one of grammar, beam, not "greedy"');

@@ -27,7 +27,7 @@ function writeCorpus(name: string, count: number, seed: number): void {
 /** npm run train:speech on the tiny corpus with a tiny model; `run` names its models dir. */
 function train(run: string, ...extra: string[]): string {
   const base: Record<string, string> = { data: dir, 'models-dir': path.join(dir, run), hidden: '6', batch: '8', average: '0.9' };
-  // An option in `extra` replaces the base one (the script reads the first occurrence).
+  // An option in `extra` replaces the base one (the scripts refuse an option given twice).
   const args = [...Object.entries(base).flatMap(([k, v]) => (extra.includes(`--${k}`) ? [] : [`--${k}`, v])), ...extra];
   return execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', 'train-speech.ts'), ...args], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
 }

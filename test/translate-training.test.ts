@@ -11,7 +11,7 @@ const dir = tempDir('rnnkit-train-translate-');
 /** npm run train:translate on 600 training pairs with a tiny model (a second or two an epoch). */
 function train(name: string, ...extra: string[]): string {
   const base: Record<string, string> = { pairs: '600', 'valid-pairs': '40', hidden: '16', merges: '100', dropout: '0.3', average: '0.99' };
-  // An option in `extra` replaces the base one (the script reads the first occurrence).
+  // An option in `extra` replaces the base one (the scripts refuse an option given twice).
   const args = [...Object.entries(base).flatMap(([k, v]) => (extra.includes(`--${k}`) ? [] : [`--${k}`, v]))];
   const files = ['--out', path.join(dir, `${name}.safetensors`), '--checkpoint', path.join(dir, `${name}-checkpoint.safetensors`)];
   const script = path.join(ROOT, 'scripts', 'train-translate.ts');
