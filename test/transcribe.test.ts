@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadModel } from '../src';
+import { loadModel, Sequential } from '../src';
+import { saveOnnx } from '../src/onnx/export';
 import { OnnxModel } from '../src/onnx/onnx-model';
-import { modelFeatures } from '../src/speech/features';
+import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
 import { decodeWav, toMono } from '../src/audio/wav';
 import { resample } from '../src/audio/resample';
 import { speechFeatures } from '../src/audio/mfcc';
@@ -37,6 +38,15 @@ describe('rnnkit transcribe with the shipped model', () => {
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.out).toEqual(clips.map((c) => `${path.join(AUDIO, c.file)}: ${c.text}`));
+  });
+
+  it('refuses a model whose input is not the features of the front end, naming both counts', async () => {
+    const file = path.join(tmp, 'other.onnx');
+    saveOnnx(new Sequential({ inputFeatures: 40, layers: [{ type: 'gru', hiddenSize: 4 }, { type: 'dense', units: CLASSES }], seed: 1 }), file);
+    await expect(Transcriber.load(file)).rejects.toThrow(`${file}: the model takes 40 features per step, and this rnnkit's speech front end gives ${FEATURE_DIM}`);
+    const shipped = await OnnxModel.load(path.join(ROOT, 'models', 'speech.onnx'));
+    expect(shipped.inputFeatures).toBe(FEATURE_DIM);
+    await shipped.release();
   });
 
   it('analyze: the same transcript, the front-end frames and the per-step class probabilities', async () => {

@@ -37,11 +37,22 @@ export class OnnxModel {
     return this.session.outputNames;
   }
 
+  /** Features per step of the float input ([batch, time, features]); undefined when the model does not fix it or takes token ids. */
+  get inputFeatures(): number | undefined {
+    const meta = this.inputMetadata().find((m) => m.name === 'input');
+    const features = meta?.type === 'int64' ? undefined : meta?.shape?.[2];
+    return typeof features === 'number' ? features : undefined;
+  }
+
+  private inputMetadata(): { name: string; type?: string; shape?: (number | string)[] }[] {
+    return this.session.inputMetadata as unknown as { name: string; type?: string; shape?: (number | string)[] }[];
+  }
+
   /** x: [batch, time, features] floats, or token ids (features 1) for embedding models. */
   async run(x: Seq, opts: OnnxRunOptions = {}): Promise<OnnxRunResult> {
     const { batch: B, time: T } = x;
     const feeds: Record<string, ort.Tensor> = {};
-    const inputMeta = this.session.inputMetadata as unknown as { name: string; type?: string; shape?: (number | string)[] }[];
+    const inputMeta = this.inputMetadata();
     const idsInput = inputMeta.find((m) => m.name === 'input')?.type === 'int64';
     feeds.input = idsInput
       ? new ort.Tensor('int64', BigInt64Array.from(Array.from(x.data, (v) => BigInt(v))), [B, T])

@@ -10,7 +10,7 @@ import { beamDecode, greedyDecode } from '../decode/ctc-decode';
 import { rowLogSumExp } from '../core/rows';
 import { highpass } from '../audio/biquad';
 import { MFCC, speechFeatures } from '../audio/mfcc';
-import { modelFeatures, stackFrames } from './features';
+import { FEATURE_DIM, modelFeatures, stackFrames } from './features';
 import { grammarDecode } from './grammar-decode';
 import { CLASSES, decodeWords } from './vocabulary';
 import * as fs from 'fs';
@@ -68,7 +68,12 @@ export class Transcriber {
   static async load(modelFile = DEFAULT_SPEECH_MODEL, decoder: Decoder = 'grammar'): Promise<Transcriber> {
     if (!['grammar', 'beam', 'greedy'].includes(decoder)) throw new Error(`unknown decoder '${decoder}' (grammar, beam or greedy)`);
     if (!fs.existsSync(modelFile)) throw new Error(`${modelFile}: speech model not found (npm run speech:corpus && npm run train:speech make it)`);
-    return new Transcriber(await OnnxModel.load(modelFile), decoder);
+    const model = await OnnxModel.load(modelFile);
+    if (model.inputFeatures !== FEATURE_DIM) {
+      await model.release();
+      throw new Error(`${modelFile}: the model takes ${model.inputFeatures ?? 'an unknown number of'} features per step, and this rnnkit's speech front end gives ${FEATURE_DIM}: a model made for another front end (or not a speech model)`);
+    }
+    return new Transcriber(model, decoder);
   }
 
   /**
