@@ -15,11 +15,10 @@
 import * as path from 'path';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { writeFileAtomic } from '../src/io/atomic-write';
-import { beamDecode, greedyDecode } from '../src/decode/ctc-decode';
 import { CORPUS_SETUP, corpusShards, loadCorpus, renderCorpus } from '../src/speech/corpus';
 import { voiceName } from '../src/speech/synthesize';
 import { Transcriber, type Decoder } from '../src/speech/transcriber';
-import { grammarDecode } from '../src/speech/grammar-decode';
+import { decodeMembers, DECODERS, splitMembers } from '../src/speech/ensemble-decode';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { ConditionReport } from '../src/speech/report';
 import { CLASSES, decodeWords } from '../src/speech/vocabulary';
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
   const options = new ScriptOptions({ values: ['model', 'decoder', 'corpus', 'data', 'out'], flags: ['audio'] });
   const root = path.join(__dirname, '..');
   const modelFile = options.path('model', path.join(root, 'models', 'speech.onnx'));
-  const decoder = options.choice('decoder', ['grammar', 'beam', 'greedy'] as const, 'grammar');
+  const decoder = options.choice('decoder', DECODERS, 'grammar');
   const corpusName = options.choice('corpus', ['test', 'val'] as const, 'test');
   const givenOut = options.has('out') ? options.path('out', '') : undefined;
   // models/speech-eval.json holds the shipped model's test figures (README, notebook 04), and only those.
@@ -52,10 +51,9 @@ async function main(): Promise<void> {
     const { output } = await model.run(b.x, { lengths: b.lengths });
     ids.forEach((id, k) => {
       const u = corpus.utterances[id];
-      const logits = output.data.subarray(k * output.time * CLASSES);
       const T = b.lengths[k];
-      const labels = decoder === 'grammar' ? grammarDecode(logits, T, CLASSES) : decoder === 'beam' ? beamDecode(logits, T, CLASSES, 8) : greedyDecode(logits, T, CLASSES);
-      report.add(u.voice, u.condition, u.text, decodeWords(labels));
+      const rows = output.data.subarray(k * output.time * output.features, (k * output.time + T) * output.features);
+      report.add(u.voice, u.condition, u.text, decodeWords(decodeMembers(splitMembers(rows, T, CLASSES), T, CLASSES, decoder)));
     });
   }
   await model.release();

@@ -13,13 +13,23 @@ const COMMAND_IDS = COMMAND_WORDS.map((w) => WORDS.indexOf(w) + 1);
  * all-blank path is the likeliest, give an empty answer instead of the least unlikely word.
  */
 export function grammarDecode(logits: ArrayLike<number>, T: number, C: number, beamWidth = 8): number[] {
+  return likeliest(grammarCandidates(logits, T, C, beamWidth), [logits], T, C);
+}
+
+/** What grammarDecode weighs for one model's logits: nothing, its best digit string, each command word. */
+export function grammarCandidates(logits: ArrayLike<number>, T: number, C: number, beamWidth = 8): number[][] {
   const digitsOnly = Float64Array.from({ length: T * C }, (_, i) => (COMMAND_IDS.includes(i % C) ? -1e9 : logits[i]));
   const digits = beamDecode(digitsOnly, T, C, beamWidth).filter((id) => DIGIT_IDS.includes(id));
-  const candidates = [[], ...(digits.length > 0 ? [digits] : []), ...COMMAND_IDS.map((id) => [id])];
+  return [[], ...(digits.length > 0 ? [digits] : []), ...COMMAND_IDS.map((id) => [id])];
+}
+
+/** The candidate of the highest CTC log-likelihood summed over the models' logits (the first of equals). */
+export function likeliest(candidates: number[][], models: readonly ArrayLike<number>[], T: number, C: number): number[] {
   let best: number[] = [];
   let bestScore = -Infinity;
   for (const labels of candidates) {
-    const score = ctcLogLikelihood(logits, T, C, labels);
+    let score = 0;
+    for (const logits of models) score += ctcLogLikelihood(logits, T, C, labels);
     if (score > bestScore) {
       bestScore = score;
       best = labels;

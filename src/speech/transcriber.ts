@@ -6,12 +6,11 @@ import { resample } from '../audio/resample';
 import { detectSpeech } from '../audio/vad';
 import { toMono, type Audio } from '../audio/wav';
 import { OnnxModel } from '../onnx/onnx-model';
-import { beamDecode, greedyDecode } from '../decode/ctc-decode';
 import { rowLogSumExp } from '../core/rows';
 import { highpass } from '../audio/biquad';
 import { MFCC, speechFeatures } from '../audio/mfcc';
 import { FEATURE_DIM, modelFeatures, stackFrames } from './features';
-import { grammarDecode } from './grammar-decode';
+import { decodeMembers, DECODERS, splitMembers, type Decoder } from './ensemble-decode';
 import { CLASSES, decodeWords } from './vocabulary';
 import * as fs from 'fs';
 
@@ -44,7 +43,7 @@ export interface Transcript {
   segments: TranscriptSegment[];
 }
 
-export type Decoder = 'grammar' | 'beam' | 'greedy';
+export type { Decoder } from './ensemble-decode';
 
 /** What the front end and the model made of a clip, for showing (the demo page); times in milliseconds. */
 export interface ClipAnalysis {
@@ -52,7 +51,11 @@ export interface ClipAnalysis {
   text: string;
   /** MFCC + Δ + ΔΔ after CMVN, [frames, 39], one frame per 10 ms. */
   features: { frames: number; data: Float32Array };
-  /** Class probabilities per model step (20 ms), [steps, CLASSES]; class 0 is the CTC blank, class i + 1 is WORDS[i]. */
+  /**
+   * Class probabilities per model step (20 ms), [steps, CLASSES]; class 0 is the CTC blank, class i + 1 is
+   * WORDS[i]. Of the first member when the model is an ensemble: an average of members would halve each
+   * spike (they sit on different steps), and the transcript weighs every member (ensemble-decode.ts).
+   */
   posteriors: { steps: number; data: Float32Array };
   timing: { featuresMs: number; modelMs: number; decodeMs: number };
 }
@@ -66,7 +69,7 @@ export class Transcriber {
   private constructor(private readonly model: OnnxModel, readonly decoder: Decoder) {}
 
   static async load(modelFile = DEFAULT_SPEECH_MODEL, decoder: Decoder = 'grammar'): Promise<Transcriber> {
-    if (!['grammar', 'beam', 'greedy'].includes(decoder)) throw new Error(`unknown decoder '${decoder}' (grammar, beam or greedy)`);
+    if (!DECODERS.includes(decoder)) throw new Error(`unknown decoder '${decoder}' (grammar, beam or greedy)`);
     if (!fs.existsSync(modelFile)) throw new Error(`${modelFile}: speech model not found (npm run speech:corpus && npm run train:speech make it)`);
     const model = await OnnxModel.load(modelFile);
     if (model.inputFeatures !== FEATURE_DIM) {
@@ -110,20 +113,18 @@ export class Transcriber {
     // Without a lead-in cut, the transcript decodes the logits just computed (modelFeatures is these stacked frames).
     const text = speechAt === undefined ? '' : speechAt === 0 ? this.decode(logits, stacked.steps) : await this.transcribeFrom(signal16k, speechAt);
     const timing = { featuresMs: featuresDone - start, modelMs: modelDone - featuresDone, decodeMs: performance.now() - modelDone };
-    return { text, features, posteriors: { steps: stacked.steps, data: softmaxRows(logits, CLASSES) }, timing };
+    return { text, features, posteriors: { steps: stacked.steps, data: softmaxRows(logits[0], CLASSES) }, timing };
   }
 
-  /** The model's output for one clip's stacked features: [steps, CLASSES] logits. */
-  private async logits(f: { steps: number; data: Float32Array }): Promise<Float32Array> {
+  /** The model's output for one clip's stacked features: each member's [steps, CLASSES] logits (one member unless an ensemble). */
+  private async logits(f: { steps: number; data: Float32Array }): Promise<Float32Array[]> {
     const { output } = await this.model.run({ data: f.data, batch: 1, time: f.steps, features: f.data.length / f.steps });
-    if (output.features !== CLASSES) throw new Error(`the model outputs ${output.features} classes, the vocabulary has ${CLASSES}`);
-    return output.data;
+    if (output.features % CLASSES !== 0) throw new Error(`the model outputs ${output.features} values per step, not a whole number of ${CLASSES}-class members (the vocabulary has ${CLASSES} classes)`);
+    return splitMembers(output.data, f.steps, CLASSES);
   }
 
-  private decode(logits: Float32Array, T: number): string {
-    const ids = this.decoder === 'grammar' ? grammarDecode(logits, T, CLASSES)
-      : this.decoder === 'beam' ? beamDecode(logits, T, CLASSES, 8) : greedyDecode(logits, T, CLASSES);
-    return decodeWords(ids);
+  private decode(members: Float32Array[], T: number): string {
+    return decodeWords(decodeMembers(members, T, CLASSES, this.decoder));
   }
 
   /** An audio file (WAV, MP3, FLAC, Ogg) to text; a long recording's segments are joined by spaces. Bad files throw AudioError naming the file. */

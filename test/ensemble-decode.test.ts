@@ -1,0 +1,54 @@
+import { beamDecode, greedyDecode } from '../src/decode/ctc-decode';
+import { decodeMembers, splitMembers } from '../src/speech/ensemble-decode';
+import { grammarDecode } from '../src/speech/grammar-decode';
+
+// classes: 0 blank, then WORDS: zero..nine, oh (1..11), yes (12), ..., go (21)
+const C = 22;
+const [one, five, seven] = [2, 6, 8];
+const frames = (ids: number[]) => {
+  const logits = new Float32Array(ids.length * C).fill(-5);
+  ids.forEach((id, t) => (logits[t * C + id] = 5));
+  return logits;
+};
+
+describe('splitMembers', () => {
+  it('splits [T, K·C] rows into K members of [T, C], and leaves one member as it is', () => {
+    const T = 2;
+    const rows = Float32Array.from({ length: T * 2 * 3 }, (_, i) => i); // t0: a0 a1 a2 b0 b1 b2, t1: ...
+    expect(splitMembers(rows, T, 3).map((m) => Array.from(m))).toEqual([[0, 1, 2, 6, 7, 8], [3, 4, 5, 9, 10, 11]]);
+    expect(splitMembers(rows, T, 6).map((m) => Array.from(m))).toEqual([Array.from(rows)]);
+  });
+
+  it('refuses rows that are not whole members', () => {
+    expect(() => splitMembers(new Float32Array(10), 2, 3)).toThrow('the model outputs 5 values per step, not a whole number of 3-class members');
+    expect(() => splitMembers(new Float32Array(0), 0, 3)).toThrow(/not a whole number of 3-class members/);
+  });
+});
+
+describe('decodeMembers', () => {
+  it('one member decodes exactly as its decoder', () => {
+    const logits = frames([0, five, 0, 0, seven, seven, 0]);
+    logits[4 * C] = 4.8;
+    expect(decodeMembers([logits], 7, C, 'grammar')).toEqual(grammarDecode(logits, 7, C));
+    expect(decodeMembers([logits], 7, C, 'beam')).toEqual(beamDecode(logits, 7, C, 8));
+    expect(decodeMembers([logits], 7, C, 'greedy')).toEqual(greedyDecode(logits, 7, C));
+  });
+
+  it('members whose spikes sit on different steps agree on the words', () => {
+    // Two CTC models rarely put a word on the same step; averaging their steps would see "five" nowhere.
+    const a = frames([0, five, 0, 0, 0, 0]);
+    const b = frames([0, 0, 0, five, 0, 0]);
+    for (const decoder of ['grammar', 'beam', 'greedy'] as const) expect(decodeMembers([a, b], 6, C, decoder)).toEqual([five]);
+  });
+
+  it('each member proposes and all judge: a confident member outweighs an unsure one', () => {
+    const sure = frames([0, one, 0, 0]);
+    const unsure = frames([0, 0, 0, 0]);
+    unsure[1 * C + seven] = 1; // its own best is "seven", barely over "one"
+    unsure[1 * C + one] = 0.8;
+    unsure[1 * C] = 0;
+    expect(decodeMembers([unsure], 4, C, 'grammar')).toEqual([seven]);
+    expect(decodeMembers([sure, unsure], 4, C, 'grammar')).toEqual([one]);
+    expect(decodeMembers([unsure, sure], 4, C, 'greedy')).toEqual([one]);
+  });
+});
