@@ -2,7 +2,9 @@
  * Writes one ONNX file that runs several trained speech models side by side (src/onnx/ensemble.ts);
  * the transcriber decodes it by letting each member propose and all of them judge
  * (src/speech/ensemble-decode.ts). The shipped models/speech.onnx is the ensemble of
- * models/speech.json and models/speech-2.json (train:speech with --seed 17 and --seed 18).
+ * models/speech.json and models/speech-2.json: train:speech --seed 17 (writes models/speech.json, and a
+ * one-model models/speech.onnx that this script then replaces) and train:speech --seed 18 --models-dir DIR
+ * (DIR/speech.json, copied to models/speech-2.json).
  * Usage: npm run speech:ensemble -- MODEL.json MODEL.json [...] [--out models/speech.onnx]
  */
 import * as fs from 'fs';

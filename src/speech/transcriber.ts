@@ -14,7 +14,7 @@ import { decodeMembers, DECODERS, splitMembers, type Decoder } from './ensemble-
 import { CLASSES, decodeWords } from './vocabulary';
 import * as fs from 'fs';
 
-/** The model shipped in the repository (models/speech.onnx, made by npm run train:speech). */
+/** The model shipped in the repository (models/speech.onnx: two train:speech models made one by npm run speech:ensemble). */
 export const DEFAULT_SPEECH_MODEL = path.join(__dirname, '..', '..', 'models', 'speech.onnx');
 /**
  * Clips up to this long are transcribed whole; longer ones (up to MAX_AUDIO_SECONDS) are split
@@ -119,6 +119,7 @@ export class Transcriber {
   /** The model's output for one clip's stacked features: each member's [steps, CLASSES] logits (one member unless an ensemble). */
   private async logits(f: { steps: number; data: Float32Array }): Promise<Float32Array[]> {
     const { output } = await this.model.run({ data: f.data, batch: 1, time: f.steps, features: f.data.length / f.steps });
+    if (output.time !== f.steps) throw new Error(`the model outputs ${output.time} steps for ${f.steps} input steps: not a speech model (one output per step)`);
     if (output.features % CLASSES !== 0) throw new Error(`the model outputs ${output.features} values per step, not a whole number of ${CLASSES}-class members (the vocabulary has ${CLASSES} classes)`);
     return splitMembers(output.data, f.steps, CLASSES);
   }
