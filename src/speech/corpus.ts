@@ -139,8 +139,8 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks) };
 }
 
-export type CorpusKind = 'train' | 'val' | 'test';
-export const CORPUS_KINDS: readonly CorpusKind[] = ['train', 'val', 'test'];
+export const CORPUS_KINDS = ['train', 'val', 'test'] as const;
+export type CorpusKind = (typeof CORPUS_KINDS)[number];
 
 /**
  * What each corpus is made of, and its size unless npm run speech:corpus is told another. Validation
