@@ -1,22 +1,29 @@
 /**
  * Writes one ONNX file that runs several trained speech models side by side (src/onnx/ensemble.ts);
  * the transcriber decodes it by letting each member propose and all of them judge
- * (src/speech/ensemble-decode.ts). The shipped models/speech.onnx is the ensemble of
- * models/speech.json and models/speech-2.json: train:speech --seed 17 (writes models/speech.json, and a
- * one-model models/speech.onnx that this script then replaces) and train:speech --seed 18 --models-dir DIR
- * (DIR/speech.json, copied to models/speech-2.json).
- * Usage: npm run speech:ensemble -- MODEL.json MODEL.json [...] [--out models/speech.onnx]
+ * (src/speech/ensemble-decode.ts). With --float16 the file stores the weights as float16 (half the
+ * size) and each member's model file is rewritten in place with its weights rounded to float16, so
+ * that the ONNX file holds exactly the models in those files.
+ * How the shipped models/speech.onnx is made: README "How this model was chosen".
+ * Usage: npm run speech:ensemble -- MODEL.json MODEL.json [...] [--float16] [--out models/speech.onnx]
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadModel } from '../src';
-import { saveEnsembleOnnx } from '../src/onnx/ensemble';
+import { loadModel, saveModel } from '../src';
+import { roundWeightsToHalf, saveEnsembleOnnx } from '../src/onnx/ensemble';
 import { ScriptOptions } from './options';
 
-const options = new ScriptOptions({ values: ['out'], positionals: true });
+const options = new ScriptOptions({ values: ['out'], flags: ['float16'], positionals: true });
 const out = options.path('out', path.join(__dirname, '..', 'models', 'speech.onnx'));
-const files = options.positionals;
+const files = options.positionals.map((f) => path.resolve(f));
 if (files.length < 2) throw new Error('give two or more model files (train:speech writes speech.json in its --models-dir)');
-const members = files.map((f) => loadModel(path.resolve(f)));
-saveEnsembleOnnx(members, out);
+const members = files.map((f) => loadModel(f));
+if (options.flag('float16')) {
+  members.forEach((m, i) => {
+    roundWeightsToHalf(m);
+    saveModel(m, files[i]);
+  });
+  console.log(`rounded the weights of ${files.join(', ')} to float16`);
+}
+saveEnsembleOnnx(members, out, { weights: options.flag('float16') ? 'float16' : 'float32' });
 console.log(`wrote ${out}: ${members.length} members, ${members.reduce((a, m) => a + m.parameterCount(), 0)} parameters, ${(fs.statSync(out).size / 1e6).toFixed(2)} MB`);

@@ -4,7 +4,7 @@ import { onnx } from 'onnx-proto';
 import { modelToJSON, Sequential } from '../src';
 import { exportOnnx } from '../src/onnx/export';
 import { importOnnx } from '../src/onnx/import';
-import { bfloat16ToFloat, halfToFloat } from '../src/onnx/tensor';
+import { bfloat16ToFloat, floatToHalf, halfToFloat } from '../src/onnx/tensor';
 import { saveCheckpoint, loadCheckpoint } from '../src/train/checkpoint';
 import { runCliMeasured } from './helpers/measured-cli';
 import { tempDir } from './helpers/temp-dir';
@@ -23,20 +23,6 @@ function rewritten(model: Sequential, change: (t: onnx.ITensorProto) => void): U
 const floatsOf = (t: onnx.ITensorProto) => new Float32Array(Uint8Array.from(t.rawData!).buffer);
 const gru = () => new Sequential({ inputFeatures: 4, seed: 2, layers: [{ type: 'gru', hiddenSize: 3, bidirectional: true }, { type: 'dense', units: 2 }] });
 
-/** float32 → IEEE half bits, round to nearest even (only normal numbers occur in these weights). */
-function toHalfBits(v: number): number {
-  const f = new Float32Array([v]);
-  const bits = new Uint32Array(f.buffer)[0];
-  const sign = (bits >>> 16) & 0x8000;
-  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
-  let mantissa = bits & 0x7fffff;
-  if (exponent <= 0) return sign; // flush tiny values (none here)
-  let half = sign | (exponent << 10) | (mantissa >>> 13);
-  mantissa &= 0x1fff;
-  if (mantissa > 0x1000 || (mantissa === 0x1000 && half & 1)) half++;
-  return half;
-}
-
 describe('ONNX initializers of every floating-point type are converted, never NaN', () => {
   const model = gru();
   const weights = model.getWeights();
@@ -49,11 +35,11 @@ describe('ONNX initializers of every floating-point type are converted, never Na
   });
 
   it('FLOAT16 (raw data and int32_data) and BFLOAT16 import the rounded weights', () => {
-    const halves = (t: onnx.ITensorProto) => Uint16Array.from(floatsOf(t), toHalfBits);
+    const halves = (t: onnx.ITensorProto) => Uint16Array.from(floatsOf(t), floatToHalf);
     const raw = rewritten(model, (t) => Object.assign(t, { dataType: DT.FLOAT16, rawData: new Uint8Array(halves(t).buffer) }));
     const typed = rewritten(model, (t) => Object.assign(t, { dataType: DT.FLOAT16, int32Data: Array.from(halves(t)), rawData: new Uint8Array(0) }));
     const bf16 = rewritten(model, (t) => Object.assign(t, { dataType: DT.BFLOAT16, rawData: new Uint8Array(Uint16Array.from(new Uint32Array(floatsOf(t).buffer), (b) => b >>> 16).buffer) }));
-    const expectedHalf = weights.map((w) => Float32Array.from(w, (v) => halfToFloat(toHalfBits(v))));
+    const expectedHalf = weights.map((w) => Float32Array.from(w, (v) => halfToFloat(floatToHalf(v))));
     const expectedBf16 = weights.map((w) => Float32Array.from(new Uint32Array(Float32Array.from(w).buffer), (b) => bfloat16ToFloat(b >>> 16)));
     for (const [bytes, expected] of [[raw, expectedHalf], [typed, expectedHalf], [bf16, expectedBf16]] as const) {
       const got = importOnnx(bytes).model.getWeights();

@@ -2,6 +2,7 @@ import { onnx } from 'onnx-proto';
 import type { Sequential } from '../model';
 import { writeFileAtomic } from '../io/atomic-write';
 import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from './export';
+import { floatToHalf, halfToFloat } from './tensor';
 
 /** The inputs every member reads; every other name of member i is prefixed `m<i>/`. */
 const SHARED = new Set(['input', 'sequence_lens', '']);
@@ -12,8 +13,11 @@ const SHARED = new Set(['input', 'sequence_lens', '']);
  * ([batch, time, members × units]), so one file and one run give every member's output (an
  * ensemble decoder splits them: src/speech/ensemble-decode.ts). The members' final states and
  * initial-state inputs are left out.
+ * With `weights: 'float16'` the weights are stored as float16 and cast to float32 when the session
+ * starts: half the file. They must be float16 values already (roundWeightsToHalf), so that the file
+ * holds the members exactly and runs as their rnnkit models do; other weights are refused.
  */
-export function exportEnsembleOnnx(members: readonly Sequential[]): Uint8Array {
+export function exportEnsembleOnnx(members: readonly Sequential[], { weights = 'float32' }: { weights?: 'float32' | 'float16' } = {}): Uint8Array {
   if (members.length < 1) throw new Error('an ensemble needs at least one model');
   const [first] = members;
   members.forEach((m, i) => {
@@ -29,7 +33,15 @@ export function exportEnsembleOnnx(members: readonly Sequential[]): Uint8Array {
   graphs.forEach((g, i) => {
     const r = rename(i);
     for (const n of g.node ?? []) node.push({ ...n, name: r(n.name ?? ''), input: (n.input ?? []).map(r), output: (n.output ?? []).map(r) });
-    for (const t of g.initializer ?? []) initializer.push({ ...t, name: r(t.name ?? '') });
+    for (const t of g.initializer ?? []) {
+      const name = r(t.name ?? '');
+      if (weights === 'float16' && t.dataType === onnx.TensorProto.DataType.FLOAT) {
+        initializer.push({ ...t, name: `${name}/float16`, dataType: onnx.TensorProto.DataType.FLOAT16, rawData: halfBytes(t.rawData!, `member ${i}: ${t.name}`) });
+        node.push({ name: `${name}/cast`, opType: 'Cast', input: [`${name}/float16`], output: [name], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }] });
+      } else {
+        initializer.push({ ...t, name });
+      }
+    }
   });
   node.push({ name: 'ensemble_concat', opType: 'Concat', input: graphs.map((_, i) => `m${i}/output`), output: ['output'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 2 }] });
   const output: onnx.IValueInfoProto = {
@@ -48,6 +60,22 @@ export function exportEnsembleOnnx(members: readonly Sequential[]): Uint8Array {
 }
 
 /** Writes the ensemble's ONNX file atomically. */
-export function saveEnsembleOnnx(members: readonly Sequential[], file: string): void {
-  writeFileAtomic(file, exportEnsembleOnnx(members));
+export function saveEnsembleOnnx(members: readonly Sequential[], file: string, opts: { weights?: 'float32' | 'float16' } = {}): void {
+  writeFileAtomic(file, exportEnsembleOnnx(members, opts));
+}
+
+/** Rounds every weight of the model to the nearest float16 value, in place (for exportEnsembleOnnx's float16 weights). */
+export function roundWeightsToHalf(model: Sequential): void {
+  for (const p of model.params()) for (let i = 0; i < p.value.length; i++) p.value[i] = halfToFloat(floatToHalf(p.value[i]));
+}
+
+/** Little-endian float32 bytes as float16 bytes; refused unless every value is a float16 value. */
+function halfBytes(raw: Uint8Array, what: string): Uint8Array {
+  const floats = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const out = new Uint16Array(floats.length);
+  floats.forEach((v, k) => {
+    out[k] = floatToHalf(v);
+    if (halfToFloat(out[k]) !== v && !Number.isNaN(v)) throw new Error(`${what}[${k}] = ${v} is not a float16 value: round the members first (roundWeightsToHalf)`);
+  });
+  return new Uint8Array(out.buffer);
 }

@@ -90,6 +90,34 @@ export function halfToFloat(bits: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
+const f32 = new Float32Array(1);
+const f32Bits = new Uint32Array(f32.buffer);
+/** The float16 bits nearest to `v` (ties to even; beyond the largest half, infinity). */
+export function floatToHalf(v: number): number {
+  f32[0] = v;
+  const x = f32Bits[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = (x >>> 23) & 0xff;
+  let mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign; // below half the smallest subnormal
+    mantissa |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    const rest = mantissa & ((1 << shift) - 1);
+    let bits = mantissa >>> shift;
+    if (rest > half || (rest === half && bits & 1)) bits++;
+    return sign | bits;
+  }
+  const rest = mantissa & 0x1fff;
+  let bits = (e << 10) | (mantissa >>> 13);
+  if (rest > 0x1000 || (rest === 0x1000 && bits & 1)) bits++; // may carry into the exponent, up to infinity: right
+  return sign | bits;
+}
+
 const bfloat16Bits = new Uint32Array(1);
 const bfloat16Float = new Float32Array(bfloat16Bits.buffer);
 /** bfloat16 is the upper half of a float32. */
