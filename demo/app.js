@@ -196,7 +196,7 @@ function plotPosteriors(p) {
     ...(c === 0 ? { line: { color: '#aaa', dash: 'dot', width: 1 } } : { line: { width: 2 }, fill: 'tozeroy' }),
   }));
   Plotly.react('posteriors', traces, {
-    title: { text: `CTC posteriors per 20 ms step, first model of two (classes under ${SHOWN_POSTERIOR * 100}% throughout left out)` }, margin: MARGIN,
+    title: { text: `CTC posteriors per 20 ms step, first model of four (classes under ${SHOWN_POSTERIOR * 100}% throughout left out)` }, margin: MARGIN,
     xaxis: { title: { text: 'seconds' } }, yaxis: { title: { text: 'probability' }, range: [0, 1.02] },
   }, CONFIG);
 }

@@ -14,7 +14,7 @@ import { decodeMembers, DECODERS, splitMembers, type Decoder } from './ensemble-
 import { CLASSES, decodeWords } from './vocabulary';
 import * as fs from 'fs';
 
-/** The model shipped in the repository (models/speech.onnx: two train:speech models made one by npm run speech:ensemble). */
+/** The model shipped in the repository (models/speech.onnx: four train:speech models made one by npm run speech:ensemble). */
 export const DEFAULT_SPEECH_MODEL = path.join(__dirname, '..', '..', 'models', 'speech.onnx');
 /**
  * Clips up to this long are transcribed whole; longer ones (up to MAX_AUDIO_SECONDS) are split
