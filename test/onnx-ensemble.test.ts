@@ -58,6 +58,9 @@ describe('ONNX ensemble (src/onnx/ensemble.ts)', () => {
       roundWeightsToHalf(c);
       return c;
     });
+    const huge = new Sequential(members[0].config);
+    huge.params()[0].value[3] = 70000;
+    expect(() => roundWeightsToHalf(huge)).toThrow(`${huge.params()[0].qualifiedName}[3] = 70000 is beyond float16's range`);
     expect(() => exportEnsembleOnnx(members, { weights: 'float16' })).toThrow(/member 0: .* is not a float16 value: round the members first \(roundWeightsToHalf\)/);
     const half = exportEnsembleOnnx(copies, { weights: 'float16' });
     // two bytes per weight instead of four (the shipped speech model's file: 7.4 MB -> 3.7 MB)
