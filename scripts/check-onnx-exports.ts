@@ -9,6 +9,7 @@ import * as path from 'path';
 import { Sequential, type LayerSpec } from '../src';
 import type { CellType } from '../src/layers/cells';
 import { saveOnnx } from '../src/onnx/export';
+import { roundWeightsToHalf, saveEnsembleOnnx } from '../src/onnx/ensemble';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-onnx-check-'));
 const files: string[] = [];
@@ -39,6 +40,16 @@ save('conv1d-gru', [
   { type: 'dense', units: 3 },
 ]);
 save('lstm-no-initial-states', [{ type: 'lstm', hiddenSize: 8 }, { type: 'dense', units: 2 }], 4, { initialStateInputs: false });
+// Ensembles (float32 and float16 weights), and the shipped speech model, which is one.
+const member = (seed: number) => new Sequential({ inputFeatures: 4, layers: [{ type: 'conv1d', filters: 6, kernelSize: 3 }, { type: 'gru', hiddenSize: 8, bidirectional: true }, { type: 'dense', units: 3 }], seed });
+for (const weights of ['float32', 'float16'] as const) {
+  const members = [member(1), member(2), member(3)];
+  if (weights === 'float16') members.forEach(roundWeightsToHalf);
+  const file = path.join(dir, `ensemble-${weights}.onnx`);
+  saveEnsembleOnnx(members, file, { weights });
+  files.push(file);
+}
+files.push(path.join(__dirname, '..', 'models', 'speech.onnx'));
 try {
   execFileSync('/usr/bin/python3', [path.join(__dirname, 'check-onnx.py'), ...files], { stdio: 'inherit' });
 } finally {

@@ -4,6 +4,11 @@ import { writeFileAtomic } from '../io/atomic-write';
 import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from './export';
 import { floatToHalf, halfToFloat } from './tensor';
 
+export interface EnsembleExportOptions {
+  /** How the weights are stored: float32 (default) or float16 (half the file; see exportEnsembleOnnx). */
+  weights?: 'float32' | 'float16';
+}
+
 /** The inputs every member reads; every other name of member i is prefixed `m<i>/`. */
 const SHARED = new Set(['input', 'sequence_lens', '']);
 
@@ -17,7 +22,7 @@ const SHARED = new Set(['input', 'sequence_lens', '']);
  * starts: half the file. They must be float16 values already (roundWeightsToHalf), so that the file
  * holds the members exactly and runs as their rnnkit models do; other weights are refused.
  */
-export function exportEnsembleOnnx(members: readonly Sequential[], { weights = 'float32' }: { weights?: 'float32' | 'float16' } = {}): Uint8Array {
+export function exportEnsembleOnnx(members: readonly Sequential[], { weights = 'float32' }: EnsembleExportOptions = {}): Uint8Array {
   if (members.length < 1) throw new Error('an ensemble needs at least one model');
   const [first] = members;
   members.forEach((m, i) => {
@@ -28,6 +33,8 @@ export function exportEnsembleOnnx(members: readonly Sequential[], { weights = '
   });
   const graphs = members.map((m) => onnx.ModelProto.decode(exportOnnx(m, { initialStateInputs: false })).graph!);
   const rename = (i: number) => (name: string) => (SHARED.has(name) ? name : `m${i}/${name}`);
+  // ONNX lists nodes in topological order: the casts of float16 weights come before the nodes reading them.
+  const casts: onnx.INodeProto[] = [];
   const node: onnx.INodeProto[] = [];
   const initializer: onnx.ITensorProto[] = [];
   graphs.forEach((g, i) => {
@@ -37,7 +44,7 @@ export function exportEnsembleOnnx(members: readonly Sequential[], { weights = '
       const name = r(t.name ?? '');
       if (weights === 'float16' && t.dataType === onnx.TensorProto.DataType.FLOAT) {
         initializer.push({ ...t, name: `${name}/float16`, dataType: onnx.TensorProto.DataType.FLOAT16, rawData: halfBytes(t.rawData!, `member ${i}: ${t.name}`) });
-        node.push({ name: `${name}/cast`, opType: 'Cast', input: [`${name}/float16`], output: [name], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }] });
+        casts.push({ name: `${name}/cast`, opType: 'Cast', input: [`${name}/float16`], output: [name], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }] });
       } else {
         initializer.push({ ...t, name });
       }
@@ -54,13 +61,13 @@ export function exportEnsembleOnnx(members: readonly Sequential[], { weights = '
     producerVersion: '0.1.0',
     docString: `ensemble of ${members.length} models, outputs side by side:\n${members.map((m, i) => `member ${i}:\n${m.summary()}`).join('\n')}`,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
-    graph: { name: 'rnnkit-ensemble', node, initializer, input: graphs[0].input, output: [output] },
+    graph: { name: 'rnnkit-ensemble', node: [...casts, ...node], initializer, input: graphs[0].input, output: [output] },
   };
   return onnx.ModelProto.encode(model).finish();
 }
 
 /** Writes the ensemble's ONNX file atomically. */
-export function saveEnsembleOnnx(members: readonly Sequential[], file: string, opts: { weights?: 'float32' | 'float16' } = {}): void {
+export function saveEnsembleOnnx(members: readonly Sequential[], file: string, opts: EnsembleExportOptions = {}): void {
   writeFileAtomic(file, exportEnsembleOnnx(members, opts));
 }
 
