@@ -10,7 +10,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadModel, saveModel } from '../src';
-import { roundWeightsToHalf, saveEnsembleOnnx } from '../src/onnx/ensemble';
+import { exportEnsembleOnnx, roundWeightsToHalf } from '../src/onnx/ensemble';
+import { writeFileAtomic } from '../src/io/atomic-write';
 import { ScriptOptions } from './options';
 
 const options = new ScriptOptions({ values: ['out'], flags: ['float16'], positionals: true });
@@ -18,12 +19,13 @@ const out = options.path('out', path.join(__dirname, '..', 'models', 'speech.onn
 const files = options.positionals.map((f) => path.resolve(f));
 if (files.length < 2) throw new Error('give two or more model files (train:speech writes speech.json in its --models-dir)');
 const members = files.map((f) => loadModel(f));
-if (options.flag('float16')) {
-  members.forEach((m, i) => {
-    roundWeightsToHalf(m);
-    saveModel(m, files[i]);
-  });
+const float16 = options.flag('float16');
+if (float16) members.forEach(roundWeightsToHalf);
+// Made whole before anything is written: a refusal leaves the members' files as they were.
+const bytes = exportEnsembleOnnx(members, { weights: float16 ? 'float16' : 'float32' });
+if (float16) {
+  members.forEach((m, i) => saveModel(m, files[i]));
   console.log(`rounded the weights of ${files.join(', ')} to float16`);
 }
-saveEnsembleOnnx(members, out, { weights: options.flag('float16') ? 'float16' : 'float32' });
+writeFileAtomic(out, bytes);
 console.log(`wrote ${out}: ${members.length} members, ${members.reduce((a, m) => a + m.parameterCount(), 0)} parameters, ${(fs.statSync(out).size / 1e6).toFixed(2)} MB`);

@@ -60,7 +60,11 @@ describe('ONNX ensemble (src/onnx/ensemble.ts)', () => {
     });
     const huge = new Sequential(members[0].config);
     huge.params()[0].value[3] = 70000;
+    const before = huge.getWeights().map((w) => Float32Array.from(w));
+    huge.params()[0].value[2] = 0.1; // not a float16 value: left as it is when the refusal comes
+    before[0][2] = huge.params()[0].value[2];
     expect(() => roundWeightsToHalf(huge)).toThrow(`${huge.params()[0].qualifiedName}[3] = 70000 is beyond float16's range`);
+    expect(huge.getWeights().map((w) => Float32Array.from(w))).toEqual(before);
     expect(() => exportEnsembleOnnx(members, { weights: 'float16' })).toThrow(/member 0: .* is not a float16 value: round the members first \(roundWeightsToHalf\)/);
     const half = exportEnsembleOnnx(copies, { weights: 'float16' });
     // two bytes per weight instead of four (the shipped speech model's file: 7.4 MB -> 3.7 MB)
@@ -83,7 +87,7 @@ describe('ONNX ensemble (src/onnx/ensemble.ts)', () => {
 });
 
 describe('floatToHalf', () => {
-  it('gives back every float16 value it is given (all 63,488 that are numbers)', () => {
+  it('gives back every float16 value it is given (all 63,490 that are not NaN)', () => {
     let wrong = 0;
     for (let bits = 0; bits < 0x10000; bits++) {
       const v = halfToFloat(bits);
@@ -105,5 +109,9 @@ describe('floatToHalf', () => {
     expect(floatToHalf(2 ** -14 - 2 ** -25)).toBe(0x0400); // rounds up out of the subnormals
     expect(halfToFloat(floatToHalf(NaN))).toBeNaN();
     expect(floatToHalf(-0)).toBe(0x8000);
+    // float64 inputs round once, to the nearest half, not first to float32 (which would make this a tie, to 1.0)
+    expect(floatToHalf(1 + 2 ** -11 + 2 ** -40)).toBe(0x3c01);
+    expect(floatToHalf(-(1 + 2 ** -11 + 2 ** -40))).toBe(0xbc01);
+    expect(floatToHalf(65519.99999)).toBe(0x7bff);
   });
 });

@@ -73,14 +73,14 @@ export function saveEnsembleOnnx(members: readonly Sequential[], file: string, o
 
 /** Rounds every weight of the model to the nearest float16 value, in place (for exportEnsembleOnnx's float16 weights). */
 export function roundWeightsToHalf(model: Sequential): void {
-  for (const p of model.params()) {
-    for (let i = 0; i < p.value.length; i++) {
-      const v = halfToFloat(floatToHalf(p.value[i]));
-      // A weight past float16's largest value (65504) would become infinite: refuse rather than break the model.
-      if (!Number.isFinite(v) && Number.isFinite(p.value[i])) throw new Error(`${p.qualifiedName}[${i}] = ${p.value[i]} is beyond float16's range`);
-      p.value[i] = v;
-    }
+  const params = model.params();
+  // All checked before any is changed: a weight past float16's largest value (65504) would become infinite.
+  for (const p of params) {
+    p.value.forEach((w, i) => {
+      if (Number.isFinite(w) && !Number.isFinite(halfToFloat(floatToHalf(w)))) throw new Error(`${p.qualifiedName}[${i}] = ${w} is beyond float16's range`);
+    });
   }
+  for (const p of params) for (let i = 0; i < p.value.length; i++) p.value[i] = halfToFloat(floatToHalf(p.value[i]));
 }
 
 /** Little-endian float32 bytes as float16 bytes; refused unless every value is a float16 value. */

@@ -95,6 +95,12 @@ const f32Bits = new Uint32Array(f32.buffer);
 /** The float16 bits nearest to `v` (ties to even; beyond the largest half, infinity). */
 export function floatToHalf(v: number): number {
   f32[0] = v;
+  if (f32[0] !== v && !Number.isNaN(v)) {
+    // A float64 that is no float32: round to odd first (toward zero, lowest bit set), so that rounding to
+    // float32 and then to float16 gives the float16 nearest to v rather than rounding twice.
+    if (Math.abs(f32[0]) > Math.abs(v)) f32Bits[0] -= 1;
+    f32Bits[0] |= 1;
+  }
   const x = f32Bits[0];
   const sign = (x >>> 16) & 0x8000;
   const exponent = (x >>> 23) & 0xff;
