@@ -3,7 +3,7 @@
  * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
  * keeps the best model by validation WER (of the moving average of the weights with --average decay),
- * and exports it to models/speech.json and models/speech.onnx (the shipped speech.onnx is an ensemble of two such
+ * and exports it to models/speech.json and models/speech.onnx (the shipped speech.onnx is an ensemble of four such
  * runs: scripts/make-speech-ensemble.ts; a run without --models-dir replaces it with this one model). Usage: npm run train:speech -- [--epochs 24] [--batch 32] [--hidden 128] [--conv-filters 0] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech]
  * With --models-dir, the checkpoint is kept there too, so that several runs can train side by side.
  */

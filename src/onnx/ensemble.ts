@@ -73,14 +73,14 @@ export function saveEnsembleOnnx(members: readonly Sequential[], file: string, o
 
 /** Rounds every weight of the model to the nearest float16 value, in place (for exportEnsembleOnnx's float16 weights). */
 export function roundWeightsToHalf(model: Sequential): void {
-  const params = model.params();
-  // All checked before any is changed: a weight past float16's largest value (65504) would become infinite.
-  for (const p of params) {
-    p.value.forEach((w, i) => {
-      if (Number.isFinite(w) && !Number.isFinite(halfToFloat(floatToHalf(w)))) throw new Error(`${p.qualifiedName}[${i}] = ${w} is beyond float16's range`);
-    });
-  }
-  for (const p of params) for (let i = 0; i < p.value.length; i++) p.value[i] = halfToFloat(floatToHalf(p.value[i]));
+  // Every weight rounded and checked before any is changed: one past float16's largest value (65504) would become infinite.
+  const rounded = model.params().map((p) => {
+    const r = p.value.map((w) => halfToFloat(floatToHalf(w)));
+    const i = r.findIndex((v, k) => !Number.isFinite(v) && Number.isFinite(p.value[k]));
+    if (i >= 0) throw new Error(`${p.qualifiedName}[${i}] = ${p.value[i]} is beyond float16's range`);
+    return r;
+  });
+  model.params().forEach((p, k) => p.value.set(rounded[k]));
 }
 
 /** Little-endian float32 bytes as float16 bytes; refused unless every value is a float16 value. */
