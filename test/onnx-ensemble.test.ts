@@ -1,6 +1,6 @@
 import { onnx } from 'onnx-proto';
 import { Sequential, type LayerSpec } from '../src';
-import { exportEnsembleOnnx, roundWeightsToHalf } from '../src/onnx/ensemble';
+import { ensembleMemberCount, exportEnsembleOnnx, roundWeightsToHalf } from '../src/onnx/ensemble';
 import { floatToHalf, halfToFloat } from '../src/onnx/tensor';
 import { exportOnnx } from '../src/onnx/export';
 import { OnnxModel } from '../src/onnx/onnx-model';
@@ -40,6 +40,14 @@ describe('ONNX ensemble (src/onnx/ensemble.ts)', () => {
       await alone.release();
     }
     await ensemble.release();
+  });
+
+  it('ensembleMemberCount: the members of an ensemble file, 0 for a single model', () => {
+    const graph = (bytes: Uint8Array) => onnx.ModelProto.decode(bytes).graph;
+    expect(ensembleMemberCount(graph(exportEnsembleOnnx(members)))).toBe(2);
+    expect(ensembleMemberCount(graph(exportEnsembleOnnx([...members, members[0]], { weights: 'float32' })))).toBe(3);
+    expect(ensembleMemberCount(graph(exportEnsembleOnnx([members[0]])))).toBe(1);
+    expect(ensembleMemberCount(graph(exportOnnx(members[0])))).toBe(0);
   });
 
   it('refuses members that read or write other shapes, or return one step', () => {

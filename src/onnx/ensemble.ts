@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { onnx } from 'onnx-proto';
 import type { Sequential } from '../model';
 import { writeFileAtomic } from '../io/atomic-write';
@@ -11,6 +12,9 @@ export interface EnsembleExportOptions {
 
 /** The inputs every member reads; every other name of member i is prefixed `m<i>/`. */
 const SHARED = new Set(['input', 'sequence_lens', '']);
+/** What marks a file as exportEnsembleOnnx's: the graph's name, and the node that joins the members' outputs (one input a member). */
+const ENSEMBLE_GRAPH = 'rnnkit-ensemble';
+const ENSEMBLE_CONCAT = 'ensemble_concat';
 
 /**
  * One ONNX graph from several models that read the same input: each member runs on `input` and
@@ -50,7 +54,7 @@ export function exportEnsembleOnnx(members: readonly Sequential[], { weights = '
       }
     }
   });
-  node.push({ name: 'ensemble_concat', opType: 'Concat', input: graphs.map((_, i) => `m${i}/output`), output: ['output'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 2 }] });
+  node.push({ name: ENSEMBLE_CONCAT, opType: 'Concat', input: graphs.map((_, i) => `m${i}/output`), output: ['output'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 2 }] });
   const output: onnx.IValueInfoProto = {
     name: 'output',
     type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'time' }, { dimValue: members.length * first.outputFeatures }] } } },
@@ -61,9 +65,29 @@ export function exportEnsembleOnnx(members: readonly Sequential[], { weights = '
     producerVersion: '0.1.0',
     docString: `ensemble of ${members.length} models, outputs side by side:\n${members.map((m, i) => `member ${i}:\n${m.summary()}`).join('\n')}`,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
-    graph: { name: 'rnnkit-ensemble', node: [...casts, ...node], initializer, input: graphs[0].input, output: [output] },
+    graph: { name: ENSEMBLE_GRAPH, node: [...casts, ...node], initializer, input: graphs[0].input, output: [output] },
   };
   return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * How many members an ONNX graph made by exportEnsembleOnnx runs side by side (the inputs of the
+ * node joining their outputs); 0 for any other graph (a single model's).
+ */
+export function ensembleMemberCount(graph: onnx.IGraphProto | null | undefined): number {
+  if (graph?.name !== ENSEMBLE_GRAPH) return 0;
+  return graph.node?.find((n) => n.name === ENSEMBLE_CONCAT && n.opType === 'Concat')?.input?.length ?? 0;
+}
+
+/** ensembleMemberCount of an ONNX file's graph (0 when the file is a single model's). */
+export function ensembleMemberCountOfFile(file: string): number {
+  let proto: onnx.ModelProto;
+  try {
+    proto = onnx.ModelProto.decode(fs.readFileSync(file));
+  } catch (err) {
+    throw new Error(`${file}: not a readable ONNX file (${(err as Error).message})`);
+  }
+  return ensembleMemberCount(proto.graph);
 }
 
 /** Writes the ensemble's ONNX file atomically. */
