@@ -3,9 +3,11 @@
  * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
  * keeps the best model by validation WER (of the moving average of the weights with --average decay),
- * and exports it to models/speech.json and models/speech.onnx (the shipped speech.onnx is an ensemble of four such
- * runs: scripts/make-speech-ensemble.ts; a run without --models-dir replaces it with this one model). Usage: npm run train:speech -- [--epochs 24] [--batch 32] [--hidden 128] [--conv-filters 0] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech]
+ * and exports it to speech.json and speech.onnx in --models-dir (default models/). Usage: npm run train:speech -- [--epochs 24] [--batch 32] [--hidden 128] [--conv-filters 0] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech] [--replace-ensemble]
  * With --models-dir, the checkpoint is kept there too, so that several runs can train side by side.
+ * The shipped models/speech.onnx is an ensemble of four such runs (scripts/make-speech-ensemble.ts): a run whose
+ * folder holds an ensemble's speech.onnx is refused before it starts, unless --replace-ensemble says to write this one
+ * model over it; otherwise give the run a --models-dir of its own (its speech.json can then join an ensemble).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,6 +17,7 @@ import { WeightAverage } from '../src/optim/weight-average';
 import { writeFileAtomic } from '../src/io/atomic-write';
 import { ctc } from '../src/losses/ctc';
 import { saveOnnx } from '../src/onnx/export';
+import { ensembleMemberCountOfFile } from '../src/onnx/ensemble';
 import { formatDuration } from '../src/train/progress';
 import { requireSameSettings, type RunSettings } from '../src/train/resume-settings';
 import { greedyDecode } from '../src/decode/ctc-decode';
@@ -27,7 +30,7 @@ import { ScriptOptions } from './options';
 
 const options = new ScriptOptions({
   values: ['epochs', 'batch', 'lr', 'hidden', 'conv-filters', 'seed', 'average', 'data', 'models-dir'],
-  flags: ['no-spec-augment', 'resume'],
+  flags: ['no-spec-augment', 'resume', 'replace-ensemble'],
 });
 const EPOCHS = options.number('epochs', 24, { whole: true });
 const BATCH = options.number('batch', 32, { whole: true });
@@ -46,6 +49,18 @@ const DATA = options.path('data', path.join(ROOT, 'data', 'speech'));
 const MODELS = options.path('models-dir', path.join(ROOT, 'models'));
 const CKPT_DIR = options.has('models-dir') ? MODELS : DATA;
 const CKPT = path.join(CKPT_DIR, 'train-checkpoint.json');
+
+/** Refuses, before the corpus is read, a run that would write its one model over an ensemble's speech.onnx. */
+function refuseToReplaceEnsemble(): void {
+  const onnxFile = path.join(MODELS, 'speech.onnx');
+  if (options.flag('replace-ensemble') || !fs.existsSync(onnxFile)) return;
+  const members = ensembleMemberCountOfFile(onnxFile);
+  if (members > 1) {
+    throw new Error(`${onnxFile} is an ensemble of ${members} models, which this run would replace with its one model: ` +
+      'give the run a folder of its own with --models-dir DIR (its speech.json can then join an ensemble: npm run speech:ensemble), ' +
+      'or write the one model over the ensemble with --replace-ensemble');
+  }
+}
 
 interface Checkpoint {
   epoch: number;
@@ -86,6 +101,7 @@ function evaluateWer(model: Sequential, corpus: Corpus): Scoreboard {
 }
 
 function main(): void {
+  refuseToReplaceEnsemble();
   const train = loadCorpus(path.join(DATA, 'train'));
   const val = loadCorpus(path.join(DATA, 'val'));
   let model = new Sequential({

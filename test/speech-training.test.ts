@@ -5,6 +5,9 @@ import { Rng } from '../src/core/rng';
 import { saveCorpus, sampleText, type Utterance } from '../src/speech/corpus';
 import { FEATURE_DIM } from '../src/speech/features';
 import { importOnnxFile } from '../src/onnx/import';
+import { ensembleMemberCountOfFile, saveEnsembleOnnx } from '../src/onnx/ensemble';
+import { Sequential } from '../src';
+import { CLASSES } from '../src/speech/vocabulary';
 import { tempDir } from './helpers/temp-dir';
 
 const ROOT = path.join(__dirname, '..');
@@ -87,6 +90,24 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     delete ck.settings.convFilters;
     fs.writeFileSync(file, JSON.stringify(ck));
     expect(train('old', '--epochs', '2', '--resume')).toMatch(/resuming after epoch 1/);
+  });
+
+  it("refuses, before reading the corpus, to write its one model over an ensemble's speech.onnx, unless --replace-ensemble", () => {
+    const onnxFile = path.join(dir, 'shipped', 'speech.onnx');
+    fs.mkdirSync(path.dirname(onnxFile), { recursive: true });
+    const member = (seed: number) => new Sequential({ inputFeatures: FEATURE_DIM, seed, layers: [{ type: 'gru', hiddenSize: 3 }, { type: 'dense', units: CLASSES }] });
+    saveEnsembleOnnx([member(1), member(2), member(3)], onnxFile);
+    const before = fs.readFileSync(onnxFile);
+    // --data names no corpus: the refusal comes first
+    const message = failure('shipped', '--epochs', '1', '--data', path.join(dir, 'no-such-corpus'));
+    expect(message).toContain(`${onnxFile} is an ensemble of 3 models`);
+    expect(message).toMatch(/--models-dir DIR.*npm run speech:ensemble.*--replace-ensemble/s);
+    expect(fs.readFileSync(onnxFile)).toEqual(before);
+    train('shipped', '--epochs', '1', '--replace-ensemble');
+    expect(ensembleMemberCountOfFile(onnxFile)).toBe(0);
+    expect(importOnnxFile(onnxFile).model.layers.map((l) => l.type)).toEqual(['gru', 'gru', 'dense']);
+    // a single model's speech.onnx is replaced without the flag
+    train('shipped', '--epochs', '1');
   });
 
   it('refuses option values that are not numbers of the right kind, and options it does not have', () => {
