@@ -1,6 +1,8 @@
 import { beamDecode, greedyDecode } from '../src/decode/ctc-decode';
 import { decodeMembers, splitMembers } from '../src/speech/ensemble-decode';
-import { grammarDecode } from '../src/speech/grammar-decode';
+import { grammarCandidates, grammarDecode, likeliest } from '../src/speech/grammar-decode';
+import { ctc, ctcLogLikelihood, ctcLogLikelihoodOfLogProbs, ctcLogProbs } from '../src/losses/ctc';
+import { Rng } from '../src/core/rng';
 
 // classes: 0 blank, then WORDS: zero..nine, oh (1..11), yes (12), ..., go (21)
 const C = 22;
@@ -58,6 +60,34 @@ describe('decodeMembers', () => {
       // whichever member comes first: the judging, not the order, decides
       expect(decodeMembers([sure, unsure], 4, C, decoder)).toEqual([one]);
       expect(decodeMembers([unsure, sure], 4, C, decoder)).toEqual([one]);
+    }
+  });
+});
+
+describe('likeliest (each model normalised once, for all the candidates)', () => {
+  const rng = new Rng(11);
+  const clips = Array.from({ length: 12 }, (_, i) => {
+    const T = 1 + rng.int(30);
+    return { T, members: Array.from({ length: 1 + (i % 4) }, () => Float32Array.from({ length: T * C }, () => 4 * rng.normal())) };
+  });
+
+  it('scores a candidate exactly as the CTC loss does from the logits', () => {
+    for (const { T, members: [logits] } of clips) {
+      const logProbs = ctcLogProbs(logits, T, C);
+      for (const labels of [...grammarCandidates(logits, T, C), [one, one], [five, seven, five]]) {
+        const loss = ctc().compute({ data: logits, batch: 1, time: T, features: C }, { data: Float32Array.from(labels.length ? labels : [-1]), batch: 1, time: Math.max(1, labels.length), features: 1 }, Int32Array.from([T]));
+        const expected = loss.count === 1 ? -loss.loss : -Infinity;
+        expect(ctcLogLikelihoodOfLogProbs(logProbs, T, C, labels)).toBe(expected);
+        expect(ctcLogLikelihood(logits, T, C, labels)).toBe(expected);
+      }
+    }
+  });
+
+  it("picks what summing each candidate's ctcLogLikelihood over the members picks, on random logits", () => {
+    for (const { T, members } of clips) {
+      const candidates = [...new Map(members.flatMap((m) => grammarCandidates(m, T, C)).map((p) => [p.join(','), p])).values()];
+      const scores = candidates.map((labels) => members.reduce((a, m) => a + ctcLogLikelihood(m, T, C, labels), 0));
+      expect(likeliest(candidates, members, T, C)).toEqual(candidates[scores.indexOf(Math.max(...scores))]);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { alloc } from '../core/dtype';
 import { ShapeError, type Seq } from '../core/seq';
+import { rowLogSumExp } from '../core/rows';
 import type { Loss, LossResult, Target } from './loss';
 
 /** Index of the CTC blank symbol in the class axis. */
@@ -71,33 +72,11 @@ export class CtcLoss implements Loss {
 function sequenceCtc(
   data: ArrayLike<number>, off: number, T: number, C: number, labels: number[],
 ): { logp: number; occupancy: Float64Array; logProbs: Float64Array } | null {
-  const S = 2 * labels.length + 1;
-  const sym = (s: number) => (s % 2 === 0 ? CTC_BLANK : labels[(s - 1) >> 1]);
-  let repeats = 0;
-  for (let i = 1; i < labels.length; i++) if (labels[i] === labels[i - 1]) repeats++;
-  if (T === 0 || labels.length + repeats > T) return null;
-
-  const logProbs = new Float64Array(T * C);
-  for (let t = 0; t < T; t++) {
-    let max = NEG_INF;
-    for (let k = 0; k < C; k++) max = Math.max(max, data[off + t * C + k]);
-    let sum = 0;
-    for (let k = 0; k < C; k++) sum += Math.exp(data[off + t * C + k] - max);
-    const lz = max + Math.log(sum);
-    for (let k = 0; k < C; k++) logProbs[t * C + k] = data[off + t * C + k] - lz;
-  }
-  const canSkip = (s: number) => s >= 2 && sym(s) !== CTC_BLANK && sym(s) !== sym(s - 2);
-  const alpha = new Float64Array(T * S).fill(NEG_INF);
-  alpha[0] = logProbs[sym(0)];
-  if (S > 1) alpha[1] = logProbs[sym(1)];
-  for (let t = 1; t < T; t++) {
-    for (let s = 0; s < S; s++) {
-      let a = alpha[(t - 1) * S + s];
-      if (s >= 1) a = logAdd(a, alpha[(t - 1) * S + s - 1]);
-      if (canSkip(s)) a = logAdd(a, alpha[(t - 1) * S + s - 2]);
-      alpha[t * S + s] = a === NEG_INF ? NEG_INF : a + logProbs[t * C + sym(s)];
-    }
-  }
+  const logProbs = ctcLogProbs(data, T, C, off);
+  const forward = ctcForward(logProbs, T, C, labels);
+  if (forward === null) return null;
+  const { alpha, logp } = forward;
+  const { S, sym, canSkip } = extendedLabels(labels);
   // beta excludes the emission at t, so alpha·beta is the probability of passing s at t.
   const beta = new Float64Array(T * S).fill(NEG_INF);
   beta[(T - 1) * S + S - 1] = 0;
@@ -111,8 +90,6 @@ function sequenceCtc(
       beta[t * S + s] = v;
     }
   }
-  const logp = logAdd(alpha[(T - 1) * S + S - 1], S > 1 ? alpha[(T - 1) * S + S - 2] : NEG_INF);
-  if (logp === NEG_INF) return null;
   const occupancy = new Float64Array(T * C);
   for (let t = 0; t < T; t++) {
     for (let s = 0; s < S; s++) {
@@ -123,9 +100,62 @@ function sequenceCtc(
   return { logp, occupancy, logProbs };
 }
 
+/** Whether T steps can hold the labels and the blanks between repeats. */
+function canAlign(T: number, labels: number[]): boolean {
+  let repeats = 0;
+  for (let i = 1; i < labels.length; i++) if (labels[i] === labels[i - 1]) repeats++;
+  return T > 0 && labels.length + repeats <= T;
+}
+
+/** The labels with blanks around and between them (S symbols), and the transitions that skip a blank. */
+function extendedLabels(labels: number[]): { S: number; sym: (s: number) => number; canSkip: (s: number) => boolean } {
+  const sym = (s: number) => (s % 2 === 0 ? CTC_BLANK : labels[(s - 1) >> 1]);
+  return { S: 2 * labels.length + 1, sym, canSkip: (s: number) => s >= 2 && sym(s) !== CTC_BLANK && sym(s) !== sym(s - 2) };
+}
+
+/**
+ * The CTC forward pass over log-probabilities [T, C]: alpha ([T, 2L + 1], log) and log p(labels);
+ * null when no alignment exists.
+ */
+function ctcForward(logProbs: Float64Array, T: number, C: number, labels: number[]): { alpha: Float64Array; logp: number } | null {
+  if (!canAlign(T, labels)) return null;
+  const { S, sym, canSkip } = extendedLabels(labels);
+  const alpha = new Float64Array(T * S).fill(NEG_INF);
+  alpha[0] = logProbs[sym(0)];
+  if (S > 1) alpha[1] = logProbs[sym(1)];
+  for (let t = 1; t < T; t++) {
+    for (let s = 0; s < S; s++) {
+      let a = alpha[(t - 1) * S + s];
+      if (s >= 1) a = logAdd(a, alpha[(t - 1) * S + s - 1]);
+      if (canSkip(s)) a = logAdd(a, alpha[(t - 1) * S + s - 2]);
+      alpha[t * S + s] = a === NEG_INF ? NEG_INF : a + logProbs[t * C + sym(s)];
+    }
+  }
+  const logp = logAdd(alpha[(T - 1) * S + S - 1], S > 1 ? alpha[(T - 1) * S + S - 2] : NEG_INF);
+  return logp === NEG_INF ? null : { alpha, logp };
+}
+
 export const ctc = (): CtcLoss => new CtcLoss();
+
+/**
+ * Log-softmax of each of T steps of logits [T, C] (from `off`): what CTC scores labels on. Made once,
+ * it serves any number of ctcLogLikelihoodOfLogProbs calls on the same logits.
+ */
+export function ctcLogProbs(logits: ArrayLike<number>, T: number, C: number, off = 0): Float64Array {
+  const logProbs = new Float64Array(T * C);
+  for (let t = 0; t < T; t++) {
+    const lz = rowLogSumExp(logits, off + t * C, C);
+    for (let k = 0; k < C; k++) logProbs[t * C + k] = logits[off + t * C + k] - lz;
+  }
+  return logProbs;
+}
+
+/** log p(labels | logits) under CTC from the logits' ctcLogProbs ([T, C]); -Infinity if impossible. */
+export function ctcLogLikelihoodOfLogProbs(logProbs: Float64Array, T: number, C: number, labels: number[]): number {
+  return ctcForward(logProbs, T, C, labels)?.logp ?? -Infinity;
+}
 
 /** log p(labels | logits) under CTC for one sequence of T steps (logits [T, C]); -Infinity if impossible. */
 export function ctcLogLikelihood(logits: ArrayLike<number>, T: number, C: number, labels: number[]): number {
-  return sequenceCtc(logits, 0, T, C, labels)?.logp ?? -Infinity;
+  return ctcLogLikelihoodOfLogProbs(ctcLogProbs(logits, T, C), T, C, labels);
 }

@@ -1,4 +1,4 @@
-import { ctcLogLikelihood } from '../losses/ctc';
+import { ctcLogLikelihoodOfLogProbs, ctcLogProbs } from '../losses/ctc';
 import { beamDecode } from '../decode/ctc-decode';
 import { COMMAND_WORDS, DIGIT_WORDS, WORDS } from './vocabulary';
 
@@ -25,11 +25,13 @@ export function grammarCandidates(logits: ArrayLike<number>, T: number, C: numbe
 
 /** The candidate of the highest CTC log-likelihood summed over the models' logits (the first of equals). */
 export function likeliest(candidates: number[][], models: readonly ArrayLike<number>[], T: number, C: number): number[] {
+  // Each model's logits normalised once, for all the candidates.
+  const logProbs = models.map((logits) => ctcLogProbs(logits, T, C));
   let best: number[] = [];
   let bestScore = -Infinity;
   for (const labels of candidates) {
     let score = 0;
-    for (const logits of models) score += ctcLogLikelihood(logits, T, C, labels);
+    for (const lp of logProbs) score += ctcLogLikelihoodOfLogProbs(lp, T, C, labels);
     if (score > bestScore) {
       bestScore = score;
       best = labels;
