@@ -7,6 +7,8 @@ import { runCli } from './helpers/cli';
 import { maxAbsDiff } from './helpers/compare';
 import { tempDir } from './helpers/temp-dir';
 import { COMMAND_USAGE } from '../src/cli/usage';
+import { saveEnsembleOnnx } from '../src/onnx/ensemble';
+import { importOnnxFile, OnnxImportError } from '../src/onnx/import';
 
 const tmp = tempDir('rnnkit-cli-');
 
@@ -35,6 +37,19 @@ describe('rnnkit CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out[0]).toMatch(/ends in softmax/);
     expect(loadModel(back).getWeights()).toEqual(model.getWeights());
+  });
+
+  it('import-onnx refuses an ensemble file, naming its members and what to load instead', async () => {
+    const ensembleFile = path.join(tmp, 'ensemble.onnx');
+    const back = path.join(tmp, 'never.json');
+    saveEnsembleOnnx([model, model, model], ensembleFile);
+    const r = await runCli('import-onnx', ensembleFile, back);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([expect.stringMatching(/^rnnkit: .*ensemble\.onnx is a 3-member ensemble .*load each member's own model file instead .*models\/speech\.json/)]);
+    expect(fs.existsSync(back)).toBe(false);
+    expect(() => importOnnxFile(ensembleFile)).toThrow(OnnxImportError);
+    // the shipped model is an ensemble too
+    expect((await runCli('import-onnx', path.join(__dirname, '..', 'models', 'speech.onnx'), back)).err[0]).toMatch(/is a 4-member ensemble/);
   });
 
   it('summary prints layers and parameter counts', async () => {

@@ -9,6 +9,7 @@ import { decodeTensor, TensorError, type Tensor } from './tensor';
 import { DEFAULT_MODEL_LIMITS, MAX_ONNX_BYTES, type ModelLimits } from '../limits';
 import { checkModelConfig } from '../model-check';
 import { FieldError } from '../io/field-checks';
+import { ensembleMemberCount } from './ensemble';
 
 export class OnnxImportError extends Error {
   constructor(message: string) {
@@ -66,6 +67,10 @@ function importGraph(bytes: Uint8Array, file: string, limits: ModelLimits): Impo
   }
   const graph = proto.graph;
   if (!graph?.node?.length || !graph.output?.length) throw new OnnxImportError(`${file}: the ONNX model has no graph, nodes or outputs`);
+  const members = ensembleMemberCount(graph);
+  if (members > 0) {
+    throw new OnnxImportError(`${file} is a ${members}-member ensemble (made by npm run speech:ensemble), which one model file cannot hold: load each member's own model file instead (the members of the shipped models/speech.onnx are models/speech.json, models/speech-2.json, ...)`);
+  }
   const nodes = graph.node;
   for (const n of nodes) {
     if ((n.domain ?? '') !== '' && n.domain !== 'ai.onnx') throw new UnsupportedOnnxOpError(`${n.domain}.${n.opType}`, n.name ?? '?');
