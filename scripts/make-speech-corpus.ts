@@ -7,7 +7,8 @@
  *          test's recording conditions at random; picks the best epoch while training;
  *   test:  the test voices (an unseen accent and a held-out recorded speaker), every utterance
  *          in every test condition, for the reported figures (npm run eval:speech).
- * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech]
+ * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech] [--dereverb]
+ * (--dereverb: validation and test features through WPE, as transcribe --dereverb hears them; training features never)
  * (a relative --out is taken from the package root under npm run, like train:speech's --data).
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
@@ -19,13 +20,14 @@ import { CORPUS_KINDS, CORPUS_SETUP, corpusShards, generateCorpus, loadCorpus, s
 import { ScriptOptions } from './options';
 
 // An unknown option, or --out/--only without a value, is refused instead of writing over data/speech.
-const options = new ScriptOptions({ values: ['only', 'out'], flags: ['shard'], positionals: true });
+const options = new ScriptOptions({ values: ['only', 'out'], flags: ['shard', 'dereverb'], positionals: true });
 const OUT = options.path('out', path.join(__dirname, '..', 'data', 'speech'));
+const DEREVERB = options.flag('dereverb');
 
 async function shard(kind: CorpusKind, count: number, seed: number, index: number): Promise<void> {
   const t0 = Date.now();
   const corpus = await generateCorpus({
-    count, seed, mode: CORPUS_SETUP[kind].mode, voices: CORPUS_SETUP[kind].voices,
+    count, seed, mode: CORPUS_SETUP[kind].mode, voices: CORPUS_SETUP[kind].voices, dereverberate: DEREVERB,
     onProgress: (done, total) => {
       if (done % 200 === 0 || done === total) {
         const s = (Date.now() - t0) / 1000;
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
   // Two at a time: one process per core.
   for (let i = 0; i < jobs.length; i += 2) {
     await Promise.all(jobs.slice(i, i + 2).map((j) => new Promise<void>((resolve, reject) => {
-      const child = fork(__filename, ['--shard', ...j.map(String), '--out', OUT], { execArgv: ['-r', '@swc-node/register'] });
+      const child = fork(__filename, ['--shard', ...j.map(String), '--out', OUT, ...(DEREVERB ? ['--dereverb'] : [])], { execArgv: ['-r', '@swc-node/register'] });
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${j.join(' ')} failed with code ${code}`))));
     })));
   }

@@ -43,7 +43,7 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
     else if (rest[i].startsWith('--')) flags.add(rest[i]);
     else args.push(rest[i]);
   }
-  const known = new Set(['--softmax', '--log-softmax', '--no-initial-states', '--resume', '--system']);
+  const known = new Set(['--softmax', '--log-softmax', '--no-initial-states', '--resume', '--system', '--dereverb']);
   const unknown = [...flags].filter((f) => !known.has(f));
   try {
     if (unknown.length > 0) return usage(io, `unknown option ${unknown[0]}`, command);
@@ -72,7 +72,7 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
       }
       case 'transcribe': {
         if (args.length === 0) return usage(io, 'transcribe takes one or more audio files', command);
-        return await transcribeCommand(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io);
+        return await transcribeCommand(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io, { dereverberate: flags.has('--dereverb') });
       }
       case 'demo': {
         if (args.length !== 0) return usage(io, 'demo takes no arguments, only options', command);

@@ -2,6 +2,7 @@ import { Rng } from '../src/core/rng';
 import { addLeadIn, addNoise, LEAD_INS, normalizePeak, pad } from '../src/speech/augment';
 import { LEAD_IN_RATE, randomTrainingCondition } from '../src/speech/conditions';
 import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
+import { generateCorpus, renderCorpus, type CorpusMode } from '../src/speech/corpus';
 import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
 import { Scoreboard, wordErrors } from '../src/speech/metrics';
 import { FESTIVAL_VOICES } from '../src/speech/engines/festival';
@@ -89,6 +90,23 @@ describe('speech data', () => {
     expect(f.steps).toBe(49);
     expect(f.data.length).toBe(49 * 78);
   });
+
+  it('corpora: validation and test features through WPE when asked (speech:corpus --dereverb), training features never', async () => {
+    const voices: VoiceSpec[] = [{ engine: 'espeak-ng', voice: 'en-us' }];
+    const cases: [CorpusMode, boolean, boolean][] = [['train', true, false], ['one-condition', true, true], ['one-condition', false, false]];
+    for (const [mode, asked, dereverberate] of cases) {
+      const opts = { count: 2, seed: 5, voices, mode, dereverberate: asked };
+      const corpus = await generateCorpus(opts);
+      let k = 0;
+      for await (const u of renderCorpus(opts)) {
+        const stored = corpus.features.subarray(corpus.utterances[k].offset, corpus.utterances[k].offset + corpus.utterances[k].steps * FEATURE_DIM);
+        expect(stored).toEqual(modelFeatures(u.signal, { dereverberate }).data);
+        expect(stored).not.toEqual(modelFeatures(u.signal, { dereverberate: !dereverberate }).data);
+        k++;
+      }
+      expect(k).toBe(2);
+    }
+  }, 60000);
 
   it('word error rate counts substitutions, insertions and deletions', () => {
     expect(wordErrors('one two three', 'one two three')).toEqual({ errors: 0, words: 3 });

@@ -77,6 +77,18 @@ describe('rnnkit transcribe with the shipped model', () => {
     await transcriber.release();
   });
 
+  it('with --dereverb (WPE before the features) transcribes every sample clip, and its features are the WPE front end\'s', async () => {
+    const files = clips.map((c) => path.join(AUDIO, c.file));
+    const r = await runCli('transcribe', '--dereverb', ...files);
+    expect(r).toEqual({ code: 0, out: clips.map((c, i) => `${files[i]}: ${c.text}`), err: [] });
+    const transcriber = await Transcriber.load(undefined, 'grammar', { dereverberate: true });
+    const signal = toMono16k(decodeWav(fs.readFileSync(path.join(AUDIO, clips[1].file))));
+    const a = await transcriber.analyze(signal);
+    expect(a.features).toEqual(speechFeatures(signal, { dereverberate: true }));
+    expect(a.features).not.toEqual(speechFeatures(signal));
+    await transcriber.release();
+  });
+
   it('reports corrupt, empty, too-long (over 1 hour) and non-audio files and still transcribes the others', async () => {
     const good = path.join(AUDIO, clips[0].file);
     const empty = path.join(tmp, 'empty.wav');

@@ -12,8 +12,9 @@ export const COMMAND_USAGE = {
     + `      (a web page at http://${DEFAULT_DEMO_HOST}:${DEFAULT_DEMO_PORT}/ to speak to the transcriber or drop an audio file on;\n`
     + '      port 0 takes any free port; --host 0.0.0.0 opens it to the network)',
   train: 'rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]',
-  transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy]\n'
-    + '      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses)',
+  transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy] [--dereverb]\n'
+    + '      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses;\n'
+    + '      --dereverb removes late reverberation first, for recordings in reverberant rooms)',
   translate: 'rnnkit translate "<English text>" [more ...] [--model <translator.safetensors>] [--beam <width, 1 = greedy, default 5>]\n'
     + '      (English to Spanish, one line per text; the model is trained on Brown sentences translated by Apertium)',
 } as const;

@@ -48,6 +48,11 @@ export interface CorpusOptions {
   voices: readonly VoiceSpec[];
   seed: number;
   mode: CorpusMode;
+  /**
+   * Validation and test features through WPE, as `transcribe --dereverb` hears them; training features never
+   * (the shipped models learnt rooms from features without it; trained on WPE's output they validated no better).
+   */
+  dereverberate?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -130,7 +135,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   let offset = 0;
   const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
   for await (const { text, voice, condition, signal } of renderCorpus(opts)) {
-    const f = modelFeatures(signal);
+    const f = modelFeatures(signal, { dereverberate: opts.mode !== 'train' && opts.dereverberate === true });
     utterances.push({ text, voice: voiceName(voice), condition, steps: f.steps, offset });
     chunks.push(f.data);
     offset += f.data.length;

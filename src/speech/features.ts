@@ -1,12 +1,12 @@
-import { speechFeatures } from '../audio/mfcc';
+import { speechFeatures, type FrontEndOptions } from '../audio/mfcc';
 
 /** Consecutive MFCC frames stacked per model step: 20 ms steps halve the sequence length. */
 export const STACK = 2;
 export const FEATURE_DIM = 39 * STACK;
 
 /** 16 kHz audio to model input: MFCC+Δ+ΔΔ with CMVN, two frames per step; [steps, 78]. */
-export function modelFeatures(signal16k: Float32Array): { steps: number; data: Float32Array } {
-  return stackFrames(speechFeatures(signal16k));
+export function modelFeatures(signal16k: Float32Array, options: FrontEndOptions = {}): { steps: number; data: Float32Array } {
+  return stackFrames(speechFeatures(signal16k, options));
 }
 
 /** Front-end frames ([frames, 39], from speechFeatures) to model steps of STACK frames each; [steps, 78]. */

@@ -8,7 +8,7 @@ import { toMono, type Audio } from '../audio/wav';
 import { OnnxModel } from '../onnx/onnx-model';
 import { rowLogSumExp } from '../core/rows';
 import { highpass } from '../audio/biquad';
-import { MFCC, speechFeatures } from '../audio/mfcc';
+import { MFCC, speechFeatures, type FrontEndOptions } from '../audio/mfcc';
 import { FEATURE_DIM, modelFeatures, stackFrames } from './features';
 import { decodeMembers, DECODERS, splitMembers, type Decoder } from './ensemble-decode';
 import { CLASSES, decodeWords } from './vocabulary';
@@ -63,12 +63,13 @@ export interface ClipAnalysis {
 /**
  * Transcribes connected digits and command words with the ONNX model: short clips whole,
  * long recordings segment by segment (split at pauses). Decoders: 'grammar' (default: a digit string or one command word, whichever the CTC
- * likelihood prefers), 'beam' (prefix beam search, width 8) or 'greedy' (best path).
+ * likelihood prefers), 'beam' (prefix beam search, width 8) or 'greedy' (best path). `frontEnd.dereverberate`
+ * removes late reverberation (WPE) before the features: for recordings in reverberant rooms.
  */
 export class Transcriber {
-  private constructor(private readonly model: OnnxModel, readonly decoder: Decoder) {}
+  private constructor(private readonly model: OnnxModel, readonly decoder: Decoder, readonly frontEnd: FrontEndOptions) {}
 
-  static async load(modelFile = DEFAULT_SPEECH_MODEL, decoder: Decoder = 'grammar'): Promise<Transcriber> {
+  static async load(modelFile = DEFAULT_SPEECH_MODEL, decoder: Decoder = 'grammar', frontEnd: FrontEndOptions = {}): Promise<Transcriber> {
     if (!DECODERS.includes(decoder)) throw new Error(`unknown decoder '${decoder}' (grammar, beam or greedy)`);
     if (!fs.existsSync(modelFile)) throw new Error(`${modelFile}: speech model not found (npm run speech:corpus && npm run train:speech make it)`);
     const model = await OnnxModel.load(modelFile);
@@ -76,7 +77,7 @@ export class Transcriber {
       await model.release();
       throw new Error(`${modelFile}: the model takes ${model.inputFeatures ?? 'an unknown number of'} features per step, and this rnnkit's speech front end gives ${FEATURE_DIM}: a model made for another front end (or not a speech model)`);
     }
-    return new Transcriber(model, decoder);
+    return new Transcriber(model, decoder, { ...frontEnd });
   }
 
   /**
@@ -92,7 +93,7 @@ export class Transcriber {
 
   /** The transcript of the clip from sample `start` on (where speechStart says the speech begins). */
   private async transcribeFrom(signal16k: Float32Array, start: number): Promise<string> {
-    const f = modelFeatures(signal16k.subarray(start));
+    const f = modelFeatures(signal16k.subarray(start), this.frontEnd);
     return this.decode(await this.logits(f), f.steps);
   }
 
@@ -105,7 +106,7 @@ export class Transcriber {
   async analyze(signal16k: Float32Array): Promise<ClipAnalysis> {
     const start = performance.now();
     const speechAt = speechStart(signal16k);
-    const features = speechFeatures(signal16k);
+    const features = speechFeatures(signal16k, this.frontEnd);
     const stacked = stackFrames(features);
     const featuresDone = performance.now();
     const logits = await this.logits(stacked);
