@@ -10,7 +10,8 @@
  * clip goes through Transcriber.transcribe, as a file given to `rnnkit transcribe` does: the
  * no-speech gate and the cut to the speech included, which the stored features skip.
  * Usage: npm run eval:speech -- [--model models/speech.onnx] [--decoder grammar|beam|greedy] [--corpus test|val]
- *   [--data data/speech (the corpora's folder, as speech:corpus --out and train:speech --data)] [--audio] [--out FILE]
+ *   [--data data/speech (the corpora's folder, as speech:corpus --out and train:speech --data)] [--audio [--dereverb]] [--out FILE]
+ * (a corpus made with speech:corpus --dereverb holds WPE features: its figures are transcribe --dereverb's, and need --out)
  */
 import * as path from 'path';
 import { OnnxModel } from '../src/onnx/onnx-model';
@@ -25,7 +26,7 @@ import { CLASSES, decodeWords } from '../src/speech/vocabulary';
 import { ScriptOptions } from './options';
 
 async function main(): Promise<void> {
-  const options = new ScriptOptions({ values: ['model', 'decoder', 'corpus', 'data', 'out'], flags: ['audio'] });
+  const options = new ScriptOptions({ values: ['model', 'decoder', 'corpus', 'data', 'out'], flags: ['audio', 'dereverb'] });
   const root = path.join(__dirname, '..');
   const modelFile = options.path('model', path.join(root, 'models', 'speech.onnx'));
   const decoder = options.choice('decoder', DECODERS, 'grammar');
@@ -35,15 +36,18 @@ async function main(): Promise<void> {
   const shippedFigures = corpusName === 'test' && decoder === 'grammar' && !options.has('model') && !options.has('data');
   const outFile = givenOut ?? (shippedFigures ? path.join(root, 'models', 'speech-eval.json') : undefined);
   if (options.flag('audio') && options.has('data')) throw new Error('--audio synthesises the clips again: it reads no corpus, so --data has no meaning with it');
+  const dereverb = options.flag('dereverb');
+  if (dereverb && !options.flag('audio')) throw new Error('--dereverb is for --audio (the transcriber with WPE); a corpus made with speech:corpus --dereverb already holds WPE features');
   if (options.flag('audio')) {
-    const report = await transcribeAudio(corpusName, modelFile, decoder);
-    console.log(`${path.relative(root, modelFile)} on the ${corpusName} corpus synthesised again, through the transcriber, ${decoder} decoding\n`);
+    const report = await transcribeAudio(corpusName, modelFile, decoder, dereverb);
+    console.log(`${path.relative(root, modelFile)} on the ${corpusName} corpus synthesised again, through the transcriber${dereverb ? ' with WPE' : ''}, ${decoder} decoding\n`);
     console.log(report.format());
-    if (givenOut) writeFileAtomic(givenOut, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, audio: true, results: report.results() }, null, 1) + '\n');
+    if (givenOut) writeFileAtomic(givenOut, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, audio: true, ...(dereverb ? { dereverberated: true } : {}), results: report.results() }, null, 1) + '\n');
     return;
   }
   const dataDir = options.path('data', path.join(root, 'data', 'speech'));
   const corpus = loadCorpus(path.join(dataDir, corpusName));
+  if (corpus.dereverberated && outFile && !givenOut) throw new Error(`${dataDir} holds features through WPE (speech:corpus --dereverb), not the shipped transcriber's: give --out for its figures`);
   const model = await OnnxModel.load(modelFile);
   const report = new ConditionReport();
   for (const ids of lengthBuckets(corpus, 32)) {
@@ -57,17 +61,17 @@ async function main(): Promise<void> {
     });
   }
   await model.release();
-  console.log(`${path.relative(root, modelFile)} on ${corpus.utterances.length} ${corpusName} utterances, ${decoder} decoding\n`);
+  console.log(`${path.relative(root, modelFile)} on ${corpus.utterances.length} ${corpusName} utterances${corpus.dereverberated ? ' (features through WPE)' : ''}, ${decoder} decoding\n`);
   console.log(report.format());
   if (outFile) {
-    writeFileAtomic(outFile, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, ...(options.has('data') ? { data: dataDir } : {}), decoder, results: report.results() }, null, 1) + '\n');
+    writeFileAtomic(outFile, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, ...(options.has('data') ? { data: dataDir } : {}), ...(corpus.dereverberated ? { dereverberated: true } : {}), decoder, results: report.results() }, null, 1) + '\n');
     console.log(`\nwrote ${path.relative(root, outFile)}`);
   }
 }
 
 /** The corpus's clips, made again as npm run speech:corpus makes them (default sizes), through Transcriber.transcribe. */
-async function transcribeAudio(kind: 'val' | 'test', modelFile: string, decoder: Decoder): Promise<ConditionReport> {
-  const transcriber = await Transcriber.load(modelFile, decoder);
+async function transcribeAudio(kind: 'val' | 'test', modelFile: string, decoder: Decoder, dereverberate: boolean): Promise<ConditionReport> {
+  const transcriber = await Transcriber.load(modelFile, decoder, { dereverberate });
   const report = new ConditionReport();
   for (const shard of corpusShards(kind, CORPUS_SETUP[kind].count)) {
     for await (const u of renderCorpus(shard)) report.add(voiceName(u.voice), u.condition, u.text, await transcriber.transcribe(u.signal));

@@ -45,7 +45,7 @@ function merge(parts: Corpus[]): Corpus {
     for (const u of p.utterances) utterances.push({ ...u, offset: u.offset + offset });
     offset += p.features.length;
   }
-  return { featureDim: parts[0].featureDim, utterances, features: concatFloat32(parts.map((p) => p.features)) };
+  return { ...parts[0], utterances, features: concatFloat32(parts.map((p) => p.features)) };
 }
 
 async function main(): Promise<void> {
@@ -56,6 +56,9 @@ async function main(): Promise<void> {
     return;
   }
   const only = options.has('only') ? options.choice('only', CORPUS_KINDS, 'train') : undefined;
+  // WPE corpora are for measuring transcribe --dereverb: kept apart from data/speech, whose val and test figures are the shipped ones.
+  if (DEREVERB && !options.has('out')) throw new Error('--dereverb writes validation and test features through WPE: give it an --out folder of its own, not data/speech');
+  if (DEREVERB && only === 'train') throw new Error('--dereverb changes validation and test features only (training features never go through WPE): not with --only train');
   const counts = Object.fromEntries(CORPUS_KINDS.map((kind, i) => {
     const n = Number(positionals[i] ?? CORPUS_SETUP[kind].count);
     if (!Number.isInteger(n) || n < 2) throw new Error(`utterance counts are whole numbers of at least 2 (two shards), not ${JSON.stringify(positionals[i])}`);

@@ -104,6 +104,8 @@ function main(): void {
   refuseToReplaceEnsemble();
   const train = loadCorpus(path.join(DATA, 'train'));
   const val = loadCorpus(path.join(DATA, 'val'));
+  // Training features never go through WPE, so validation features that did would pick epochs on another front end.
+  if (val.dereverberated) throw new Error(`${path.join(DATA, 'val')} holds features through WPE (speech:corpus --dereverb), the training features never do: validate on a corpus made without --dereverb`);
   let model = new Sequential({
     inputFeatures: train.featureDim, seed: SEED,
     layers: [

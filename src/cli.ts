@@ -76,7 +76,7 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
       }
       case 'demo': {
         if (args.length !== 0) return usage(io, 'demo takes no arguments, only options', command);
-        return await demoCommand({ port: values.get('--port'), host: values.get('--host'), model: values.get('--model') }, io, signal);
+        return await demoCommand({ port: values.get('--port'), host: values.get('--host'), model: values.get('--model'), dereverberate: flags.has('--dereverb') }, io, signal);
       }
       case 'notebook-setup': {
         if (args.length !== 0) return usage(io, 'notebook-setup takes no arguments', command);

@@ -35,7 +35,8 @@ describe('WPE against numpy', () => {
       let worst = 0;
       for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - reference[i]));
       expect(worst).toBeLessThan(1e-5 * maxAbs(reference));
-      // The room is what the filter removes: the reverberant input changes, the dry one much less.
+      // The filter acts on both (a pass-through would not match numpy's output either; the recorded-clip test below
+      // checks that it brings reverberant speech closer to the dry speech and leaves dry speech nearly as it was).
       let change = 0;
       for (let i = 0; i < ours.length; i++) change = Math.max(change, Math.abs(ours[i] - input[i]));
       expect(change).toBeGreaterThan(1e-3);
@@ -66,6 +67,15 @@ describe('dereverberate', () => {
     const rest = dereverberate(x.slice(WPE_BLOCK_SAMPLES));
     expect(y.subarray(0, WPE_BLOCK_SAMPLES)).toEqual(first);
     expect(y.subarray(WPE_BLOCK_SAMPLES)).toEqual(rest);
+  });
+
+  it('refuses settings it cannot work with, naming them', () => {
+    const x = noise(1000, 3);
+    expect(() => dereverberate(x, { ...WPE, fftSize: 200 })).toThrow('fftSize must be a power of 2 from 4, not 200');
+    expect(() => dereverberate(x, { ...WPE, hop: 200 })).toThrow('hop must be a whole number from 1 to fftSize/2 (128), not 200');
+    expect(() => dereverberate(x, { ...WPE, delay: 0 })).toThrow('delay must be a whole number of frames from 1, not 0');
+    expect(() => dereverberate(x, { ...WPE, taps: 2.5 })).toThrow('taps must be a whole number from 1, not 2.5');
+    expect(() => dereverberate(x, { ...WPE, iterations: -1 })).toThrow('iterations must be a whole number from 0, not -1');
   });
 
   it('keeps silence silent and an empty signal empty', () => {

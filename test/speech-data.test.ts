@@ -1,8 +1,9 @@
+import * as path from 'path';
 import { Rng } from '../src/core/rng';
 import { addLeadIn, addNoise, LEAD_INS, normalizePeak, pad } from '../src/speech/augment';
 import { LEAD_IN_RATE, randomTrainingCondition } from '../src/speech/conditions';
 import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
-import { generateCorpus, renderCorpus, type CorpusMode } from '../src/speech/corpus';
+import { generateCorpus, loadCorpus, renderCorpus, saveCorpus, type CorpusMode } from '../src/speech/corpus';
 import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
 import { Scoreboard, wordErrors } from '../src/speech/metrics';
 import { FESTIVAL_VOICES } from '../src/speech/engines/festival';
@@ -11,8 +12,10 @@ import { RHVOICE_VOICES } from '../src/speech/engines/rhvoice';
 import { isReserved, synthesize, type VoiceSpec } from '../src/speech/synthesize';
 import { byShare, SPEAKER_HOLDOUT_VOICES, TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from '../src/speech/voices';
 import { CLASSES, decodeWords, encodeWords, WORDS } from '../src/speech/vocabulary';
+import { tempDir } from './helpers/temp-dir';
 
 describe('speech data', () => {
+  const dir = tempDir('rnnkit-speech-data-');
   it('vocabulary: 21 words + blank, round trip, unknown words named', () => {
     expect(CLASSES).toBe(22);
     expect(decodeWords(encodeWords('one Two oh stop'))).toBe('one two oh stop');
@@ -97,6 +100,11 @@ describe('speech data', () => {
     for (const [mode, asked, dereverberate] of cases) {
       const opts = { count: 2, seed: 5, voices, mode, dereverberate: asked };
       const corpus = await generateCorpus(opts);
+      // the manifest says so, and keeps saying so once saved and read back
+      expect(corpus.dereverberated ?? false).toBe(dereverberate);
+      const base = path.join(dir, `${mode}-${asked}`);
+      saveCorpus(corpus, base);
+      expect(loadCorpus(base).dereverberated ?? false).toBe(dereverberate);
       let k = 0;
       for await (const u of renderCorpus(opts)) {
         const stored = corpus.features.subarray(corpus.utterances[k].offset, corpus.utterances[k].offset + corpus.utterances[k].steps * FEATURE_DIM);

@@ -79,8 +79,17 @@ describe('rnnkit transcribe with the shipped model', () => {
 
   it('with --dereverb (WPE before the features) transcribes every sample clip, and its features are the WPE front end\'s', async () => {
     const files = clips.map((c) => path.join(AUDIO, c.file));
-    const r = await runCli('transcribe', '--dereverb', ...files);
-    expect(r).toEqual({ code: 0, out: clips.map((c, i) => `${files[i]}: ${c.text}`), err: [] });
+    const load = jest.spyOn(Transcriber, 'load');
+    try {
+      const r = await runCli('transcribe', '--dereverb', ...files);
+      expect(r).toEqual({ code: 0, out: clips.map((c, i) => `${files[i]}: ${c.text}`), err: [] });
+      // the flag reaches the transcriber (the sample clips come out the same either way)
+      expect(load).toHaveBeenCalledTimes(1);
+      expect(load.mock.calls[0][2]).toEqual({ dereverberate: true });
+      expect((await load.mock.results[0].value).frontEnd).toEqual({ dereverberate: true });
+    } finally {
+      load.mockRestore();
+    }
     const transcriber = await Transcriber.load(undefined, 'grammar', { dereverberate: true });
     const signal = toMono16k(decodeWav(fs.readFileSync(path.join(AUDIO, clips[1].file))));
     const a = await transcriber.analyze(signal);

@@ -1,8 +1,10 @@
 import FFT = require('fft.js');
 
 /**
- * Weighted prediction error (WPE) dereverberation, single channel (Nakatani et al. 2010; the
- * settings of nara_wpe): in each frequency bin of the STFT, the late reverberation is what a
+ * Weighted prediction error (WPE) dereverberation, single channel (Nakatani et al. 2010; after
+ * nara_wpe, but with the weights' power floored at −40 dB of the bin's mean input power, where
+ * nara_wpe floors at 1e-10 of the maximum, and a little diagonal loading instead of its least-squares
+ * fallback, so that quiet frames and silence stay stable): in each frequency bin of the STFT, the late reverberation is what a
  * linear filter predicts from the frames `delay` to `delay + taps − 1` back, and is subtracted.
  * The filter minimises the prediction error weighted by the inverse power of the current
  * estimate, re-estimated `iterations` times. The delay keeps the direct sound and early
@@ -16,7 +18,7 @@ export interface WpeSettings {
   iterations: number;
 }
 
-/** For the front end's 8 kHz analysis band: 32 ms frames every 8 ms, 10 taps after 24 ms, two passes (nara_wpe's defaults but for passes: 3 cost 50% more time). */
+/** For the front end's 8 kHz analysis band: 32 ms frames every 8 ms, 10 taps after 24 ms, two passes (nara_wpe's taps and delay; 3 passes cost 50% more time). */
 export const WPE: WpeSettings = { fftSize: 256, hop: 64, taps: 10, delay: 3, iterations: 2 };
 
 interface Spectrogram {
@@ -193,17 +195,29 @@ function wpeBin(xr: Float64Array, xi: Float64Array, s: WpeSettings): { re: Float
 }
 
 /**
- * Longer signals are dereverberated in blocks of this many samples (30 s at 8 kHz), each on its own:
- * an hour's spectrogram would take a gigabyte, a block's 8 MB. The transcriber's clips are shorter.
+ * Longer signals are dereverberated in blocks of this many samples (30 s at 8 kHz), each on its own
+ * (the filter starts afresh at each seam): an hour's spectrogram would take a gigabyte, a block's
+ * 8 MB. The transcriber's clips and segments are shorter.
  */
 export const WPE_BLOCK_SAMPLES = 240000;
 
 /** The signal with its late reverberation removed (same length and sample rate). */
 export function dereverberate(x: Float32Array, s: WpeSettings = WPE): Float32Array {
+  checkSettings(s);
   if (x.length <= WPE_BLOCK_SAMPLES) return dereverberateBlock(x, s);
   const out = new Float32Array(x.length);
   for (let at = 0; at < x.length; at += WPE_BLOCK_SAMPLES) out.set(dereverberateBlock(x.subarray(at, at + WPE_BLOCK_SAMPLES), s), at);
   return out;
+}
+
+function checkSettings(s: WpeSettings): void {
+  const whole = (v: number, min: number) => Number.isInteger(v) && v >= min;
+  if (!whole(s.fftSize, 4) || (s.fftSize & (s.fftSize - 1)) !== 0) throw new RangeError(`WPE fftSize must be a power of 2 from 4, not ${s.fftSize}`);
+  if (!whole(s.hop, 1) || s.hop > s.fftSize / 2) throw new RangeError(`WPE hop must be a whole number from 1 to fftSize/2 (${s.fftSize / 2}), not ${s.hop}`);
+  // With no delay a frame would predict itself, and the output would be close to silence.
+  if (!whole(s.delay, 1)) throw new RangeError(`WPE delay must be a whole number of frames from 1, not ${s.delay}`);
+  if (!whole(s.taps, 1)) throw new RangeError(`WPE taps must be a whole number from 1, not ${s.taps}`);
+  if (!whole(s.iterations, 0)) throw new RangeError(`WPE iterations must be a whole number from 0, not ${s.iterations}`);
 }
 
 function dereverberateBlock(x: Float32Array, s: WpeSettings): Float32Array {

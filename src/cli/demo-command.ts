@@ -11,6 +11,8 @@ export interface DemoCommandOptions {
   port?: string;
   host?: string;
   model?: string;
+  /** WPE before the features (transcribe --dereverb). */
+  dereverberate?: boolean;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface DemoCommandOptions {
 export async function demoCommand(options: DemoCommandOptions, io: Io, signal?: AbortSignal): Promise<number> {
   const port = parsePort(options.port);
   const host = options.host ?? DEFAULT_DEMO_HOST;
-  const transcriber = await Transcriber.load(options.model ?? DEFAULT_SPEECH_MODEL);
+  const transcriber = await Transcriber.load(options.model ?? DEFAULT_SPEECH_MODEL, 'grammar', { dereverberate: options.dereverberate });
   try {
     const { server, url } = await startDemoServer({ transcriber, host, port, logError: io.err });
     if (!isLoopback(host)) io.err(`rnnkit demo: listening on ${host}: anyone who can reach this machine can use the demo`);

@@ -8,7 +8,7 @@ export const COMMAND_USAGE = {
     + '      (registers the Jupyter kernel "TypeScript (rnnkit)" for this user, --system for all users: notebooks in\n'
     + '      any folder import \'rnnkit\' and \'rnnkit/notebook\' from this rnnkit; needs Jupyter and tslab)',
   summary: 'rnnkit summary <model.json>',
-  demo: 'rnnkit demo [--port <n>] [--host <address>] [--model <speech.onnx>]\n'
+  demo: 'rnnkit demo [--port <n>] [--host <address>] [--model <speech.onnx>] [--dereverb]\n'
     + `      (a web page at http://${DEFAULT_DEMO_HOST}:${DEFAULT_DEMO_PORT}/ to speak to the transcriber or drop an audio file on;\n`
     + '      port 0 takes any free port; --host 0.0.0.0 opens it to the network)',
   train: 'rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]',

@@ -34,6 +34,8 @@ export interface Corpus {
   featureDim: number;
   utterances: Utterance[];
   features: Float32Array;
+  /** Features through WPE (speech:corpus --dereverb); absent in the manifest otherwise. */
+  dereverberated?: boolean;
 }
 
 /**
@@ -134,14 +136,15 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   const chunks: Float32Array[] = [];
   let offset = 0;
   const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
+  const dereverberated = opts.mode !== 'train' && opts.dereverberate === true;
   for await (const { text, voice, condition, signal } of renderCorpus(opts)) {
-    const f = modelFeatures(signal, { dereverberate: opts.mode !== 'train' && opts.dereverberate === true });
+    const f = modelFeatures(signal, { dereverberate: dereverberated });
     utterances.push({ text, voice: voiceName(voice), condition, steps: f.steps, offset });
     chunks.push(f.data);
     offset += f.data.length;
     opts.onProgress?.(utterances.length, total);
   }
-  return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks) };
+  return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...(dereverberated ? { dereverberated } : {}) };
 }
 
 export const CORPUS_KINDS = ['train', 'val', 'test'] as const;
@@ -171,7 +174,7 @@ export function corpusShards(kind: CorpusKind, count: number): Omit<CorpusOption
 
 export function saveCorpus(corpus: Corpus, base: string): void {
   writeFileAtomic(`${base}.f32`, new Uint8Array(corpus.features.buffer, corpus.features.byteOffset, corpus.features.byteLength));
-  writeFileAtomic(`${base}.json`, JSON.stringify({ format: CORPUS_FORMAT, version: CORPUS_VERSION, featureDim: corpus.featureDim, utterances: corpus.utterances }));
+  writeFileAtomic(`${base}.json`, JSON.stringify({ format: CORPUS_FORMAT, version: CORPUS_VERSION, featureDim: corpus.featureDim, ...(corpus.dereverberated ? { dereverberated: true } : {}), utterances: corpus.utterances }));
 }
 
 export function loadCorpus(base: string): Corpus {
@@ -180,5 +183,5 @@ export function loadCorpus(base: string): Corpus {
   if (manifest.version !== CORPUS_VERSION) throw new Error(`${base}.json is a version ${manifest.version} speech corpus; this rnnkit reads version ${CORPUS_VERSION} (npm run speech:corpus remakes it)`);
   const bytes = fs.readFileSync(`${base}.f32`);
   const features = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { featureDim: manifest.featureDim, utterances: manifest.utterances, features };
+  return { featureDim: manifest.featureDim, utterances: manifest.utterances, features, ...(manifest.dereverberated === true ? { dereverberated: true } : {}) };
 }
