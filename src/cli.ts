@@ -19,6 +19,14 @@ export type { Io } from './cli/io';
 /** Options that take a value (`--out file`). */
 const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', '--port', '--host', '--beam', ...Object.values(MODEL_LIMIT_OPTIONS)]);
 const HELP = new Set(['--help', '-h', 'help']);
+/** The on/off options each command reads; any other is refused, so that a flag is never silently ignored. */
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  'export-onnx': ['--softmax', '--log-softmax', '--no-initial-states'],
+  train: ['--resume'],
+  transcribe: ['--dereverb'],
+  demo: ['--dereverb'],
+  'notebook-setup': ['--system'],
+};
 
 /**
  * Runs one CLI command; resolves to the exit code (0 ok, 1 failure, 2 usage, 130 interrupted).
@@ -43,10 +51,14 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
     else if (rest[i].startsWith('--')) flags.add(rest[i]);
     else args.push(rest[i]);
   }
-  const known = new Set(['--softmax', '--log-softmax', '--no-initial-states', '--resume', '--system', '--dereverb']);
-  const unknown = [...flags].filter((f) => !known.has(f));
+  const known = COMMAND_FLAGS[command] ?? [];
+  const unknown = [...flags].filter((f) => !known.includes(f));
   try {
-    if (unknown.length > 0) return usage(io, `unknown option ${unknown[0]}`, command);
+    if (unknown.length > 0) {
+      const elsewhere = Object.keys(COMMAND_FLAGS).filter((c) => COMMAND_FLAGS[c].includes(unknown[0]));
+      const hint = isCommand(command) && elsewhere.length > 0 ? ` for ${command} (it is an option of ${elsewhere.join(' and ')})` : '';
+      return usage(io, `unknown option ${unknown[0]}${hint}`, command);
+    }
     const limits = limitsFromOptions(values);
     switch (command) {
       case 'export-onnx': {

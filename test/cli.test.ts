@@ -100,6 +100,10 @@ describe('rnnkit CLI', () => {
       expect(r.out).toEqual([]);
       expect(r.err[0].split('\n')[0]).toBe(`rnnkit: unknown ${argv[0] === 'help' ? "command 'frobnicate'" : `option ${argv.at(-1)}`}`);
     }
+    // an on/off option of another command is refused, not ignored, and the message says whose it is
+    const r = await runCli('summary', modelFile, '--dereverb');
+    expect([r.code, r.err[0].split('\n')[0]]).toEqual([2, 'rnnkit: unknown option --dereverb for summary (it is an option of transcribe and demo)']);
+    expect((await runCli('train', 'spec.json', '--out', 'x.json', '--softmax')).err[0].split('\n')[0]).toBe('rnnkit: unknown option --softmax for train (it is an option of export-onnx)');
     // a usage error of a command shows that command's usage
     expect((await runCli('summary')).err).toEqual([`rnnkit: summary takes a model file\nusage:\n  ${COMMAND_USAGE.summary}`]);
   });
