@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   }
   const dataDir = options.path('data', path.join(root, 'data', 'speech'));
   const corpus = loadCorpus(path.join(dataDir, corpusName));
-  if (corpus.dereverberated && outFile && !givenOut) throw new Error(`${dataDir} holds features through WPE (speech:corpus --dereverb), not the shipped transcriber's: give --out for its figures`);
+  if (corpus.dereverberated && shippedFigures && !givenOut) throw new Error(`${dataDir} holds features through WPE (speech:corpus --dereverb), not the shipped transcriber's: give --out for its figures`);
   const model = await OnnxModel.load(modelFile);
   const report = new ConditionReport();
   for (const ids of lengthBuckets(corpus, 32)) {
