@@ -7,6 +7,8 @@
  *          test's recording conditions at random; picks the best epoch while training;
  *   test:  the test voices (an unseen accent and a held-out recorded speaker), every utterance
  *          in every test condition, for the reported figures (npm run eval:speech).
+ * Validation and test also store their features read at the transcriber's other speed views
+ * (speed-views.ts: `val.speed-0.9`, `val.speed-1.1`, ...), which eval:speech judges with as transcribe does.
  * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech] [--dereverb]
  * (--dereverb: validation and test features through WPE, as transcribe --dereverb hears them; training features never)
  * (a relative --out is taken from the package root under npm run, like train:speech's --data).
@@ -16,7 +18,8 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { concatFloat32 } from '../src/core/dtype';
-import { CORPUS_KINDS, CORPUS_SETUP, corpusShards, generateCorpus, loadCorpus, saveCorpus, type Corpus, type CorpusKind } from '../src/speech/corpus';
+import { CORPUS_KINDS, CORPUS_SETUP, corpusShards, generateCorpus, loadCorpus, removeCorpus, saveCorpus, type Corpus, type CorpusKind } from '../src/speech/corpus';
+import { SPEED_VIEWS } from '../src/speech/speed-views';
 import { ScriptOptions } from './options';
 
 // An unknown option, or --out/--only without a value, is refused instead of writing over data/speech.
@@ -28,6 +31,7 @@ async function shard(kind: CorpusKind, count: number, seed: number, index: numbe
   const t0 = Date.now();
   const corpus = await generateCorpus({
     count, seed, mode: CORPUS_SETUP[kind].mode, voices: CORPUS_SETUP[kind].voices, dereverberate: DEREVERB,
+    viewSpeeds: kind === 'train' ? [] : SPEED_VIEWS.filter((speed) => speed !== 1),
     onProgress: (done, total) => {
       if (done % 200 === 0 || done === total) {
         const s = (Date.now() - t0) / 1000;
@@ -45,7 +49,8 @@ function merge(parts: Corpus[]): Corpus {
     for (const u of p.utterances) utterances.push({ ...u, offset: u.offset + offset });
     offset += p.features.length;
   }
-  return { ...parts[0], utterances, features: concatFloat32(parts.map((p) => p.features)) };
+  const speedViews = parts[0].speedViews?.map((v, i) => ({ ...merge(parts.map((p) => p.speedViews![i])), speed: v.speed }));
+  return { ...parts[0], utterances, features: concatFloat32(parts.map((p) => p.features)), ...(speedViews ? { speedViews } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -78,7 +83,7 @@ async function main(): Promise<void> {
     const parts = [0, 1].map((i) => loadCorpus(path.join(OUT, `${kind}.shard${i}`)));
     const merged = merge(parts);
     saveCorpus(merged, path.join(OUT, kind));
-    for (const i of [0, 1]) for (const ext of ['json', 'f32']) fs.rmSync(path.join(OUT, `${kind}.shard${i}.${ext}`));
+    for (const i of [0, 1]) removeCorpus(path.join(OUT, `${kind}.shard${i}`));
     console.log(`${kind}: ${merged.utterances.length} utterances, ${(merged.features.length / merged.featureDim / 50 / 60).toFixed(1)} minutes of audio`);
   }
 }

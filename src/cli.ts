@@ -2,7 +2,8 @@
 import { loadModel, saveModel } from './io/model-file';
 import { saveOnnx, type OnnxExportOptions } from './onnx/export';
 import { importOnnxFile } from './onnx/import';
-import type { Decoder } from './speech/transcriber';
+import type { Decoder, TranscriberOptions } from './speech/transcriber';
+import { parseSpeeds } from './speech/speed-views';
 import { consoleIo, type Io } from './cli/io';
 import { demoCommand } from './cli/demo-command';
 import { trainCommand } from './cli/train-command';
@@ -17,7 +18,7 @@ import { MODEL_LIMIT_OPTIONS } from './limits';
 export type { Io } from './cli/io';
 
 /** Options that take a value (`--out file`). */
-const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', '--port', '--host', '--beam', ...Object.values(MODEL_LIMIT_OPTIONS)]);
+const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', '--port', '--host', '--beam', '--speeds', ...Object.values(MODEL_LIMIT_OPTIONS)]);
 const HELP = new Set(['--help', '-h', 'help']);
 /** The on/off options each command reads; any other is refused, so that a flag is never silently ignored. */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
@@ -84,11 +85,11 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
       }
       case 'transcribe': {
         if (args.length === 0) return usage(io, 'transcribe takes one or more audio files', command);
-        return await transcribeCommand(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io, { dereverberate: flags.has('--dereverb') });
+        return await transcribeCommand(args, values.get('--model'), (values.get('--decoder') ?? 'grammar') as Decoder, io, transcriberOptions(values, flags));
       }
       case 'demo': {
         if (args.length !== 0) return usage(io, 'demo takes no arguments, only options', command);
-        return await demoCommand({ port: values.get('--port'), host: values.get('--host'), model: values.get('--model'), dereverberate: flags.has('--dereverb') }, io, signal);
+        return await demoCommand({ port: values.get('--port'), host: values.get('--host'), model: values.get('--model'), ...transcriberOptions(values, flags) }, io, signal);
       }
       case 'notebook-setup': {
         if (args.length !== 0) return usage(io, 'notebook-setup takes no arguments', command);
@@ -130,4 +131,10 @@ if (require.main === module) {
   main(process.argv.slice(2), undefined, controller.signal).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** How transcribe and demo hear a clip: --dereverb, --speeds (speed views; the transcriber's default unless given). */
+function transcriberOptions(values: Map<string, string>, flags: Set<string>): TranscriberOptions {
+  const speeds = values.get('--speeds');
+  return { dereverberate: flags.has('--dereverb'), ...(speeds === undefined ? {} : { speeds: parseSpeeds(speeds) }) };
 }

@@ -47,7 +47,8 @@ export { detectSpeech, DEFAULT_VAD, type VadOptions, type SpeechSegment } from '
 export { resample } from './audio/resample';
 export { mfcc, addDeltas, cmvn, speechFeatures, analysisBand, MFCC, type FrontEndOptions } from './audio/mfcc';
 export { dereverberate, WPE, type WpeSettings } from './audio/dereverb';
-export { Transcriber, DEFAULT_SPEECH_MODEL, MAX_CLIP_SECONDS, type Transcript, type TranscriptSegment } from './speech/transcriber';
+export { Transcriber, DEFAULT_SPEECH_MODEL, MAX_CLIP_SECONDS, type Transcript, type TranscriptSegment, type TranscriberOptions } from './speech/transcriber';
+export { SPEED_VIEWS } from './speech/speed-views';
 export { COMMAND_WORDS, DIGIT_WORDS, WORDS as SPEECH_WORDS } from './speech/vocabulary';
 export { modelFeatures } from './speech/features';
 export { TEST_VOICES } from './speech/voices';

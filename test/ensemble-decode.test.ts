@@ -13,6 +13,9 @@ const frames = (ids: number[]) => {
   return logits;
 };
 
+/** Outputs of `steps` steps each, as decodeMembers and likeliest take them. */
+const at = (steps: number, ...outputs: Float32Array[]) => outputs.map((logits) => ({ logits, steps }));
+
 describe('splitMembers', () => {
   it('splits [T, K·C] rows into K members of [T, C], and leaves one member as it is', () => {
     const T = 2;
@@ -31,9 +34,9 @@ describe('decodeMembers', () => {
   it('one member decodes exactly as its decoder', () => {
     const logits = frames([0, five, 0, 0, seven, seven, 0]);
     logits[4 * C] = 4.8;
-    expect(decodeMembers([logits], 7, C, 'grammar')).toEqual(grammarDecode(logits, 7, C));
-    expect(decodeMembers([logits], 7, C, 'beam')).toEqual(beamDecode(logits, 7, C, 8));
-    expect(decodeMembers([logits], 7, C, 'greedy')).toEqual(greedyDecode(logits, 7, C));
+    expect(decodeMembers(at(7, logits), C, 'grammar')).toEqual(grammarDecode(logits, 7, C));
+    expect(decodeMembers(at(7, logits), C, 'beam')).toEqual(beamDecode(logits, 7, C, 8));
+    expect(decodeMembers(at(7, logits), C, 'greedy')).toEqual(greedyDecode(logits, 7, C));
   });
 
   it('members whose spikes sit on different steps agree on the words', () => {
@@ -43,8 +46,8 @@ describe('decodeMembers', () => {
     a[1 * C + seven] = 4.9; // alone, a barely prefers "five" to "seven"; b backs "five"
     b[3 * C + one] = 4.9;
     for (const decoder of ['grammar', 'beam', 'greedy'] as const) {
-      expect(decodeMembers([a, b], 6, C, decoder)).toEqual([five]);
-      expect(decodeMembers([b, a], 6, C, decoder)).toEqual([five]);
+      expect(decodeMembers(at(6, a, b), C, decoder)).toEqual([five]);
+      expect(decodeMembers(at(6, b, a), C, decoder)).toEqual([five]);
     }
   });
 
@@ -54,13 +57,32 @@ describe('decodeMembers', () => {
     unsure[1 * C + seven] = 1; // its own best is "seven", barely over "one"
     unsure[1 * C + one] = 0.8;
     unsure[1 * C] = 0;
-    expect(decodeMembers([unsure], 4, C, 'grammar')).toEqual([seven]);
+    expect(decodeMembers(at(4, unsure), C, 'grammar')).toEqual([seven]);
     for (const decoder of ['grammar', 'beam', 'greedy'] as const) {
-      expect(decodeMembers([unsure], 4, C, decoder)).toEqual([seven]);
+      expect(decodeMembers(at(4, unsure), C, decoder)).toEqual([seven]);
       // whichever member comes first: the judging, not the order, decides
-      expect(decodeMembers([sure, unsure], 4, C, decoder)).toEqual([one]);
-      expect(decodeMembers([unsure, sure], 4, C, decoder)).toEqual([one]);
+      expect(decodeMembers(at(4, sure, unsure), C, decoder)).toEqual([one]);
+      expect(decodeMembers(at(4, unsure, sure), C, decoder)).toEqual([one]);
     }
+  });
+});
+
+describe('decodeMembers with outputs of different lengths (speed views)', () => {
+  it('judges each output over its own steps', () => {
+    // The same words read at two speeds: the slower view has more steps. Each alone is unsure, together sure.
+    const fast = frames([0, five, 0, 0, 0, 0]);
+    const slow = frames([0, 0, 0, five, 0, 0, 0, 0]);
+    fast[1 * C + seven] = 4.9;
+    slow[3 * C + one] = 4.9;
+    const outputs = [{ logits: fast, steps: 6 }, { logits: slow, steps: 8 }];
+    for (const decoder of ['grammar', 'beam', 'greedy'] as const) {
+      expect(decodeMembers(outputs, C, decoder)).toEqual([five]);
+      expect(decodeMembers([...outputs].reverse(), C, decoder)).toEqual([five]);
+    }
+    // the summed likelihood, each over its own length
+    const candidates = [[five], [seven], [one], []];
+    const scores = candidates.map((labels) => ctcLogLikelihood(fast, 6, C, labels) + ctcLogLikelihood(slow, 8, C, labels));
+    expect(likeliest(candidates, outputs, C)).toEqual(candidates[scores.indexOf(Math.max(...scores))]);
   });
 });
 
@@ -87,7 +109,7 @@ describe('likeliest (each model normalised once, for all the candidates)', () =>
     for (const { T, members } of clips) {
       const candidates = [...new Map(members.flatMap((m) => grammarCandidates(m, T, C)).map((p) => [p.join(','), p])).values()];
       const scores = candidates.map((labels) => members.reduce((a, m) => a + ctcLogLikelihood(m, T, C, labels), 0));
-      expect(likeliest(candidates, members, T, C)).toEqual(candidates[scores.indexOf(Math.max(...scores))]);
+      expect(likeliest(candidates, at(T, ...members), C)).toEqual(candidates[scores.indexOf(Math.max(...scores))]);
     }
   });
 });

@@ -1,9 +1,10 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Rng } from '../src/core/rng';
 import { addLeadIn, addNoise, LEAD_INS, normalizePeak, pad } from '../src/speech/augment';
 import { LEAD_IN_RATE, randomTrainingCondition } from '../src/speech/conditions';
 import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
-import { generateCorpus, loadCorpus, renderCorpus, saveCorpus, type CorpusMode } from '../src/speech/corpus';
+import { generateCorpus, loadCorpus, removeCorpus, renderCorpus, saveCorpus, type CorpusMode } from '../src/speech/corpus';
 import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
 import { Scoreboard, wordErrors } from '../src/speech/metrics';
 import { FESTIVAL_VOICES } from '../src/speech/engines/festival';
@@ -114,6 +115,32 @@ describe('speech data', () => {
       }
       expect(k).toBe(2);
     }
+  }, 60000);
+
+  it('corpora: validation and test also store their features read at the speed views, saved beside and removed together; training never', async () => {
+    const voices: VoiceSpec[] = [{ engine: 'espeak-ng', voice: 'en-us' }];
+    const opts = { count: 2, seed: 5, voices, mode: 'one-condition' as CorpusMode, viewSpeeds: [0.9, 1.1] };
+    const corpus = await generateCorpus(opts);
+    const base = path.join(dir, 'views');
+    saveCorpus(corpus, base);
+    const back = loadCorpus(base);
+    expect(back.speedViews!.map((v) => v.speed)).toEqual([0.9, 1.1]);
+    let k = 0;
+    for await (const u of renderCorpus(opts)) {
+      for (const v of back.speedViews!) {
+        const w = v.utterances[k];
+        expect([w.text, w.voice, w.condition]).toEqual([back.utterances[k].text, back.utterances[k].voice, back.utterances[k].condition]);
+        expect(v.features.subarray(w.offset, w.offset + w.steps * FEATURE_DIM)).toEqual(modelFeatures(u.signal, { speed: v.speed }).data);
+      }
+      // read slower, an utterance takes more steps; faster, fewer
+      expect([back.speedViews![0].utterances[k].steps > back.utterances[k].steps, back.speedViews![1].utterances[k].steps < back.utterances[k].steps]).toEqual([true, true]);
+      k++;
+    }
+    expect(k).toBe(2);
+    removeCorpus(base);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('views'))).toEqual([]);
+    expect((await generateCorpus({ ...opts, mode: 'train' })).speedViews).toBeUndefined();
+    await expect(generateCorpus({ ...opts, viewSpeeds: [1, 0.9] })).rejects.toThrow('speed views are the speeds other than 1 (the corpus itself is read at 1)');
   }, 60000);
 
   it('word error rate counts substitutions, insertions and deletions', () => {

@@ -56,6 +56,25 @@ describe('deltas and CMVN', () => {
     expect(rms(analysisBand(tone(5000)))).toBeLessThan(0.01); // above the 4 kHz band
   });
 
+  it('a speed view reads the clip at 16 kHz × speed: shorter and higher when faster, longer and lower when slower', () => {
+    const tone = Float32Array.from({ length: 16000 }, (_, i) => Math.sin((2 * Math.PI * 1000 * i) / 16000));
+    // frequency from upward zero crossings over the steady middle
+    const hz = (x: Float32Array) => {
+      let n = 0;
+      for (let i = 1001; i < x.length - 1000; i++) if (x[i - 1] < 0 && x[i] >= 0) n++;
+      return (n * 8000) / (x.length - 2001);
+    };
+    for (const speed of [0.9, 1, 1.1]) {
+      const band = analysisBand(tone, speed);
+      expect(band.length).toBe(Math.floor(8000 / speed));
+      expect(Math.abs(hz(band) - 1000 * speed)).toBeLessThan(5);
+    }
+    expect(analysisBand(tone, 1)).toEqual(analysisBand(tone));
+    expect(speechFeatures(tone, { speed: 1 })).toEqual(speechFeatures(tone));
+    expect(speechFeatures(tone, { speed: 1.1 }).frames).toBeLessThan(speechFeatures(tone).frames);
+    expect(speechFeatures(tone, { speed: 0.9 }).frames).toBeGreaterThan(speechFeatures(tone).frames);
+  });
+
   it('speechFeatures gives 39 values per frame', () => {
     const sig = Float32Array.from({ length: 8000 }, (_, i) => Math.sin(i / 7) * 0.3);
     const f = speechFeatures(sig);

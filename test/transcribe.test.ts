@@ -9,6 +9,8 @@ import { resample } from '../src/audio/resample';
 import { speechFeatures } from '../src/audio/mfcc';
 import { toMono16k, Transcriber } from '../src/speech/transcriber';
 import { splitMembers } from '../src/speech/ensemble-decode';
+import { SPEED_VIEWS } from '../src/speech/speed-views';
+import type { StepLogits } from '../src/speech/grammar-decode';
 import { CLASSES } from '../src/speech/vocabulary';
 import { runCli } from './helpers/cli';
 import { rawWav } from './helpers/raw-wav';
@@ -96,6 +98,41 @@ describe('rnnkit transcribe with the shipped model', () => {
     expect(a.features).toEqual(speechFeatures(signal, { dereverberate: true }));
     expect(a.features).not.toEqual(speechFeatures(signal));
     await transcriber.release();
+  });
+
+  it('reads each clip at every speed view (1, 0.9, 1.1 unless --speeds says otherwise) and judges with all of them', async () => {
+    const transcriber = await Transcriber.load();
+    expect(transcriber.speeds).toEqual(SPEED_VIEWS);
+    const signal = toMono16k(decodeWav(fs.readFileSync(path.join(AUDIO, clips[1].file))));
+    // (decode is private: what it is given is the point here)
+    const decode = jest.spyOn(Transcriber.prototype as unknown as { decode(outputs: StepLogits[]): string }, 'decode');
+    try {
+      expect(await transcriber.transcribe(signal)).toBe(clips[1].text);
+      // every member of every view judges, each over its own steps
+      const outputs = decode.mock.calls[0][0];
+      const members = outputs.length / SPEED_VIEWS.length;
+      expect(members).toBeGreaterThan(1);
+      expect(outputs.map((o) => o.steps)).toEqual(SPEED_VIEWS.flatMap((speed) => Array(members).fill(modelFeatures(signal, { speed }).steps)));
+    } finally {
+      decode.mockRestore();
+    }
+    await transcriber.release();
+    const files = clips.map((c) => path.join(AUDIO, c.file));
+    const load = jest.spyOn(Transcriber, 'load');
+    try {
+      const r = await runCli('transcribe', '--speeds', '1', ...files);
+      expect(r).toEqual({ code: 0, out: clips.map((c, i) => `${files[i]}: ${c.text}`), err: [] });
+      expect(load.mock.calls[0][2]).toEqual({ dereverberate: false, speeds: [1] });
+      expect((await load.mock.results[0].value).speeds).toEqual([1]);
+    } finally {
+      load.mockRestore();
+    }
+    expect(await runCli('transcribe', '--speeds', '1,2', files[0])).toEqual({ code: 1, out: [], err: ["rnnkit: speed views: 2 is outside 0.85–1.25 (training's speed perturbation range)"] });
+    await expect(Transcriber.load(undefined, 'grammar', { speeds: [] })).rejects.toThrow('speed views: give 1 to 5 speeds, not 0');
+    // the features shown by analyze are the first view's
+    const faster = await Transcriber.load(undefined, 'grammar', { speeds: [1.1, 1] });
+    expect((await faster.analyze(signal)).features).toEqual(speechFeatures(signal, { speed: 1.1 }));
+    await faster.release();
   });
 
   it('reports corrupt, empty, too-long (over 1 hour) and non-audio files and still transcribes the others', async () => {

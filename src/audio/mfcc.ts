@@ -102,9 +102,13 @@ export function cmvn(data: Float32Array, frames: number, d: number): Float32Arra
   return data;
 }
 
-/** A 16 kHz signal as the MFCC analysis takes it: resampled to 8 kHz and high-passed. */
-export function analysisBand(signal16k: Float32Array): Float32Array {
-  return highpass(resample(signal16k, 16000, MFCC.sampleRate), MFCC.highpassHz, MFCC.sampleRate);
+/**
+ * A 16 kHz signal as the MFCC analysis takes it: resampled to 8 kHz and high-passed. With a `speed`
+ * other than 1 the samples are read as if recorded at 16 kHz × speed: the speech plays that much
+ * faster, its pitch and formants move up with it (training's speed perturbation, corpus.ts).
+ */
+export function analysisBand(signal16k: Float32Array, speed = 1): Float32Array {
+  return highpass(resample(signal16k, 16000 * speed, MFCC.sampleRate), MFCC.highpassHz, MFCC.sampleRate);
 }
 
 export interface FrontEndOptions {
@@ -113,11 +117,13 @@ export interface FrontEndOptions {
    * reverberant rooms and costs ~7 ms per second of audio (README, transcribe --dereverb).
    */
   dereverberate?: boolean;
+  /** Read the clip at 16 kHz × speed (analysisBand); 1 unless a transcriber's speed view (speed-views.ts) asks another. */
+  speed?: number;
 }
 
 /** The full front end for a 16 kHz signal: telephone band, WPE if asked, MFCC + Δ + ΔΔ, CMVN; [frames, 39]. */
-export function speechFeatures(signal16k: Float32Array, { dereverberate: wpe = false }: FrontEndOptions = {}): { frames: number; data: Float32Array } {
-  const band = analysisBand(signal16k);
+export function speechFeatures(signal16k: Float32Array, { dereverberate: wpe = false, speed = 1 }: FrontEndOptions = {}): { frames: number; data: Float32Array } {
+  const band = analysisBand(signal16k, speed);
   const { frames, data } = mfcc(wpe ? dereverberate(band) : band);
   return { frames, data: cmvn(addDeltas(data, frames, MFCC.coefficients), frames, 3 * MFCC.coefficients) };
 }

@@ -13,6 +13,8 @@ export interface DemoCommandOptions {
   model?: string;
   /** WPE before the features (transcribe --dereverb). */
   dereverberate?: boolean;
+  /** The speed views (transcribe --speeds); the transcriber's default unless given. */
+  speeds?: readonly number[];
 }
 
 /**
@@ -22,7 +24,7 @@ export interface DemoCommandOptions {
 export async function demoCommand(options: DemoCommandOptions, io: Io, signal?: AbortSignal): Promise<number> {
   const port = parsePort(options.port);
   const host = options.host ?? DEFAULT_DEMO_HOST;
-  const transcriber = await Transcriber.load(options.model ?? DEFAULT_SPEECH_MODEL, 'grammar', { dereverberate: options.dereverberate });
+  const transcriber = await Transcriber.load(options.model ?? DEFAULT_SPEECH_MODEL, 'grammar', { dereverberate: options.dereverberate, speeds: options.speeds });
   try {
     const { server, url } = await startDemoServer({ transcriber, host, port, logError: io.err });
     if (!isLoopback(host)) io.err(`rnnkit demo: listening on ${host}: anyone who can reach this machine can use the demo`);

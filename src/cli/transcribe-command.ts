@@ -1,13 +1,12 @@
-import { DEFAULT_SPEECH_MODEL, Transcriber, type Decoder } from '../speech/transcriber';
-import type { FrontEndOptions } from '../audio/mfcc';
+import { DEFAULT_SPEECH_MODEL, Transcriber, type Decoder, type TranscriberOptions } from '../speech/transcriber';
 import type { Io } from './io';
 
 /**
  * `rnnkit transcribe`: prints "file: transcript" per clip, or "file [start–end s]: transcript"
  * per segment of a recording long enough to be split; a bad clip is reported and the others still run.
  */
-export async function transcribeCommand(files: string[], modelFile: string | undefined, decoder: Decoder, io: Io, frontEnd: FrontEndOptions = {}): Promise<number> {
-  const transcriber = await Transcriber.load(modelFile ?? DEFAULT_SPEECH_MODEL, decoder, frontEnd);
+export async function transcribeCommand(files: string[], modelFile: string | undefined, decoder: Decoder, io: Io, options: TranscriberOptions = {}): Promise<number> {
+  const transcriber = await Transcriber.load(modelFile ?? DEFAULT_SPEECH_MODEL, decoder, options);
   let failed = 0;
   try {
     for (const file of files) {

@@ -8,13 +8,14 @@ export const COMMAND_USAGE = {
     + '      (registers the Jupyter kernel "TypeScript (rnnkit)" for this user, --system for all users: notebooks in\n'
     + '      any folder import \'rnnkit\' and \'rnnkit/notebook\' from this rnnkit; needs Jupyter and tslab)',
   summary: 'rnnkit summary <model.json>',
-  demo: 'rnnkit demo [--port <n>] [--host <address>] [--model <speech.onnx>] [--dereverb]\n'
+  demo: 'rnnkit demo [--port <n>] [--host <address>] [--model <speech.onnx>] [--dereverb] [--speeds 1,0.9,1.1]\n'
     + `      (a web page at http://${DEFAULT_DEMO_HOST}:${DEFAULT_DEMO_PORT}/ to speak to the transcriber or drop an audio file on;\n`
     + '      port 0 takes any free port; --host 0.0.0.0 opens it to the network)',
   train: 'rnnkit train <spec.json> --out <model.json> [--checkpoint <ckpt.json>] [--resume]',
-  transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy] [--dereverb]\n'
+  transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy] [--dereverb] [--speeds 1,0.9,1.1]\n'
     + '      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses;\n'
-    + '      --dereverb removes late reverberation first, for recordings in reverberant rooms)',
+    + '      --dereverb removes late reverberation first, for recordings in reverberant rooms; --speeds: the speeds\n'
+    + '      each clip is also read at, judged together (default 1,0.9,1.1; --speeds 1 is three times less work))',
   translate: 'rnnkit translate "<English text>" [more ...] [--model <translator.safetensors>] [--beam <width, 1 = greedy, default 5>]\n'
     + '      (English to Spanish, one line per text; the model is trained on Brown sentences translated by Apertium)',
 } as const;

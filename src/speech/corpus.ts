@@ -36,6 +36,16 @@ export interface Corpus {
   features: Float32Array;
   /** Features through WPE (speech:corpus --dereverb); absent in the manifest otherwise. */
   dereverberated?: boolean;
+  /**
+   * The same utterances read at other speeds (the transcriber's speed views, speed-views.ts), in the
+   * same order; validation and test corpora only. Each is saved beside the corpus (`<base>.speed-0.9`).
+   */
+  speedViews?: SpeedView[];
+}
+
+/** A corpus's utterances read at `speed` (analysisBand): their own step counts and features. */
+export interface SpeedView extends Corpus {
+  speed: number;
 }
 
 /**
@@ -55,6 +65,8 @@ export interface CorpusOptions {
    * (the shipped models learnt rooms from features without it; trained on WPE's output they validated no better).
    */
   dereverberate?: boolean;
+  /** Speeds other than 1 to store views of the features at (validation and test; training never reads views). */
+  viewSpeeds?: readonly number[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -137,14 +149,25 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   let offset = 0;
   const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
   const dereverberated = opts.mode !== 'train' && opts.dereverberate === true;
+  const viewSpeeds = opts.mode === 'train' ? [] : (opts.viewSpeeds ?? []);
+  if (viewSpeeds.includes(1)) throw new Error('speed views are the speeds other than 1 (the corpus itself is read at 1)');
+  const views = viewSpeeds.map((speed) => ({ speed, utterances: [] as Utterance[], chunks: [] as Float32Array[], offset: 0 }));
   for await (const { text, voice, condition, signal } of renderCorpus(opts)) {
     const f = modelFeatures(signal, { dereverberate: dereverberated });
     utterances.push({ text, voice: voiceName(voice), condition, steps: f.steps, offset });
     chunks.push(f.data);
     offset += f.data.length;
+    for (const v of views) {
+      const g = modelFeatures(signal, { dereverberate: dereverberated, speed: v.speed });
+      v.utterances.push({ text, voice: voiceName(voice), condition, steps: g.steps, offset: v.offset });
+      v.chunks.push(g.data);
+      v.offset += g.data.length;
+    }
     opts.onProgress?.(utterances.length, total);
   }
-  return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...(dereverberated ? { dereverberated } : {}) };
+  const flags = dereverberated ? { dereverberated } : {};
+  const speedViews = views.map(({ speed, utterances, chunks }) => ({ speed, featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...flags }));
+  return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...flags, ...(speedViews.length > 0 ? { speedViews } : {}) };
 }
 
 export const CORPUS_KINDS = ['train', 'val', 'test'] as const;
@@ -172,16 +195,48 @@ export function corpusShards(kind: CorpusKind, count: number): Omit<CorpusOption
   return [{ count: Math.ceil(count / 2), seed: base }, { count: Math.floor(count / 2), seed: base + 1 }].map((s) => ({ ...s, voices, mode }));
 }
 
-export function saveCorpus(corpus: Corpus, base: string): void {
-  writeFileAtomic(`${base}.f32`, new Uint8Array(corpus.features.buffer, corpus.features.byteOffset, corpus.features.byteLength));
-  writeFileAtomic(`${base}.json`, JSON.stringify({ format: CORPUS_FORMAT, version: CORPUS_VERSION, featureDim: corpus.featureDim, ...(corpus.dereverberated ? { dereverberated: true } : {}), utterances: corpus.utterances }));
+/** Where a corpus's speed view is saved, beside the corpus at `base`. */
+function viewBase(base: string, speed: number): string {
+  return `${base}.speed-${speed}`;
 }
 
-export function loadCorpus(base: string): Corpus {
+/** Writes the corpus (and its speed views) as `<base>.json` + `<base>.f32`; the views first, so that a manifest never names a missing one. */
+export function saveCorpus(corpus: Corpus, base: string): void {
+  for (const v of corpus.speedViews ?? []) saveCorpus({ ...v, speedViews: undefined }, viewBase(base, v.speed));
+  writeFileAtomic(`${base}.f32`, new Uint8Array(corpus.features.buffer, corpus.features.byteOffset, corpus.features.byteLength));
+  const views = corpus.speedViews?.map((v) => v.speed);
+  writeFileAtomic(`${base}.json`, JSON.stringify({
+    format: CORPUS_FORMAT, version: CORPUS_VERSION, featureDim: corpus.featureDim, ...(corpus.dereverberated ? { dereverberated: true } : {}),
+    ...('speed' in corpus ? { speed: corpus.speed } : {}), ...(views?.length ? { speedViews: views } : {}), utterances: corpus.utterances,
+  }));
+}
+
+/** A saved corpus's manifest, checked: format, version and the speeds of its views. */
+function readManifest(base: string): { featureDim: number; utterances: Utterance[]; dereverberated?: boolean; speedViews: number[] } {
   const manifest = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
   if (manifest.format !== CORPUS_FORMAT) throw new Error(`${base}.json is not an rnnkit speech corpus`);
   if (manifest.version !== CORPUS_VERSION) throw new Error(`${base}.json is a version ${manifest.version} speech corpus; this rnnkit reads version ${CORPUS_VERSION} (npm run speech:corpus remakes it)`);
+  const speeds: unknown = manifest.speedViews ?? [];
+  if (!Array.isArray(speeds) || !speeds.every((s) => typeof s === 'number')) throw new Error(`${base}.json: speedViews is not a list of speeds`);
+  return { ...manifest, speedViews: speeds };
+}
+
+export function loadCorpus(base: string): Corpus {
+  const manifest = readManifest(base);
   const bytes = fs.readFileSync(`${base}.f32`);
   const features = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { featureDim: manifest.featureDim, utterances: manifest.utterances, features, ...(manifest.dereverberated === true ? { dereverberated: true } : {}) };
+  const corpus: Corpus = { featureDim: manifest.featureDim, utterances: manifest.utterances, features, ...(manifest.dereverberated === true ? { dereverberated: true } : {}) };
+  if (manifest.speedViews.length === 0) return corpus;
+  const speedViews = manifest.speedViews.map((speed) => {
+    const view = loadCorpus(viewBase(base, speed));
+    if (view.utterances.length !== corpus.utterances.length) throw new Error(`${viewBase(base, speed)}.json: ${view.utterances.length} utterances, not the corpus's ${corpus.utterances.length}`);
+    return { ...view, speed };
+  });
+  return { ...corpus, speedViews };
+}
+
+/** Removes a saved corpus and its speed views. */
+export function removeCorpus(base: string): void {
+  for (const speed of readManifest(base).speedViews) removeCorpus(viewBase(base, speed));
+  for (const ext of ['json', 'f32']) fs.rmSync(`${base}.${ext}`);
 }

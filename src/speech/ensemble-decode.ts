@@ -1,5 +1,5 @@
 import { beamDecode, greedyDecode } from '../decode/ctc-decode';
-import { grammarCandidates, grammarDecode, likeliest } from './grammar-decode';
+import { grammarCandidates, grammarDecode, likeliest, type StepLogits } from './grammar-decode';
 
 export const DECODERS = ['grammar', 'beam', 'greedy'] as const;
 export type Decoder = (typeof DECODERS)[number];
@@ -23,20 +23,21 @@ export function splitMembers(rows: Float32Array, T: number, C: number): Float32A
 }
 
 /**
- * Word ids from the members' logits ([T, C] each). One model decodes as the decoder says. With
- * several, each member proposes (its grammar candidates, or its beam or greedy transcript) and all
- * of them judge: the proposal with the highest CTC likelihood summed over the members wins. The
- * members' outputs are not averaged step by step: two CTC models put a word's spike on different
- * steps, and averaging then blurs both (on validation the average of two seeds gave 71% digit WER,
- * each alone 7.5%, their summed sequence likelihood 6.1%).
+ * Word ids from the outputs of the members, each [steps, C] (the steps may differ: the speed views of
+ * speed-views.ts read one clip at other rates). One output decodes as the decoder says. With several,
+ * each proposes (its grammar candidates, or its beam or greedy transcript) and all of them judge: the
+ * proposal with the highest CTC likelihood summed over the outputs wins. The outputs are not averaged
+ * step by step: two CTC models put a word's spike on different steps, and averaging then blurs both
+ * (on validation the average of two seeds gave 71% digit WER, each alone 7.5%, their summed sequence
+ * likelihood 6.1%).
  */
-export function decodeMembers(members: readonly Float32Array[], T: number, C: number, decoder: Decoder): number[] {
-  if (members.length === 1) {
-    const [logits] = members;
+export function decodeMembers(outputs: readonly StepLogits[], C: number, decoder: Decoder): number[] {
+  if (outputs.length === 1) {
+    const [{ logits, steps: T }] = outputs;
     return decoder === 'grammar' ? grammarDecode(logits, T, C) : decoder === 'beam' ? beamDecode(logits, T, C, 8) : greedyDecode(logits, T, C);
   }
-  const proposals = members.flatMap((logits) =>
+  const proposals = outputs.flatMap(({ logits, steps: T }) =>
     decoder === 'grammar' ? grammarCandidates(logits, T, C) : [decoder === 'beam' ? beamDecode(logits, T, C, 8) : greedyDecode(logits, T, C)]);
   const unique = [...new Map(proposals.map((p) => [p.join(','), p])).values()];
-  return likeliest(unique, members, T, C);
+  return likeliest(unique, outputs, C);
 }

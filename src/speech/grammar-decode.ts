@@ -13,7 +13,13 @@ const COMMAND_IDS = COMMAND_WORDS.map((w) => WORDS.indexOf(w) + 1);
  * all-blank path is the likeliest, give an empty answer instead of the least unlikely word.
  */
 export function grammarDecode(logits: ArrayLike<number>, T: number, C: number, beamWidth = 8): number[] {
-  return likeliest(grammarCandidates(logits, T, C, beamWidth), [logits], T, C);
+  return likeliest(grammarCandidates(logits, T, C, beamWidth), [{ logits, steps: T }], C);
+}
+
+/** One model's output for one clip: [steps, C] logits (an ensemble member's, or one speed view's of it). */
+export interface StepLogits {
+  logits: ArrayLike<number>;
+  steps: number;
 }
 
 /** What grammarDecode weighs for one model's logits: nothing, its best digit string, each command word. */
@@ -23,15 +29,15 @@ export function grammarCandidates(logits: ArrayLike<number>, T: number, C: numbe
   return [[], ...(digits.length > 0 ? [digits] : []), ...COMMAND_IDS.map((id) => [id])];
 }
 
-/** The candidate of the highest CTC log-likelihood summed over the models' logits (the first of equals). */
-export function likeliest(candidates: number[][], models: readonly ArrayLike<number>[], T: number, C: number): number[] {
-  // Each model's logits normalised once, for all the candidates.
-  const logProbs = models.map((logits) => ctcLogProbs(logits, T, C));
+/** The candidate of the highest CTC log-likelihood summed over the models' outputs (the first of equals). */
+export function likeliest(candidates: number[][], outputs: readonly StepLogits[], C: number): number[] {
+  // Each output normalised once, for all the candidates.
+  const logProbs = outputs.map(({ logits, steps }) => ({ lp: ctcLogProbs(logits, steps, C), steps }));
   let best: number[] = [];
   let bestScore = -Infinity;
   for (const labels of candidates) {
     let score = 0;
-    for (const lp of logProbs) score += ctcLogLikelihoodOfLogProbs(lp, T, C, labels);
+    for (const { lp, steps } of logProbs) score += ctcLogLikelihoodOfLogProbs(lp, steps, C, labels);
     if (score > bestScore) {
       bestScore = score;
       best = labels;

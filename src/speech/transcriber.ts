@@ -11,6 +11,8 @@ import { highpass } from '../audio/biquad';
 import { MFCC, speechFeatures, type FrontEndOptions } from '../audio/mfcc';
 import { FEATURE_DIM, modelFeatures, stackFrames } from './features';
 import { decodeMembers, DECODERS, splitMembers, type Decoder } from './ensemble-decode';
+import type { StepLogits } from './grammar-decode';
+import { checkSpeeds, SPEED_VIEWS } from './speed-views';
 import { CLASSES, decodeWords } from './vocabulary';
 import * as fs from 'fs';
 
@@ -49,35 +51,49 @@ export type { Decoder } from './ensemble-decode';
 export interface ClipAnalysis {
   /** The transcript; '' when the voice activity detector finds no speech. */
   text: string;
-  /** MFCC + Δ + ΔΔ after CMVN, [frames, 39], one frame per 10 ms. */
+  /** MFCC + Δ + ΔΔ after CMVN, [frames, 39], one frame per 10 ms (the first speed view's: as recorded by default). */
   features: { frames: number; data: Float32Array };
   /**
    * Class probabilities per model step (20 ms), [steps, CLASSES]; class 0 is the CTC blank, class i + 1 is
-   * WORDS[i]. Of the first member when the model is an ensemble: an average of members would halve each
-   * spike (they sit on different steps), and the transcript weighs every member (ensemble-decode.ts).
+   * WORDS[i]. Of the first member (of the first speed view) when the model is an ensemble: an average of members
+   * would halve each spike (they sit on different steps), and the transcript weighs every member of every view
+   * (ensemble-decode.ts).
    */
   posteriors: { steps: number; data: Float32Array };
   timing: { featuresMs: number; modelMs: number; decodeMs: number };
 }
 
+/** How the transcriber hears a clip. */
+export interface TranscriberOptions {
+  /** Remove late reverberation (WPE) before the features: for recordings in reverberant rooms (FrontEndOptions). */
+  dereverberate?: boolean;
+  /** The speeds the clip is read at, each a view the model judges with (speed-views.ts); SPEED_VIEWS unless given. */
+  speeds?: readonly number[];
+}
+
 /**
  * Transcribes connected digits and command words with the ONNX model: short clips whole,
  * long recordings segment by segment (split at pauses). Decoders: 'grammar' (default: a digit string or one command word, whichever the CTC
- * likelihood prefers), 'beam' (prefix beam search, width 8) or 'greedy' (best path). `frontEnd.dereverberate`
- * removes late reverberation (WPE) before the features: for recordings in reverberant rooms.
+ * likelihood prefers), 'beam' (prefix beam search, width 8) or 'greedy' (best path). Each clip is read at
+ * the speeds of `options.speeds` (SPEED_VIEWS: 1, 0.9, 1.1) and every view's output judges the transcript;
+ * `options.dereverberate` removes late reverberation (WPE) before the features: for recordings in reverberant rooms.
  */
 export class Transcriber {
-  private constructor(private readonly model: OnnxModel, readonly decoder: Decoder, readonly frontEnd: FrontEndOptions) {}
+  readonly speeds: readonly number[];
+  private constructor(private readonly model: OnnxModel, readonly decoder: Decoder, private readonly frontEnd: FrontEndOptions, speeds: readonly number[]) {
+    this.speeds = speeds;
+  }
 
-  static async load(modelFile = DEFAULT_SPEECH_MODEL, decoder: Decoder = 'grammar', frontEnd: FrontEndOptions = {}): Promise<Transcriber> {
+  static async load(modelFile = DEFAULT_SPEECH_MODEL, decoder: Decoder = 'grammar', options: TranscriberOptions = {}): Promise<Transcriber> {
     if (!DECODERS.includes(decoder)) throw new Error(`unknown decoder '${decoder}' (grammar, beam or greedy)`);
+    const speeds = checkSpeeds(options.speeds ?? SPEED_VIEWS);
     if (!fs.existsSync(modelFile)) throw new Error(`${modelFile}: speech model not found (npm run speech:corpus && npm run train:speech make it)`);
     const model = await OnnxModel.load(modelFile);
     if (model.inputFeatures !== FEATURE_DIM) {
       await model.release();
       throw new Error(`${modelFile}: the model takes ${model.inputFeatures ?? 'an unknown number of'} features per step, and this rnnkit's speech front end gives ${FEATURE_DIM}: a model made for another front end (or not a speech model)`);
     }
-    return new Transcriber(model, decoder, { ...frontEnd });
+    return new Transcriber(model, decoder, { dereverberate: options.dereverberate === true }, speeds);
   }
 
   /**
@@ -93,8 +109,8 @@ export class Transcriber {
 
   /** The transcript of the clip from sample `start` on (where speechStart says the speech begins). */
   private async transcribeFrom(signal16k: Float32Array, start: number): Promise<string> {
-    const f = modelFeatures(signal16k.subarray(start), this.frontEnd);
-    return this.decode(await this.logits(f), f.steps);
+    const clip = signal16k.subarray(start);
+    return this.decode(await this.outputs(this.speeds.map((speed) => modelFeatures(clip, { ...this.frontEnd, speed }))));
   }
 
   /**
@@ -106,26 +122,30 @@ export class Transcriber {
   async analyze(signal16k: Float32Array): Promise<ClipAnalysis> {
     const start = performance.now();
     const speechAt = speechStart(signal16k);
-    const features = speechFeatures(signal16k, this.frontEnd);
-    const stacked = stackFrames(features);
+    const views = this.speeds.map((speed) => speechFeatures(signal16k, { ...this.frontEnd, speed }));
     const featuresDone = performance.now();
-    const logits = await this.logits(stacked);
+    const outputs = await this.outputs(views.map(stackFrames));
     const modelDone = performance.now();
-    // Without a lead-in cut, the transcript decodes the logits just computed (modelFeatures is these stacked frames).
-    const text = speechAt === undefined ? '' : speechAt === 0 ? this.decode(logits, stacked.steps) : await this.transcribeFrom(signal16k, speechAt);
+    // Without a lead-in cut, the transcript decodes the outputs just computed (modelFeatures is these stacked frames).
+    const text = speechAt === undefined ? '' : speechAt === 0 ? this.decode(outputs) : await this.transcribeFrom(signal16k, speechAt);
     const timing = { featuresMs: featuresDone - start, modelMs: modelDone - featuresDone, decodeMs: performance.now() - modelDone };
-    return { text, features, posteriors: { steps: stacked.steps, data: softmaxRows(logits[0], CLASSES) }, timing };
+    const [shown] = outputs; // the first view's first member
+    return { text, features: views[0], posteriors: { steps: shown.steps, data: softmaxRows(shown.logits, CLASSES) }, timing };
   }
 
-  /** The model's output for one clip's stacked features: each member's [steps, CLASSES] logits (one member unless an ensemble). */
-  private async logits(f: { steps: number; data: Float32Array }): Promise<Float32Array[]> {
-    const { output } = await this.model.run({ data: f.data, batch: 1, time: f.steps, features: f.data.length / f.steps });
-    if (output.time !== f.steps) throw new Error(`the model outputs ${output.time} steps for ${f.steps} input steps: not a speech model (one output per step)`);
-    return splitMembers(output.data, f.steps, CLASSES);
+  /** The model's outputs for the stacked features of each view: every member's [steps, CLASSES] logits, view after view. */
+  private async outputs(views: { steps: number; data: Float32Array }[]): Promise<{ logits: Float32Array; steps: number }[]> {
+    const outputs: { logits: Float32Array; steps: number }[] = [];
+    for (const f of views) {
+      const { output } = await this.model.run({ data: f.data, batch: 1, time: f.steps, features: f.data.length / f.steps });
+      if (output.time !== f.steps) throw new Error(`the model outputs ${output.time} steps for ${f.steps} input steps: not a speech model (one output per step)`);
+      for (const logits of splitMembers(output.data, f.steps, CLASSES)) outputs.push({ logits, steps: f.steps });
+    }
+    return outputs;
   }
 
-  private decode(members: Float32Array[], T: number): string {
-    return decodeWords(decodeMembers(members, T, CLASSES, this.decoder));
+  private decode(outputs: readonly StepLogits[]): string {
+    return decodeWords(decodeMembers(outputs, CLASSES, this.decoder));
   }
 
   /** An audio file (WAV, MP3, FLAC, Ogg) to text; a long recording's segments are joined by spaces. Bad files throw AudioError naming the file. */
