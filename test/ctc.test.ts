@@ -4,7 +4,9 @@ import { Sequential } from '../src';
 import { ctc, CtcLoss } from '../src/losses/ctc';
 import { beamDecode, greedyDecode } from '../src/decode/ctc-decode';
 import { grammarDecode } from '../src/speech/grammar-decode';
+import { Rng } from '../src/core/rng';
 import { randomSeq } from './helpers/data';
+import { referenceBeamDecode } from './helpers/ctc-beam-reference';
 import { gradientRelativeError } from './helpers/gradcheck';
 
 const labelsTarget = (labels: number[][]) => {
@@ -63,6 +65,41 @@ describe('CTC decoding', () => {
     const logits = logitsFrom([[0.6, 0.4], [0.6, 0.4]]);
     expect(greedyDecode(logits, 2, 2)).toEqual([]);
     expect(beamDecode(logits, 2, 2, 4)).toEqual([1]);
+  });
+
+  describe('beam search returns exactly what the plain reference search returns, ties included', () => {
+    // Kinds of rows: each decides one step's logits from the row's index k and a random source.
+    const rowKinds: Record<string, (k: number, rng: Rng, shared: number[]) => number> = {
+      random: (_k, rng) => 3 * rng.normal(),
+      peaked: (_k, rng) => (rng.next() < 0.15 ? 9 : -4 + 0.01 * rng.normal()), // near one-hot
+      masked: (k, rng) => (k > 0 && k % 3 === 0 ? -1e9 : 2 * rng.normal()), // like grammar-decode's command mask
+      equal: (k, _rng, shared) => shared[k], // the same row at every step: many exact ties
+      uniform: () => 0,
+      'with -Infinity and NaN': (_k, rng) => (rng.next() < 0.1 ? (rng.next() < 0.5 ? -Infinity : NaN) : rng.normal()),
+    };
+    const compare = (kind: string, seed: number, shapes: [T: number, C: number, beamWidth: number][]) => {
+      const rng = new Rng(seed);
+      for (const [T, C, beamWidth] of shapes) {
+        const shared = Array.from({ length: C }, () => Math.round(2 * rng.normal()));
+        const logits = Float64Array.from({ length: T * C }, (_, i) => rowKinds[kind](i % C, rng, shared));
+        expect({ T, C, beamWidth, labels: beamDecode(logits, T, C, beamWidth) }).toEqual({ T, C, beamWidth, labels: referenceBeamDecode(logits, T, C, beamWidth) });
+      }
+    };
+    const shapesFrom = (rng: Rng, count: number) =>
+      Array.from({ length: count }, (): [number, number, number] => [1 + rng.int(rng.next() < 0.2 ? 80 : 10), [2, 3, 5, 22][rng.int(4)], [1, 2, 3, 8, 16][rng.int(5)]]);
+
+    it.each(Object.keys(rowKinds))('%s rows, many shapes', (kind) => {
+      const seed = Object.keys(rowKinds).indexOf(kind) + 11;
+      compare(kind, seed, shapesFrom(new Rng(seed), 150));
+    });
+
+    it.each(Object.keys(rowKinds))('%s rows at the edges: T=1, C=2, beamWidth 1 and 16', (kind) => {
+      compare(kind, 5, [[1, 22, 8], [1, 2, 1], [1, 2, 16], [7, 2, 16], [40, 2, 16], [30, 22, 1], [30, 22, 16], [12, 3, 16]]);
+    });
+
+    it('grammar-sized input: T=535, C=22, beamWidth 8, command classes masked', () => {
+      compare('masked', 3, [[535, 22, 8], [535, 22, 8]]);
+    });
   });
 });
 
