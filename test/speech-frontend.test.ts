@@ -3,6 +3,7 @@ import * as path from 'path';
 import { addDeltas, analysisBand, cmvn, frameCount, mfcc, MFCC, speechFeatures } from '../src/audio/mfcc';
 import { resample } from '../src/audio/resample';
 import { maxAbsDiff } from './helpers/compare';
+import { referenceResample } from './helpers/reference-resample';
 
 describe('MFCC (Meyda) against the numpy reference', () => {
   // test/fixtures/mfcc/reference.json comes from scripts/make-mfcc-fixtures.py (numpy, float64).
@@ -101,5 +102,43 @@ describe('resampling to 16 kHz', () => {
   it('removes content above the new Nyquist frequency instead of aliasing it', () => {
     const out = resample(tone(10000, 44100, 0.5), 44100, 16000);
     expect(rms(out.subarray(1000, 7000))).toBeLessThan(0.01);
+  });
+});
+
+describe('resample against the per-tap reference (test/helpers/reference-resample.ts)', () => {
+  let seed = 12345;
+  const random = (n: number) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1);
+  const sine = (n: number) => Float32Array.from({ length: n }, (_, i) => 0.7 * Math.sin(i / 3.7) + 0.2 * Math.sin(i * 2.9));
+  // Lengths: empty, one sample, shorter than the kernel (±67 input samples at 16 → 8 kHz), and long.
+  const lengths = [0, 1, 5, 40, 150, 20011];
+  const signals = lengths.flatMap((n) => [random(n), sine(n)]);
+  const worst = (a: Float32Array, b: Float32Array) => {
+    expect(a.length).toBe(b.length);
+    let peak = 0;
+    for (let i = 0; i < b.length; i++) peak = Math.max(peak, Math.abs(b[i]));
+    return peak === 0 ? maxAbsDiff(a, b) : maxAbsDiff(a, b) / peak;
+  };
+
+  it.each([
+    [16000, 8000],
+    [48000, 16000],
+    [8000, 16000],
+  ])('%d -> %d (ratio p/q with q a power of two) is bit-identical', (from, to) => {
+    for (const x of signals) expect(Array.from(resample(x, from, to))).toEqual(Array.from(referenceResample(x, from, to)));
+  });
+
+  it.each([
+    [44100, 16000],
+    [14400, 8000],
+    [17600, 8000],
+    [16000 * 1.0371, 16000],
+    [16000, 44100],
+  ])('%d -> %d stays within 1e-6 of the peak', (from, to) => {
+    for (const x of signals) expect(worst(resample(x, from, to), referenceResample(x, from, to))).toBeLessThan(1e-6);
+  });
+
+  it('keeps the exact centres and windows of a long signal at 14400 -> 8000 (phase reuse over many periods)', () => {
+    const x = random(16000 * 11);
+    expect(worst(resample(x, 14400, 8000), referenceResample(x, 14400, 8000))).toBeLessThan(1e-6);
   });
 });
