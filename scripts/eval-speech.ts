@@ -22,7 +22,7 @@ import { writeFileAtomic } from '../src/io/atomic-write';
 import { CORPUS_SETUP, corpusShards, loadCorpus, renderCorpus, type Corpus } from '../src/speech/corpus';
 import { voiceName } from '../src/speech/synthesize';
 import { Transcriber, type Decoder, type TranscriberOptions } from '../src/speech/transcriber';
-import { decodeMembers, DECODERS, splitMembers } from '../src/speech/ensemble-decode';
+import { batchOutputs, decodeMembers, DECODERS } from '../src/speech/ensemble-decode';
 import type { StepLogits } from '../src/speech/grammar-decode';
 import { parseSpeeds, SPEED_VIEWS } from '../src/speech/speed-views';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
@@ -62,11 +62,7 @@ async function main(): Promise<void> {
     for (const view of views) {
       const b = corpusBatch(view, ids);
       const { output } = await model.run(b.x, { lengths: b.lengths });
-      ids.forEach((_, k) => {
-        const T = b.lengths[k];
-        const rows = output.data.subarray(k * output.time * output.features, (k * output.time + T) * output.features);
-        for (const logits of splitMembers(rows, T, CLASSES)) outputs[k].push({ logits, steps: T });
-      });
+      batchOutputs(output.data, output.time, b.lengths, CLASSES).forEach((members, k) => outputs[k].push(...members));
     }
     ids.forEach((id, k) => {
       const u = corpus.utterances[id];

@@ -42,6 +42,12 @@ async function shard(kind: CorpusKind, count: number, seed: number, index: numbe
   saveCorpus(corpus, path.join(OUT, `${kind}.shard${index}`));
 }
 
+function viewAt(corpus: Corpus, speed: number): Corpus {
+  const view = corpus.speedViews?.find((v) => v.speed === speed);
+  if (!view) throw new Error(`a shard has no view at speed ${speed} where the first has one`);
+  return view;
+}
+
 function merge(parts: Corpus[]): Corpus {
   const utterances = [];
   let offset = 0;
@@ -49,7 +55,7 @@ function merge(parts: Corpus[]): Corpus {
     for (const u of p.utterances) utterances.push({ ...u, offset: u.offset + offset });
     offset += p.features.length;
   }
-  const speedViews = parts[0].speedViews?.map((v, i) => ({ ...merge(parts.map((p) => p.speedViews![i])), speed: v.speed }));
+  const speedViews = parts[0].speedViews?.map((v) => ({ ...merge(parts.map((p) => viewAt(p, v.speed))), speed: v.speed }));
   return { ...parts[0], utterances, features: concatFloat32(parts.map((p) => p.features)), ...(speedViews ? { speedViews } : {}) };
 }
 

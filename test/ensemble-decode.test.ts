@@ -71,9 +71,9 @@ describe('decodeMembers with outputs of different lengths (speed views)', () => 
   it('judges each output over its own steps', () => {
     // The same words read at two speeds: the slower view has more steps. Each alone is unsure, together sure.
     const fast = frames([0, five, 0, 0, 0, 0]);
-    const slow = frames([0, 0, 0, five, 0, 0, 0, 0]);
+    const slow = frames([0, 0, 0, 0, 0, 0, five, 0]); // its word after the faster view's last step: all 8 steps count
     fast[1 * C + seven] = 4.9;
-    slow[3 * C + one] = 4.9;
+    slow[6 * C + one] = 4.9;
     const outputs = [{ logits: fast, steps: 6 }, { logits: slow, steps: 8 }];
     for (const decoder of ['grammar', 'beam', 'greedy'] as const) {
       expect(decodeMembers(outputs, C, decoder)).toEqual([five]);

@@ -131,6 +131,8 @@ describe('resample against the per-tap reference (test/helpers/reference-resampl
     [44100, 16000],
     [14400, 8000],
     [17600, 8000],
+    [9600, 16000], // upsampling by 5/3 and by 3/2: polyphase tables, q not a power of two
+    [16000, 24000],
     [16000 * 1.0371, 16000],
     [16000, 44100],
   ])('%d -> %d stays within 1e-6 of the peak', (from, to) => {

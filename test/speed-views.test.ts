@@ -10,7 +10,7 @@ describe('speed views', () => {
   it('parses a command line\'s list', () => {
     expect(parseSpeeds('1')).toEqual([1]);
     expect(parseSpeeds('1,0.9,1.1')).toEqual([1, 0.9, 1.1]);
-    expect(parseSpeeds(' 0.95 , 1.05')).toEqual([0.95, 1.05]);
+    expect(parseSpeeds(' 0.95 , 1, 1.05')).toEqual([0.95, 1, 1.05]);
   });
 
   it('refuses what it cannot use, naming the problem', () => {
@@ -19,7 +19,8 @@ describe('speed views', () => {
     expect(() => parseSpeeds('1,,0.9')).toThrow("speed views: '' is not a number");
     expect(() => parseSpeeds('-1')).toThrow("'-1' is not a number");
     expect(() => parseSpeeds('1,2')).toThrow("speed views: 2 is outside 0.85–1.25 (training's speed perturbation range)");
-    expect(() => parseSpeeds('0.5')).toThrow('0.5 is outside');
+    expect(() => parseSpeeds('1,0.5')).toThrow('0.5 is outside');
+    expect(() => parseSpeeds('0.9,1.1')).toThrow('speed views: 0.9,1.1 leaves out 1, the clip as recorded');
     expect(() => parseSpeeds('1,0.9,1')).toThrow('speed views: 1,0.9,1 repeats a speed');
     expect(() => checkSpeeds([])).toThrow('speed views: give 1 to 5 speeds, not 0');
     expect(() => checkSpeeds([1, 0.9, 0.95, 1.05, 1.1, 1.2])).toThrow('give 1 to 5 speeds, not 6');

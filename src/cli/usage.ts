@@ -15,7 +15,7 @@ export const COMMAND_USAGE = {
   transcribe: 'rnnkit transcribe <clip> [more ...] [--model <speech.onnx>] [--decoder grammar|beam|greedy] [--dereverb] [--speeds 1,0.9,1.1]\n'
     + '      (WAV, MP3, FLAC, Ogg Vorbis/Opus; recordings over 20 s, up to 1 hour, are split at pauses;\n'
     + '      --dereverb removes late reverberation first, for recordings in reverberant rooms; --speeds: the speeds\n'
-    + '      each clip is also read at, judged together (default 1,0.9,1.1; --speeds 1 is three times less work))',
+    + '      each clip is read at, judged together; 1 among them (default 1,0.9,1.1; --speeds 1 is a third of the work))',
   translate: 'rnnkit translate "<English text>" [more ...] [--model <translator.safetensors>] [--beam <width, 1 = greedy, default 5>]\n'
     + '      (English to Spanish, one line per text; the model is trained on Brown sentences translated by Apertium)',
 } as const;

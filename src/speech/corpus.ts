@@ -7,6 +7,7 @@ import { normalizePeak, pad } from './augment';
 import { applyCondition, conditionName, randomTrainingCondition, TEST_CONDITIONS, type Condition } from './conditions';
 import { FEATURE_DIM, modelFeatures } from './features';
 import { withAccentVariants } from './pronunciations';
+import { checkSpeeds } from './speed-views';
 import { synthesize, voiceName, type VoiceSpec } from './synthesize';
 import { COMMAND_WORDS, DIGIT_WORDS } from './vocabulary';
 import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from './voices';
@@ -144,30 +145,23 @@ export async function* renderCorpus(opts: Omit<CorpusOptions, 'onProgress'>): As
 }
 
 export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
-  const utterances: Utterance[] = [];
-  const chunks: Float32Array[] = [];
-  let offset = 0;
   const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
   const dereverberated = opts.mode !== 'train' && opts.dereverberate === true;
   const viewSpeeds = opts.mode === 'train' ? [] : (opts.viewSpeeds ?? []);
   if (viewSpeeds.includes(1)) throw new Error('speed views are the speeds other than 1 (the corpus itself is read at 1)');
-  const views = viewSpeeds.map((speed) => ({ speed, utterances: [] as Utterance[], chunks: [] as Float32Array[], offset: 0 }));
+  // The corpus itself is the view at speed 1.
+  const views = checkSpeeds([1, ...viewSpeeds]).map((speed) => ({ speed, utterances: [] as Utterance[], chunks: [] as Float32Array[], offset: 0 }));
   for await (const { text, voice, condition, signal } of renderCorpus(opts)) {
-    const f = modelFeatures(signal, { dereverberate: dereverberated });
-    utterances.push({ text, voice: voiceName(voice), condition, steps: f.steps, offset });
-    chunks.push(f.data);
-    offset += f.data.length;
     for (const v of views) {
-      const g = modelFeatures(signal, { dereverberate: dereverberated, speed: v.speed });
-      v.utterances.push({ text, voice: voiceName(voice), condition, steps: g.steps, offset: v.offset });
-      v.chunks.push(g.data);
-      v.offset += g.data.length;
+      const f = modelFeatures(signal, { dereverberate: dereverberated, speed: v.speed });
+      v.utterances.push({ text, voice: voiceName(voice), condition, steps: f.steps, offset: v.offset });
+      v.chunks.push(f.data);
+      v.offset += f.data.length;
     }
-    opts.onProgress?.(utterances.length, total);
+    opts.onProgress?.(views[0].utterances.length, total);
   }
-  const flags = dereverberated ? { dereverberated } : {};
-  const speedViews = views.map(({ speed, utterances, chunks }) => ({ speed, featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...flags }));
-  return { featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...flags, ...(speedViews.length > 0 ? { speedViews } : {}) };
+  const [corpus, ...speedViews] = views.map(({ speed, utterances, chunks }) => ({ speed, featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...(dereverberated ? { dereverberated } : {}) }));
+  return { featureDim: corpus.featureDim, utterances: corpus.utterances, features: corpus.features, ...(dereverberated ? { dereverberated } : {}), ...(speedViews.length > 0 ? { speedViews } : {}) };
 }
 
 export const CORPUS_KINDS = ['train', 'val', 'test'] as const;
@@ -217,19 +211,23 @@ function readManifest(base: string): { featureDim: number; utterances: Utterance
   if (manifest.format !== CORPUS_FORMAT) throw new Error(`${base}.json is not an rnnkit speech corpus`);
   if (manifest.version !== CORPUS_VERSION) throw new Error(`${base}.json is a version ${manifest.version} speech corpus; this rnnkit reads version ${CORPUS_VERSION} (npm run speech:corpus remakes it)`);
   const speeds: unknown = manifest.speedViews ?? [];
-  if (!Array.isArray(speeds) || !speeds.every((s) => typeof s === 'number')) throw new Error(`${base}.json: speedViews is not a list of speeds`);
+  if (!Array.isArray(speeds) || !speeds.every((s) => typeof s === 'number' && s !== 1)) throw new Error(`${base}.json: speedViews is not a list of speeds other than 1`);
+  checkSpeeds([1, ...speeds]);
   return { ...manifest, speedViews: speeds };
 }
 
-export function loadCorpus(base: string): Corpus {
+/** Reads a corpus saved by saveCorpus; its speed views too unless `views` is false (training reads none). */
+export function loadCorpus(base: string, { views = true } = {}): Corpus {
   const manifest = readManifest(base);
   const bytes = fs.readFileSync(`${base}.f32`);
   const features = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const corpus: Corpus = { featureDim: manifest.featureDim, utterances: manifest.utterances, features, ...(manifest.dereverberated === true ? { dereverberated: true } : {}) };
-  if (manifest.speedViews.length === 0) return corpus;
+  if (manifest.speedViews.length === 0 || !views) return corpus;
   const speedViews = manifest.speedViews.map((speed) => {
     const view = loadCorpus(viewBase(base, speed));
-    if (view.utterances.length !== corpus.utterances.length) throw new Error(`${viewBase(base, speed)}.json: ${view.utterances.length} utterances, not the corpus's ${corpus.utterances.length}`);
+    const same = view.featureDim === corpus.featureDim && view.dereverberated === corpus.dereverberated && view.utterances.length === corpus.utterances.length
+      && view.utterances.every((u, i) => u.text === corpus.utterances[i].text && u.voice === corpus.utterances[i].voice && u.condition === corpus.utterances[i].condition);
+    if (!same) throw new Error(`${viewBase(base, speed)}.json does not hold the utterances of ${base}.json (npm run speech:corpus remakes both)`);
     return { ...view, speed };
   });
   return { ...corpus, speedViews };

@@ -23,6 +23,15 @@ export function splitMembers(rows: Float32Array, T: number, C: number): Float32A
 }
 
 /**
+ * A batch run's output ([batch, time, K·C], sequences zero-padded to `time`) to each sequence's member
+ * outputs, over its own `lengths[b]` steps.
+ */
+export function batchOutputs(data: Float32Array, time: number, lengths: ArrayLike<number>, C: number): StepLogits[][] {
+  const width = data.length / (lengths.length * time);
+  return Array.from(lengths, (steps, b) => splitMembers(data.subarray(b * time * width, (b * time + steps) * width), steps, C).map((logits) => ({ logits, steps })));
+}
+
+/**
  * Word ids from the outputs of the members, each [steps, C] (the steps may differ: the speed views of
  * speed-views.ts read one clip at other rates). One output decodes as the decoder says. With several,
  * each proposes (its grammar candidates, or its beam or greedy transcript) and all of them judge: the

@@ -24,7 +24,9 @@ export interface StepLogits {
 
 /** What grammarDecode weighs for one model's logits: nothing, its best digit string, each command word. */
 export function grammarCandidates(logits: ArrayLike<number>, T: number, C: number, beamWidth = 8): number[][] {
-  const digitsOnly = Float64Array.from({ length: T * C }, (_, i) => (COMMAND_IDS.includes(i % C) ? -1e9 : logits[i]));
+  const isCommand = Array.from({ length: C }, (_, k) => COMMAND_IDS.includes(k));
+  const digitsOnly = new Float64Array(T * C);
+  for (let t = 0, i = 0; t < T; t++) for (let k = 0; k < C; k++, i++) digitsOnly[i] = isCommand[k] ? -1e9 : logits[i];
   const digits = beamDecode(digitsOnly, T, C, beamWidth).filter((id) => DIGIT_IDS.includes(id));
   return [[], ...(digits.length > 0 ? [digits] : []), ...COMMAND_IDS.map((id) => [id])];
 }

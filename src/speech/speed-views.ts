@@ -12,7 +12,10 @@ export const SPEED_VIEWS: readonly number[] = [1, 0.9, 1.1];
 export const VIEW_SPEED_RANGE = { min: 0.85, max: 1.25 } as const;
 const MAX_VIEWS = 5;
 
-/** Speeds for the transcriber, checked: 1 to 5 distinct numbers within VIEW_SPEED_RANGE. */
+/**
+ * Speeds for the transcriber, checked: 1 to 5 distinct numbers within VIEW_SPEED_RANGE, 1 among them (the
+ * clip as recorded is always heard, and is what analyze shows on the clip's own time axis).
+ */
 export function checkSpeeds(speeds: readonly number[]): readonly number[] {
   if (speeds.length < 1 || speeds.length > MAX_VIEWS) throw new Error(`speed views: give 1 to ${MAX_VIEWS} speeds, not ${speeds.length}`);
   for (const s of speeds) {
@@ -21,6 +24,7 @@ export function checkSpeeds(speeds: readonly number[]): readonly number[] {
     }
   }
   if (new Set(speeds).size !== speeds.length) throw new Error(`speed views: ${speeds.join(',')} repeats a speed`);
+  if (!speeds.includes(1)) throw new Error(`speed views: ${speeds.join(',')} leaves out 1, the clip as recorded`);
   return [...speeds];
 }
 
