@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { addDeltas, analysisBand, cmvn, frameCount, mfcc, MFCC, speechFeatures } from '../src/audio/mfcc';
 import { resample } from '../src/audio/resample';
+import { readWav, toMono } from '../src/audio/wav';
 import { maxAbsDiff } from './helpers/compare';
+import { meydaMfcc } from './helpers/meyda-mfcc';
+import { SAMPLE_AUDIO, sampleClips } from './helpers/sample-clips';
 import { referenceResample } from './helpers/reference-resample';
 
 describe('MFCC (Meyda) against the numpy reference', () => {
@@ -22,6 +25,51 @@ describe('MFCC (Meyda) against the numpy reference', () => {
     let worst = 0;
     for (let i = 0; i < ours.data.length; i++) worst = Math.max(worst, Math.abs(ours.data[i] - fx.mfcc[i]) / Math.max(1, Math.abs(fx.mfcc[i])));
     expect(worst).toBeLessThan(1e-4);
+  });
+});
+
+describe('mfcc() against Meyda.extract (test/helpers/meyda-mfcc.ts)', () => {
+  // mfcc() reproduces Meyda's MFCC arithmetic outside Meyda; the shipped models were trained on
+  // Meyda.extract's features, so it must give the same float32 values, bit for bit.
+  let seed = 987654321;
+  const uniform = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const noise = (n: number, level: number) => Float32Array.from({ length: n }, () => level * uniform());
+  const same = (signal: Float32Array) => {
+    const ours = mfcc(signal);
+    const reference = meydaMfcc(signal);
+    expect(ours.frames).toBe(reference.frames);
+    expect(ours.data).toEqual(reference.data);
+  };
+
+  it.each([0, 1e-9, 1e-6, 1e-4, 0.01, 0.3, 1])('random noise at %d of full scale', (level) => {
+    same(noise(8000, level));
+  });
+
+  it('clipped full-scale noise, sines, and signals shorter than a window', () => {
+    same(Float32Array.from(noise(8000, 4), (v) => Math.max(-1, Math.min(1, v))));
+    same(Float32Array.from({ length: 8000 }, (_, i) => (i % 40 < 20 ? 1 : -1)));
+    for (const hz of [100, 440, 1000, 3999]) same(Float32Array.from({ length: 4000 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / 8000)));
+    same(Float32Array.from({ length: 8000 }, (_, i) => 0.3 * Math.sin(i / 7) + 0.1 * Math.sin(i * 1.3) + 0.01 * uniform()));
+    for (const n of [0, 1, 150, 200, 279]) same(noise(n, 0.5));
+  });
+
+  it('inputs whose spectra overflow float32 or hold NaN (every filter bin counts, as in Meyda)', () => {
+    const loud = noise(2000, 0.1);
+    loud[1000] = 1e20; // finite amplitudes (~3e24), powers beyond float32
+    same(loud);
+    const impulse = new Float32Array(2000);
+    impulse[700] = Infinity;
+    same(impulse);
+    const broken = noise(2000, 0.1);
+    broken[1200] = NaN;
+    same(broken);
+  });
+
+  it.each(sampleClips.map((c) => c.file))('the sample clip %s in the analysis band (speeds 1 and 1.1)', (file) => {
+    const audio = readWav(path.join(SAMPLE_AUDIO, file));
+    const signal16k = resample(toMono(audio), audio.sampleRate, 16000);
+    same(analysisBand(signal16k));
+    same(analysisBand(signal16k, 1.1));
   });
 });
 

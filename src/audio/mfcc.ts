@@ -11,6 +11,8 @@ interface MeydaStatic {
   melBands: number;
   numberOfMFCCCoefficients: number;
   windowingFunction: string;
+  /** Set by extract(): the triangular filters, [bands][bufferSize / 2 + 1]. */
+  melFilterBank?: number[][];
   extract(feature: 'mfcc', signal: Float32Array): number[];
 }
 
@@ -42,25 +44,166 @@ export function frameCount(samples: number): number {
   return samples < MFCC.windowLength ? 1 : 1 + Math.floor((samples - MFCC.windowLength) / MFCC.hop);
 }
 
-/** 13 MFCCs per 10 ms frame of an MFCC.sampleRate signal, with Meyda: returns [frames, 13] row-major. */
+/**
+ * Meyda's MFCC (`Meyda.extract('mfcc', buffer)` with bufferSize MFCC.fftSize, windowingFunction 'rect'),
+ * reproduced operation for operation so that the result is bit-identical, without Meyda's per-frame
+ * allocations (test/speech-frontend.test.ts checks it against Meyda.extract itself):
+ * - its FFT (fftjs's radix-2, bundled in Meyda) keeps the real parts in a Float32Array (a copy of the
+ *   input buffer, so every butterfly's real result is rounded to float32) and the imaginary parts in a
+ *   plain array of doubles, with twiddles cos/sin(-2πk/N);
+ * - amplitude = float32(sqrt(re² + im²)) and power = float32(amplitude²) for the first fftSize/2 bins;
+ * - each mel band sums float32(weight × power) in a float32 accumulator over bins 0…fftSize/2 - 1,
+ *   then float32(log(sum + 1));
+ * - the DCT (npm `dct`, scale 2) sums band × cos(π/N (n + ½) k) in doubles; the first 13 are kept.
+ * The filter bank is Meyda's own (Meyda.melFilterBank). Bins outside a filter's triangle are skipped:
+ * they add float32(0 × power) = +0 to a non-negative sum, which changes nothing unless the power is
+ * infinite or NaN, so a frame with such a power takes every bin as Meyda does.
+ */
+class MeydaMfcc {
+  private readonly n = MFCC.fftSize;
+  private readonly bins = MFCC.fftSize / 2;
+  private readonly bands: number;
+  private readonly reversed = new Int32Array(MFCC.fftSize);
+  /** Twiddles per stage, stage s (span 2^s) at offset 2^(s-1) - 1, k < 2^(s-1). */
+  private readonly twiddleRe = new Float64Array(MFCC.fftSize);
+  private readonly twiddleIm = new Float64Array(MFCC.fftSize);
+  /** Filter weights [bands][bins] and each filter's non-zero range [from, to). */
+  private readonly weights: Float64Array;
+  private readonly from: Int32Array;
+  private readonly to: Int32Array;
+  /** DCT cosines [coefficients][bands]. */
+  private readonly cosines: Float64Array;
+  private readonly re = new Float32Array(MFCC.fftSize);
+  private readonly im = new Float64Array(MFCC.fftSize);
+  private readonly power = new Float32Array(MFCC.fftSize / 2);
+  private readonly logMel: Float32Array;
+
+  constructor() {
+    const n = this.n;
+    // Meyda builds its filter bank on the first extract() with these settings: take that one.
+    Meyda.bufferSize = n;
+    Meyda.sampleRate = MFCC.sampleRate;
+    Meyda.melBands = MFCC.melBands;
+    Meyda.numberOfMFCCCoefficients = MFCC.coefficients;
+    Meyda.windowingFunction = 'rect';
+    Meyda.extract('mfcc', new Float32Array(n));
+    const bank = Meyda.melFilterBank;
+    if (!bank || bank.length !== MFCC.melBands) throw new Error('Meyda did not build its mel filter bank');
+    this.bands = bank.length;
+    this.weights = new Float64Array(this.bands * this.bins);
+    this.from = new Int32Array(this.bands);
+    this.to = new Int32Array(this.bands);
+    for (let b = 0; b < this.bands; b++) {
+      let from = this.bins;
+      let to = 0;
+      for (let j = 0; j < this.bins; j++) {
+        const w = bank[b][j];
+        this.weights[b * this.bins + j] = w;
+        if (!(w === 0 && 1 / w > 0)) {
+          from = Math.min(from, j);
+          to = j + 1;
+        }
+      }
+      this.from[b] = from;
+      this.to[b] = Math.max(from, to);
+    }
+    this.logMel = new Float32Array(this.bands);
+    // fftjs: bit reversal of log2(n)-digit indices, twiddle e^(-2πik/N) for span N
+    const bits = Math.log2(n);
+    for (let i = 0; i < n; i++) {
+      let r = 0;
+      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+      this.reversed[i] = r;
+    }
+    for (let s = 1; s <= bits; s++) {
+      const span = Math.pow(2, s);
+      for (let k = 0; k < span / 2; k++) {
+        const x = (-2 * Math.PI * k) / span;
+        this.twiddleRe[span / 2 - 1 + k] = Math.cos(x);
+        this.twiddleIm[span / 2 - 1 + k] = Math.sin(x);
+      }
+    }
+    // dct: cos(PI_N * (n + 0.5) * k) with PI_N = π / N
+    this.cosines = new Float64Array(MFCC.coefficients * this.bands);
+    const piN = Math.PI / this.bands;
+    for (let k = 0; k < MFCC.coefficients; k++) {
+      for (let j = 0; j < this.bands; j++) this.cosines[k * this.bands + j] = Math.cos(piN * (j + 0.5) * k);
+    }
+  }
+
+  /** The MFCCs of one fftSize buffer into out[at, at + coefficients), as Meyda.extract('mfcc', buffer) gives them. */
+  extract(buffer: Float32Array, out: Float32Array, at: number): void {
+    const { n, bins, bands, re, im, power, logMel, weights, cosines } = this;
+    for (let i = 0; i < n; i++) {
+      re[this.reversed[i]] = buffer[i];
+      im[i] = 0;
+    }
+    for (let half = 1; half < n; half *= 2) {
+      const span = 2 * half;
+      for (let k = 0; k < half; k++) {
+        const wr = this.twiddleRe[half - 1 + k];
+        const wi = this.twiddleIm[half - 1 + k];
+        for (let even = k; even < n; even += span) {
+          const odd = even + half;
+          const oddRe = re[odd];
+          const oddIm = im[odd];
+          const tRe = wr * oddRe - wi * oddIm;
+          const tIm = wr * oddIm + wi * oddRe;
+          const evenRe = re[even];
+          const evenIm = im[even];
+          re[odd] = evenRe - tRe;
+          im[odd] = evenIm - tIm;
+          re[even] = tRe + evenRe;
+          im[even] = tIm + evenIm;
+        }
+      }
+    }
+    let finite = true;
+    for (let i = 0; i < bins; i++) {
+      const amplitude = Math.fround(Math.sqrt(Math.pow(re[i], 2) + Math.pow(im[i], 2)));
+      power[i] = Math.pow(amplitude, 2);
+      if (!Number.isFinite(power[i])) finite = false;
+    }
+    for (let b = 0; b < bands; b++) {
+      const row = b * bins;
+      const from = finite ? this.from[b] : 0;
+      const to = finite ? this.to[b] : bins;
+      let sum = 0;
+      for (let j = from; j < to; j++) sum = Math.fround(sum + Math.fround(weights[row + j] * power[j]));
+      logMel[b] = Math.log(sum + 1);
+    }
+    for (let k = 0; k < MFCC.coefficients; k++) {
+      const row = k * bands;
+      let sum = 0;
+      for (let j = 0; j < bands; j++) sum = sum + logMel[j] * cosines[row + j];
+      out[at + k] = 2 * sum;
+    }
+  }
+}
+
+let meydaMfcc: MeydaMfcc | undefined;
+
+/**
+ * 13 MFCCs per 10 ms frame of an MFCC.sampleRate signal: Meyda's MFCC (reproduced by MeydaMfcc, bit for bit)
+ * of each Hamming-windowed, zero-padded frame; returns [frames, 13] row-major.
+ */
 export function mfcc(signal: Float32Array): { frames: number; data: Float32Array } {
-  Meyda.bufferSize = MFCC.fftSize;
-  Meyda.sampleRate = MFCC.sampleRate;
-  Meyda.melBands = MFCC.melBands;
-  Meyda.numberOfMFCCCoefficients = MFCC.coefficients;
-  Meyda.windowingFunction = 'rect'; // the Hamming window is applied to the 400 real samples below
+  meydaMfcc ??= new MeydaMfcc();
   const frames = frameCount(signal.length);
   const data = new Float32Array(frames * MFCC.coefficients);
   const buffer = new Float32Array(MFCC.fftSize);
-  for (let f = 0; f < frames; f++) {
-    buffer.fill(0);
-    const start = f * MFCC.hop;
-    for (let n = 0; n < MFCC.windowLength && start + n < signal.length; n++) {
-      buffer[n] = signal[start + n] * hamming[n] * MFCC.inputScale;
-    }
-    data.set(Meyda.extract('mfcc', buffer), f * MFCC.coefficients);
-  }
+  for (let f = 0; f < frames; f++) meydaMfcc.extract(windowFrame(signal, f, buffer), data, f * MFCC.coefficients);
   return { frames, data };
+}
+
+/** Frame f of the signal as the MFCC analysis takes it: Hamming-windowed, scaled to the 16-bit range, zero-padded into buffer (MFCC.fftSize). */
+export function windowFrame(signal: Float32Array, f: number, buffer: Float32Array): Float32Array {
+  buffer.fill(0);
+  const start = f * MFCC.hop;
+  for (let n = 0; n < MFCC.windowLength && start + n < signal.length; n++) {
+    buffer[n] = signal[start + n] * hamming[n] * MFCC.inputScale;
+  }
+  return buffer;
 }
 
 /**
