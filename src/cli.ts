@@ -17,8 +17,18 @@ import { MODEL_LIMIT_OPTIONS } from './limits';
 
 export type { Io } from './cli/io';
 
-/** Options that take a value (`--out file`). */
-const VALUE_OPTIONS = new Set(['--out', '--checkpoint', '--model', '--decoder', '--port', '--host', '--beam', '--speeds', ...Object.values(MODEL_LIMIT_OPTIONS)]);
+const LIMIT_OPTIONS = Object.values(MODEL_LIMIT_OPTIONS);
+/** The options with a value (`--out file`) each command reads; any other is refused, so that none is silently ignored. */
+const COMMAND_VALUES: Record<string, readonly string[]> = {
+  'export-onnx': LIMIT_OPTIONS,
+  'import-onnx': LIMIT_OPTIONS,
+  summary: LIMIT_OPTIONS,
+  train: ['--out', '--checkpoint', ...LIMIT_OPTIONS],
+  transcribe: ['--model', '--decoder', '--speeds'],
+  demo: ['--port', '--host', '--model', '--speeds'],
+  translate: ['--model', '--beam'],
+};
+const VALUE_OPTIONS = new Set(Object.values(COMMAND_VALUES).flat());
 const HELP = new Set(['--help', '-h', 'help']);
 /** The on/off options each command reads; any other is refused, so that a flag is never silently ignored. */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
@@ -52,12 +62,13 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
     else if (rest[i].startsWith('--')) flags.add(rest[i]);
     else args.push(rest[i]);
   }
-  const known = COMMAND_FLAGS[command] ?? [];
-  const unknown = [...flags].filter((f) => !known.includes(f));
+  const reads = (c: string) => [...(COMMAND_FLAGS[c] ?? []), ...(COMMAND_VALUES[c] ?? [])];
+  const unknown = [...flags, ...values.keys()].filter((f) => !reads(command).includes(f));
   try {
     if (unknown.length > 0) {
-      const elsewhere = Object.keys(COMMAND_FLAGS).filter((c) => COMMAND_FLAGS[c].includes(unknown[0]));
-      const hint = isCommand(command) && elsewhere.length > 0 ? ` for ${command} (it is an option of ${elsewhere.join(' and ')})` : '';
+      const elsewhere = [...new Set([...Object.keys(COMMAND_FLAGS), ...Object.keys(COMMAND_VALUES)])].filter((c) => reads(c).includes(unknown[0]));
+      const whose = elsewhere.length > 1 ? `${elsewhere.slice(0, -1).join(', ')} and ${elsewhere.at(-1)}` : elsewhere[0];
+      const hint = isCommand(command) && elsewhere.length > 0 ? ` for ${command} (it is an option of ${whose})` : '';
       return usage(io, `unknown option ${unknown[0]}${hint}`, command);
     }
     const limits = limitsFromOptions(values);

@@ -104,6 +104,10 @@ describe('rnnkit CLI', () => {
     const r = await runCli('summary', modelFile, '--dereverb');
     expect([r.code, r.err[0].split('\n')[0]]).toEqual([2, 'rnnkit: unknown option --dereverb for summary (it is an option of transcribe and demo)']);
     expect((await runCli('train', 'spec.json', '--out', 'x.json', '--softmax')).err[0].split('\n')[0]).toBe('rnnkit: unknown option --softmax for train (it is an option of export-onnx)');
+    // so is an option with a value that the command does not read (it took the value with it)
+    const speeds = await runCli('translate', 'hello', '--speeds', '1');
+    expect([speeds.code, speeds.err[0].split('\n')[0]]).toEqual([2, 'rnnkit: unknown option --speeds for translate (it is an option of transcribe and demo)']);
+    expect((await runCli('summary', modelFile, '--model', 'x.onnx')).err[0].split('\n')[0]).toBe('rnnkit: unknown option --model for summary (it is an option of transcribe, demo and translate)');
     // a usage error of a command shows that command's usage
     expect((await runCli('summary')).err).toEqual([`rnnkit: summary takes a model file\nusage:\n  ${COMMAND_USAGE.summary}`]);
   });
