@@ -57,14 +57,18 @@ export async function main(argv: string[], io: Io = consoleIo, signal?: AbortSig
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const args: string[] = [];
+  let valueMissing: string | undefined; // an option that takes a value, given last without one
   for (let i = 0; i < rest.length; i++) {
-    if (VALUE_OPTIONS.has(rest[i]) && i + 1 < rest.length) values.set(rest[i], rest[++i]);
-    else if (rest[i].startsWith('--')) flags.add(rest[i]);
+    if (VALUE_OPTIONS.has(rest[i])) {
+      if (i + 1 < rest.length) values.set(rest[i], rest[++i]);
+      else valueMissing = rest[i];
+    } else if (rest[i].startsWith('--')) flags.add(rest[i]);
     else args.push(rest[i]);
   }
   const reads = (c: string) => [...(COMMAND_FLAGS[c] ?? []), ...(COMMAND_VALUES[c] ?? [])];
-  const unknown = [...flags, ...values.keys()].filter((f) => !reads(command).includes(f));
+  const unknown = [...flags, ...values.keys(), ...(valueMissing === undefined ? [] : [valueMissing])].filter((f) => !reads(command).includes(f));
   try {
+    if (valueMissing !== undefined && reads(command).includes(valueMissing)) return usage(io, `option ${valueMissing} takes a value`, command);
     if (unknown.length > 0) {
       const elsewhere = [...new Set([...Object.keys(COMMAND_FLAGS), ...Object.keys(COMMAND_VALUES)])].filter((c) => reads(c).includes(unknown[0]));
       const whose = elsewhere.length > 1 ? `${elsewhere.slice(0, -1).join(', ')} and ${elsewhere.at(-1)}` : elsewhere[0];

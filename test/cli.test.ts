@@ -108,6 +108,11 @@ describe('rnnkit CLI', () => {
     const speeds = await runCli('translate', 'hello', '--speeds', '1');
     expect([speeds.code, speeds.err[0].split('\n')[0]]).toEqual([2, 'rnnkit: unknown option --speeds for translate (it is an option of transcribe and demo)']);
     expect((await runCli('summary', modelFile, '--model', 'x.onnx')).err[0].split('\n')[0]).toBe('rnnkit: unknown option --model for summary (it is an option of transcribe, demo and translate)');
+    // an option that takes a value, given last without one, is refused (not dropped)
+    for (const [argv, option] of [[['train', 'spec.json', '--out', 'm.json', '--checkpoint'], '--checkpoint'], [['transcribe', 'a.wav', '--speeds'], '--speeds'], [['translate', 'hi', '--beam'], '--beam']] as const) {
+      const missing = await runCli(...argv);
+      expect([missing.code, missing.out, missing.err[0].split('\n')[0]]).toEqual([2, [], `rnnkit: option ${option} takes a value`]);
+    }
     // a usage error of a command shows that command's usage
     expect((await runCli('summary')).err).toEqual([`rnnkit: summary takes a model file\nusage:\n  ${COMMAND_USAGE.summary}`]);
   });
