@@ -6,6 +6,7 @@ import { saveCorpus, sampleText, type Utterance } from '../src/speech/corpus';
 import { FEATURE_DIM } from '../src/speech/features';
 import { importOnnxFile } from '../src/onnx/import';
 import { ensembleMemberCountOfFile, saveEnsembleOnnx } from '../src/onnx/ensemble';
+import { MAX_ONNX_BYTES } from '../src/limits';
 import { Sequential } from '../src';
 import { CLASSES } from '../src/speech/vocabulary';
 import { tempDir } from './helpers/temp-dir';
@@ -108,6 +109,15 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(importOnnxFile(onnxFile).model.layers.map((l) => l.type)).toEqual(['gru', 'gru', 'dense']);
     // a single model's speech.onnx is replaced without the flag
     train('shipped', '--epochs', '1');
+  });
+
+  it('reads an ONNX file for its member count only up to the importer\'s size bound', () => {
+    const huge = path.join(dir, 'huge.onnx');
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, MAX_ONNX_BYTES + 1); // sparse: no disk used, the size is what is checked
+    expect(() => ensembleMemberCountOfFile(huge)).toThrow(`${huge}: too large: 2147.5 MB (files up to 2147 MB)`);
+    fs.rmSync(huge);
+    expect(() => ensembleMemberCountOfFile(path.join(dir, 'absent.onnx'))).toThrow(/absent\.onnx: cannot read: ENOENT/);
   });
 
   it('refuses option values that are not numbers of the right kind, and options it does not have', () => {

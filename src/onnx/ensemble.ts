@@ -1,7 +1,8 @@
-import * as fs from 'fs';
 import { onnx } from 'onnx-proto';
 import type { Sequential } from '../model';
 import { writeFileAtomic } from '../io/atomic-write';
+import { readBytes } from '../io/read-file';
+import { MAX_ONNX_BYTES } from '../limits';
 import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from './export';
 import { floatToHalf, halfToFloat } from './tensor';
 
@@ -81,9 +82,11 @@ export function ensembleMemberCount(graph: onnx.IGraphProto | null | undefined):
 
 /** ensembleMemberCount of an ONNX file's graph (0 when the file is a single model's). */
 export function ensembleMemberCountOfFile(file: string): number {
+  // Bounded as the ONNX importer bounds what it reads.
+  const bytes = readBytes(file, (problem) => new Error(`${file}: ${problem}`), MAX_ONNX_BYTES);
   let proto: onnx.ModelProto;
   try {
-    proto = onnx.ModelProto.decode(fs.readFileSync(file));
+    proto = onnx.ModelProto.decode(bytes);
   } catch (err) {
     throw new Error(`${file}: not a readable ONNX file (${(err as Error).message})`);
   }
