@@ -19,7 +19,7 @@
 import * as path from 'path';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { writeFileAtomic } from '../src/io/atomic-write';
-import { CORPUS_SETUP, corpusShards, loadCorpus, renderCorpus, type Corpus } from '../src/speech/corpus';
+import { atSpeed, CORPUS_SETUP, corpusShards, loadCorpus, renderCorpus, type Corpus } from '../src/speech/corpus';
 import { voiceName } from '../src/speech/synthesize';
 import { Transcriber, type Decoder, type TranscriberOptions } from '../src/speech/transcriber';
 import { batchOutputs, decodeMembers, DECODERS } from '../src/speech/ensemble-decode';
@@ -78,10 +78,9 @@ async function main(): Promise<void> {
   }
 }
 
-/** The corpus's features read at `speed`: the corpus itself at 1, else the speed view speech:corpus stored beside it. */
+/** The corpus's features read at `speed`, as speech:corpus stored them. */
 function viewOf(corpus: Corpus, speed: number, base: string): Corpus {
-  if (speed === 1) return corpus;
-  const view = corpus.speedViews?.find((v) => v.speed === speed);
+  const view = atSpeed(corpus, speed);
   if (!view) throw new Error(`${base} has no features read at speed ${speed} (made before speed views, or with others): npm run speech:corpus remakes it; --speeds 1 judges with the corpus alone`);
   return view;
 }

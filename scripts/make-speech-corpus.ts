@@ -18,7 +18,7 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { concatFloat32 } from '../src/core/dtype';
-import { CORPUS_KINDS, CORPUS_SETUP, corpusShards, generateCorpus, loadCorpus, removeCorpus, saveCorpus, type Corpus, type CorpusKind } from '../src/speech/corpus';
+import { atSpeed, CORPUS_KINDS, CORPUS_SETUP, corpusShards, generateCorpus, loadCorpus, removeCorpus, saveCorpus, type Corpus, type CorpusKind } from '../src/speech/corpus';
 import { SPEED_VIEWS } from '../src/speech/speed-views';
 import { ScriptOptions } from './options';
 
@@ -43,7 +43,7 @@ async function shard(kind: CorpusKind, count: number, seed: number, index: numbe
 }
 
 function viewAt(corpus: Corpus, speed: number): Corpus {
-  const view = corpus.speedViews?.find((v) => v.speed === speed);
+  const view = atSpeed(corpus, speed);
   if (!view) throw new Error(`a shard has no view at speed ${speed} where the first has one`);
   return view;
 }

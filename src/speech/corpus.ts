@@ -233,6 +233,11 @@ export function loadCorpus(base: string, { views = true } = {}): Corpus {
   return { ...corpus, speedViews };
 }
 
+/** The corpus's features read at `speed`: the corpus itself at 1, else its speed view (undefined when it has none). */
+export function atSpeed(corpus: Corpus, speed: number): Corpus | undefined {
+  return speed === 1 ? corpus : corpus.speedViews?.find((v) => v.speed === speed);
+}
+
 /** Removes a saved corpus and its speed views. */
 export function removeCorpus(base: string): void {
   for (const speed of readManifest(base).speedViews) removeCorpus(viewBase(base, speed));

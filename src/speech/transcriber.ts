@@ -79,10 +79,7 @@ export interface TranscriberOptions {
  * `options.dereverberate` removes late reverberation (WPE) before the features: for recordings in reverberant rooms.
  */
 export class Transcriber {
-  readonly speeds: readonly number[];
-  private constructor(private readonly model: OnnxModel, readonly decoder: Decoder, readonly frontEnd: FrontEndOptions, speeds: readonly number[]) {
-    this.speeds = speeds;
-  }
+  private constructor(private readonly model: OnnxModel, readonly decoder: Decoder, readonly frontEnd: FrontEndOptions, readonly speeds: readonly number[]) {}
 
   static async load(modelFile = DEFAULT_SPEECH_MODEL, decoder: Decoder = 'grammar', options: TranscriberOptions = {}): Promise<Transcriber> {
     if (!DECODERS.includes(decoder)) throw new Error(`unknown decoder '${decoder}' (grammar, beam or greedy)`);
