@@ -55,12 +55,7 @@ export function resample(signal: Float32Array, fromRate: number, toRate: number)
     const hi = Math.min(signal.length - 1, Math.floor(center + radius));
     let acc = 0;
     // No Math.* in this loop: global lookups are slow inside jest's vm context (60× on 26 s of 48 kHz audio).
-    for (let j = lo; j <= hi; j++) {
-      const pos = (j > center ? j - center : center - j) * cutoff * RESOLUTION;
-      const k = pos | 0; // floor: pos is non-negative and small
-      const frac = pos - k;
-      acc += signal[j] * (KERNEL[k] + frac * (KERNEL[k + 1] - KERNEL[k]));
-    }
+    for (let j = lo; j <= hi; j++) acc += signal[j] * tap(j, center, cutoff);
     out[i] = acc * cutoff;
   }
   return out;
@@ -68,11 +63,12 @@ export function resample(signal: Float32Array, fromRate: number, toRate: number)
 
 /**
  * The kernel's weight for input sample j in the output sample centred at `center`, before the
- * cut-off's gain: the expression of the per-tap loop in resample(), and 0 beyond the table.
+ * cut-off's gain (0 beyond the table): what the per-tap loop in resample() evaluates, and what
+ * resamplePhased tabulates, so that identical centres give identical weights.
  */
 function tap(j: number, center: number, cutoff: number): number {
   const pos = (j > center ? j - center : center - j) * cutoff * RESOLUTION;
-  const k = pos | 0;
+  const k = pos | 0; // floor: pos is non-negative and small
   return k + 1 < KERNEL.length ? KERNEL[k] + (pos - k) * (KERNEL[k + 1] - KERNEL[k]) : 0;
 }
 
