@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const report = await transcribeAudio(corpusName, modelFile, decoder, { dereverberate: dereverb, speeds });
     console.log(`${path.relative(root, modelFile)} on the ${corpusName} corpus synthesised again, through the transcriber${dereverb ? ' with WPE' : ''}, ${decoder} decoding\n`);
     console.log(report.format());
-    if (givenOut) writeFileAtomic(givenOut, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, speeds, audio: true, ...(dereverb ? { dereverberated: true } : {}), results: report.results() }, null, 1) + '\n');
+    if (givenOut) writeFileAtomic(givenOut, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, speeds, audio: true, ...(dereverb ? { dereverberated: true } : {}), results: report.results(), overall: report.overall() }, null, 1) + '\n');
     return;
   }
   const dataDir = options.path('data', path.join(root, 'data', 'speech'));
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   console.log(`${path.relative(root, modelFile)} on ${corpus.utterances.length} ${corpusName} utterances${corpus.dereverberated ? ' (features through WPE)' : ''}, speed views ${speeds.join(', ')}, ${decoder} decoding\n`);
   console.log(report.format());
   if (outFile) {
-    writeFileAtomic(outFile, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, ...(options.has('data') ? { data: dataDir } : {}), ...(corpus.dereverberated ? { dereverberated: true } : {}), decoder, speeds, results: report.results() }, null, 1) + '\n');
+    writeFileAtomic(outFile, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, ...(options.has('data') ? { data: dataDir } : {}), ...(corpus.dereverberated ? { dereverberated: true } : {}), decoder, speeds, results: report.results(), overall: report.overall() }, null, 1) + '\n');
     console.log(`\nwrote ${path.relative(root, outFile)}`);
   }
 }

@@ -7,6 +7,7 @@ import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
 import { generateCorpus, loadCorpus, removeCorpus, renderCorpus, saveCorpus, type CorpusMode } from '../src/speech/corpus';
 import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
 import { Scoreboard, wordErrors } from '../src/speech/metrics';
+import { ALL_CONDITIONS, ConditionReport } from '../src/speech/report';
 import { FESTIVAL_VOICES } from '../src/speech/engines/festival';
 import { GNUSPEECH_VOICES } from '../src/speech/engines/gnuspeech';
 import { RHVOICE_VOICES } from '../src/speech/engines/rhvoice';
@@ -151,6 +152,19 @@ describe('speech data', () => {
     board.add('digits/clean', 'one two', 'one two');
     board.add('digits/clean', 'three four', 'three');
     expect(board.lines()).toEqual([['digits/clean', { utterances: 2, wer: 0.25, sentenceAccuracy: 0.5 }]]);
+  });
+
+  it('the evaluation report pools every condition by words, per voice family and over all voices', () => {
+    const report = new ConditionReport();
+    report.add('flite:awb', 'clean', 'one two three four', 'one two three four');
+    report.add('flite:awb', 'noisy', 'five', 'five six seven'); // 2 errors in 1 word: 200% in its condition
+    report.add('espeak-ng:en-029+f2', 'clean', 'yes', 'no');
+    const awb = report.overall().find((r) => r.voices === 'flite:awb')!;
+    expect(awb).toEqual({ voices: 'flite:awb', condition: ALL_CONDITIONS, digitStrings: 2, digitWer: 2 / 5, commands: 0, commandAccuracy: NaN });
+    const all = report.overall().find((r) => r.voices === 'all voices')!;
+    expect([all.digitWer, all.commands, all.commandAccuracy]).toEqual([2 / 5, 1, 0]);
+    expect(report.results().map((r) => r.condition)).not.toContain(ALL_CONDITIONS);
+    expect(report.format()).toContain(`| ${ALL_CONDITIONS} | 40.0% | – | 2 / 0 |`);
   });
 });
 
