@@ -2,7 +2,7 @@
  * Onset insertions: what in the lead-in of a clip makes the transcriber emit a digit before
  * the first spoken one. Digit strings from the training voices (or the validation voices;
  * never the test or reserved ones) are given lead-ins (silence of several lengths, low hiss,
- * mains hum, a DC offset, a click, a breath, a fade-in, a telephone line with line noise...),
+ * mains hum, a DC offset, a click, a breath, a fade-in, a telephone line with line noise, a noise gate...),
  * each is transcribed by the shipped transcriber (Transcriber.transcribe, the no-speech gate
  * included), and the table gives per lead-in the share of clips with a word inserted before
  * the first reference word, the share with any insertion, and the digit WER.
@@ -13,7 +13,7 @@ import * as path from 'path';
 import { Rng } from '../src/core/rng';
 import { writeFileAtomic } from '../src/io/atomic-write';
 import { breath, click, coloredNoise, mixAtSnr, peakAbs } from '../src/speech/augment';
-import { telephone } from '../src/speech/channel';
+import { noiseGate, telephone } from '../src/speech/channel';
 import { sampleText, speakUtterance } from '../src/speech/corpus';
 import { onsetErrors } from '../src/speech/metrics';
 import { Transcriber } from '../src/speech/transcriber';
@@ -77,6 +77,8 @@ const PERTURBATIONS: Record<string, Perturb> = {
   'breath -10 dB, 0.6 s lead': (x, r) => addAt(lead(x, 0.6), breath(0.3 * RATE, 0.3 * peakAbs(x), r), Math.round(0.1 * RATE)),
   'fade-in 0.5 s': (x) => x.map((v, i) => v * Math.min(1, i / (0.5 * RATE))),
   'fade-in 0.5 s, lead 1 s': (x) => lead(x, 1).map((v, i) => v * Math.min(1, i / (1.5 * RATE))),
+  'white 25 dB': (x, r) => mixAtSnr(x, coloredNoise(x.length, 'white', r), 25),
+  'white 25 dB, noise-gated': (x, r) => noiseGate(mixAtSnr(x, coloredNoise(x.length, 'white', r), 25)),
   'telephone ulaw, lead 1 s': (x) => telephone(lead(x, 1), 'ulaw'),
   'telephone ulaw + line noise -50 dBFS, lead 1 s': (x, r) => { const y = lead(x, 1); return telephone(addAt(y, hiss(r, -50)(y.length)), 'ulaw'); },
   'telephone ulaw, pink 20 dB, no lead': (x, r) => telephone(mixAtSnr(x, coloredNoise(x.length, 'pink', r), 20), 'ulaw'),

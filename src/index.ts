@@ -53,7 +53,7 @@ export { COMMAND_WORDS, DIGIT_WORDS, WORDS as SPEECH_WORDS } from './speech/voca
 export { modelFeatures } from './speech/features';
 export { TEST_VOICES } from './speech/voices';
 export type { VoiceSpec } from './speech/synthesize';
-export { applyCondition, conditionName, TEST_CONDITIONS, type Condition } from './speech/conditions';
+export { applyCondition, conditionName, TEST_CONDITIONS, VALIDATION_CONDITIONS, type Condition } from './speech/conditions';
 export { renderUtterance } from './speech/corpus';
 export { wordErrors } from './speech/metrics';
 export { FileError } from './io/file-error';

@@ -3,8 +3,8 @@ import * as path from 'path';
 import { decodeWav, toMono } from '../src/audio/wav';
 import { resample } from '../src/audio/resample';
 import { Rng } from '../src/core/rng';
-import { clip, microphone, quantize16, roomImpulseReverb, soxReverb, telephone, type TelephoneCodec } from '../src/speech/channel';
-import { applyCondition, conditionName, randomTrainingCondition, TEST_CONDITIONS } from '../src/speech/conditions';
+import { clip, microphone, noiseGate, quantize16, roomImpulseReverb, soxReverb, telephone, type TelephoneCodec } from '../src/speech/channel';
+import { applyCondition, conditionName, randomTrainingCondition, TEST_CONDITIONS, VALIDATION_CONDITIONS } from '../src/speech/conditions';
 import { speakUtterance } from '../src/speech/corpus';
 import { COMMAND_WORDS } from '../src/speech/vocabulary';
 import { Transcriber } from '../src/speech/transcriber';
@@ -41,6 +41,23 @@ describe('simulated recording channels (sox)', () => {
     expect(quantize16(Float32Array.of(1e-6, 0.5))).toEqual(Float32Array.of(0, 0.5));
     const tinny = microphone(tone(150), 300, 4500, -6, 4);
     expect(rms(tinny) / rms(tone(150))).toBeLessThan(0.5);
+  });
+
+  it('the noise gate zeroes the frames under twice the noise floor, keeps the others and 40 ms after them', () => {
+    const rng = new Rng(4);
+    const frame = 320;
+    // 1 s: noise at 0.01 rms, with a 0.2 s tone burst at 0.3 from 0.4 s.
+    const x = Float32Array.from({ length: 16000 }, (_, i) => 0.01 * rng.normal() + (i >= 6400 && i < 9600 ? 0.3 * Math.sin(i / 5) : 0));
+    const gated = noiseGate(x);
+    const open = (f: number) => gated.subarray(f * frame, (f + 1) * frame).some((v) => v !== 0);
+    expect(Array.from({ length: 50 }, (_, f) => f).filter(open)).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
+    expect(gated.subarray(6400, 10240)).toEqual(x.subarray(6400, 10240));
+    expect(gated.subarray(0, 6400).every((v) => v === 0)).toBe(true);
+  });
+
+  it('validation draws from the test conditions without the noise gate (the test has it as its last)', () => {
+    expect(TEST_CONDITIONS.slice(0, VALIDATION_CONDITIONS.length)).toEqual(VALIDATION_CONDITIONS);
+    expect(TEST_CONDITIONS.slice(VALIDATION_CONDITIONS.length).map(conditionName)).toEqual(['noise-gated + white 20 dB']);
   });
 
   it('test conditions are named, seeded and keep the length; training conditions stay finite and in range', () => {

@@ -4,7 +4,7 @@ import { Rng } from '../core/rng';
 import { writeFileAtomic } from '../io/atomic-write';
 import { resample } from '../audio/resample';
 import { normalizePeak, pad } from './augment';
-import { applyCondition, conditionName, randomTrainingCondition, TEST_CONDITIONS, type Condition } from './conditions';
+import { applyCondition, conditionName, randomTrainingCondition, TEST_CONDITIONS, VALIDATION_CONDITIONS, type Condition } from './conditions';
 import { FEATURE_DIM, modelFeatures } from './features';
 import { withAccentVariants } from './pronunciations';
 import { checkSpeeds } from './speed-views';
@@ -52,7 +52,7 @@ export interface SpeedView extends Corpus {
 /**
  * How utterances are recorded: 'train' draws a random condition per utterance (and
  * augments the speech itself); 'every-condition' renders each utterance in each of
- * TEST_CONDITIONS (the test); 'one-condition' in one of them at random (validation).
+ * TEST_CONDITIONS (the test); 'one-condition' in one of VALIDATION_CONDITIONS at random (validation).
  */
 export type CorpusMode = 'train' | 'every-condition' | 'one-condition';
 
@@ -137,7 +137,7 @@ export async function* renderCorpus(opts: Omit<CorpusOptions, 'onProgress'>): As
       yield { text, voice, condition: 'train', signal: randomTrainingCondition(speech, uttRng, babble) };
       continue;
     }
-    const conditions = opts.mode === 'every-condition' ? TEST_CONDITIONS : [TEST_CONDITIONS[rng.int(TEST_CONDITIONS.length)]];
+    const conditions = opts.mode === 'every-condition' ? TEST_CONDITIONS : [VALIDATION_CONDITIONS[rng.int(VALIDATION_CONDITIONS.length)]];
     const conditionSeed = uttRng.nextU32();
     // The same noise seed in every condition: conditions of one utterance differ only in the condition.
     for (const c of conditions) yield { text, voice, condition: conditionName(c), signal: applyCondition(speech, c, new Rng(conditionSeed), babble) };
