@@ -3,8 +3,8 @@
  * transcriber (run by onnxruntime-node, as `rnnkit transcribe` does) on the test corpus:
  * voices never used in training or validation (an unseen espeak-ng accent and a held-out
  * recorded speaker), every utterance in every recording condition (wideband, telephone
- * μ-law and GSM, a reverberant room, a cheap microphone, a low recording level; white, pink
- * and babble noise). One table per voice family; the results are also written to
+ * μ-law and GSM, a reverberant room, a cheap microphone, a low recording level, a noise gate; white, pink
+ * and babble noise); a corpus made with other conditions is refused. One table per voice family; the results are also written to
  * models/speech-eval.json (the README and notebook 04 show them).
  * With --audio the corpus is synthesised again (the same seeds as npm run speech:corpus) and each
  * clip goes through Transcriber.transcribe, as a file given to `rnnkit transcribe` does: the
@@ -19,7 +19,7 @@
 import * as path from 'path';
 import { OnnxModel } from '../src/onnx/onnx-model';
 import { writeFileAtomic } from '../src/io/atomic-write';
-import { atSpeed, CORPUS_SETUP, corpusShards, loadCorpus, renderCorpus, type Corpus } from '../src/speech/corpus';
+import { atSpeed, checkConditions, CORPUS_SETUP, corpusShards, loadCorpus, renderCorpus, type Corpus } from '../src/speech/corpus';
 import { voiceName } from '../src/speech/synthesize';
 import { Transcriber, type Decoder, type TranscriberOptions } from '../src/speech/transcriber';
 import { batchOutputs, decodeMembers, DECODERS } from '../src/speech/ensemble-decode';
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
   }
   const dataDir = options.path('data', path.join(root, 'data', 'speech'));
   const corpus = loadCorpus(path.join(dataDir, corpusName));
+  checkConditions(corpus, corpusName, path.join(dataDir, corpusName));
   if (corpus.dereverberated && shippedFigures && !givenOut) throw new Error(`${dataDir} holds features through WPE (speech:corpus --dereverb), not the shipped transcriber's: give --out for its figures`);
   const views = speeds.map((speed) => viewOf(corpus, speed, path.join(dataDir, corpusName)));
   const model = await OnnxModel.load(modelFile);

@@ -53,9 +53,15 @@ describe('simulated recording channels (sox)', () => {
     expect(Array.from({ length: 50 }, (_, f) => f).filter(open)).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
     expect(gated.subarray(6400, 10240)).toEqual(x.subarray(6400, 10240));
     expect(gated.subarray(0, 6400).every((v) => v === 0)).toBe(true);
+    // A last, partial frame is judged on its own samples; nothing in, nothing out.
+    const tail = Float32Array.from({ length: 16100 }, (_, i) => (i < 16000 ? x[i] : 0.3 * Math.sin(i / 5)));
+    expect(noiseGate(tail).subarray(16000).some((v) => v !== 0)).toBe(true);
+    expect(noiseGate(new Float32Array(0))).toEqual(new Float32Array(0));
   });
 
   it('validation draws from the test conditions without the noise gate (the test has it as its last)', () => {
+    // Validation draws one of its conditions per utterance: another count would redraw every utterance's condition.
+    expect(VALIDATION_CONDITIONS).toHaveLength(16);
     expect(TEST_CONDITIONS.slice(0, VALIDATION_CONDITIONS.length)).toEqual(VALIDATION_CONDITIONS);
     expect(TEST_CONDITIONS.slice(VALIDATION_CONDITIONS.length).map(conditionName)).toEqual(['noise-gated + white 20 dB']);
   });

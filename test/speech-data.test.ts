@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Rng } from '../src/core/rng';
 import { addLeadIn, addNoise, LEAD_INS, normalizePeak, pad } from '../src/speech/augment';
-import { LEAD_IN_RATE, randomTrainingCondition } from '../src/speech/conditions';
+import { conditionName, LEAD_IN_RATE, randomTrainingCondition, TEST_CONDITIONS, VALIDATION_CONDITIONS } from '../src/speech/conditions';
 import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
-import { generateCorpus, loadCorpus, removeCorpus, renderCorpus, saveCorpus, type CorpusMode } from '../src/speech/corpus';
+import { checkConditions, generateCorpus, loadCorpus, removeCorpus, renderCorpus, saveCorpus, type Corpus, type CorpusMode } from '../src/speech/corpus';
 import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
 import { Scoreboard, wordErrors } from '../src/speech/metrics';
 import { ALL_CONDITIONS, ConditionReport } from '../src/speech/report';
@@ -152,6 +152,15 @@ describe('speech data', () => {
     board.add('digits/clean', 'one two', 'one two');
     board.add('digits/clean', 'three four', 'three');
     expect(board.lines()).toEqual([['digits/clean', { utterances: 2, wer: 0.25, sentenceAccuracy: 0.5 }]]);
+  });
+
+  it('an evaluation corpus made with other recording conditions than today\'s is refused, naming them', () => {
+    const corpus = (conditions: string[]): Corpus => ({ featureDim: 78, features: new Float32Array(0), utterances: conditions.map((condition) => ({ text: 'one', voice: 'flite:awb', condition, steps: 1, offset: 0 })) });
+    const testNames = TEST_CONDITIONS.map(conditionName);
+    expect(() => checkConditions(corpus(testNames), 'test', 'x/test')).not.toThrow();
+    expect(() => checkConditions(corpus(testNames.slice(0, -1)), 'test', 'x/test')).toThrow(/x\/test was made with other recording conditions \(without noise-gated \+ white 20 dB\): remake it/);
+    expect(() => checkConditions(corpus(VALIDATION_CONDITIONS.map(conditionName).slice(3)), 'val', 'x/val')).not.toThrow();
+    expect(() => checkConditions(corpus(testNames), 'val', 'x/val')).toThrow(/with noise-gated \+ white 20 dB, not a val condition now/);
   });
 
   it('the evaluation report pools every condition by words, per voice family and over all voices', () => {

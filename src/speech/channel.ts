@@ -102,8 +102,11 @@ export function clip(x: Float32Array, fraction: number): Float32Array {
 }
 
 /**
- * A noise gate, as VoIP silence suppression or a gated microphone applies it (16 kHz): 20 ms frames under twice the
- * noise floor (the 10th percentile of the frames' RMS) become exact zeros, unless one of the 2 frames before was open.
+ * A hard noise gate, as a gated microphone or VoIP silence suppression without comfort noise leaves a recording
+ * (16 kHz): 20 ms frames under twice the noise floor (the 10th percentile of the frames' RMS) become exact zeros,
+ * unless one of the 2 frames before was open. The floor is the clip's own: over a clip whose tenth of quietest frames
+ * is exact zeros the gate changes nothing, and with little noise before and after the speech it can be a weak speech
+ * frame (the test condition gates speech with white noise throughout).
  */
 export function noiseGate(x: Float32Array): Float32Array {
   const frame = 320;

@@ -6,7 +6,7 @@ import { clip, microphone, noiseGate, quantize16, randomTrainingChannel, roomImp
  * Recording conditions the transcriber is measured in: a channel (how the speech reached
  * the file) and background noise added at the talker's side, before the channel.
  * Training draws its own random channels (randomTrainingChannel) with other settings: its
- * rooms have random sizes and reverberation, and GSM coding and pink noise are never used in
+ * rooms have random sizes and reverberation, and GSM coding, pink noise and the noise gate are never used in
  * training, so the test says how well the model generalises to them.
  */
 export type ChannelName = 'wideband' | 'telephone-ulaw' | 'telephone-gsm' | 'reverb' | 'cheap-mic' | 'low-level' | 'noise-gated';
@@ -25,7 +25,7 @@ const CHANNELS: Record<ChannelName, (x: Float32Array, rng: Rng) => Float32Array>
   'cheap-mic': (x) => clip(microphone(x, 300, 4500, -6, 4, { hz: 2500, db: 9 }), 0.35),
   // Recorded 40 dB too quietly: 16-bit steps become audible against the speech.
   'low-level': (x) => quantize16(normalizePeak(x, -42)),
-  // VoIP silence suppression: the noise between and around the words, and the weakest sounds, become exact zeros.
+  // A hard gate (a gated microphone, VoIP without comfort noise): the quietest stretches become exact zeros.
   'noise-gated': (x) => noiseGate(x),
 };
 

@@ -233,6 +233,21 @@ export function loadCorpus(base: string, { views = true } = {}): Corpus {
   return { ...corpus, speedViews };
 }
 
+/**
+ * Refuses a validation or test corpus made with other recording conditions than today's (an older corpus, from before
+ * a condition joined the test): its figures would lack the new rows, and its pooled row would not be the test's.
+ */
+export function checkConditions(corpus: Corpus, kind: 'val' | 'test', base: string): void {
+  const expected = (kind === 'test' ? TEST_CONDITIONS : VALIDATION_CONDITIONS).map(conditionName);
+  const found = new Set(corpus.utterances.map((u) => u.condition));
+  const unknown = [...found].filter((c) => !expected.includes(c));
+  const missing = kind === 'test' ? expected.filter((c) => !found.has(c)) : [];
+  if (unknown.length > 0 || missing.length > 0) {
+    const said = [missing.length > 0 ? `without ${missing.join(', ')}` : '', unknown.length > 0 ? `with ${unknown.join(', ')}, not a ${kind} condition now` : ''].filter(Boolean).join('; ');
+    throw new Error(`${base} was made with other recording conditions (${said}): remake it with npm run speech:corpus -- --only ${kind}`);
+  }
+}
+
 /** The corpus's features read at `speed`: the corpus itself at 1, else its speed view (undefined when it has none). */
 export function atSpeed(corpus: Corpus, speed: number): Corpus | undefined {
   return speed === 1 ? corpus : corpus.speedViews?.find((v) => v.speed === speed);
