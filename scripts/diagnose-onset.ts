@@ -54,6 +54,9 @@ function addAt(x: Float32Array, y: Float32Array, at = 0): Float32Array {
 
 type Perturb = (speech: Float32Array, rng: Rng) => Float32Array;
 
+/** White noise at 25 dB SNR over the whole clip. */
+const white25: Perturb = (x, r) => mixAtSnr(x, coloredNoise(x.length, 'white', r), 25);
+
 /** Lead-ins, by name; the speech has its corpus padding (0.05–0.4 s of silence) on either side. */
 const PERTURBATIONS: Record<string, Perturb> = {
   none: (x) => x,
@@ -77,8 +80,8 @@ const PERTURBATIONS: Record<string, Perturb> = {
   'breath -10 dB, 0.6 s lead': (x, r) => addAt(lead(x, 0.6), breath(0.3 * RATE, 0.3 * peakAbs(x), r), Math.round(0.1 * RATE)),
   'fade-in 0.5 s': (x) => x.map((v, i) => v * Math.min(1, i / (0.5 * RATE))),
   'fade-in 0.5 s, lead 1 s': (x) => lead(x, 1).map((v, i) => v * Math.min(1, i / (1.5 * RATE))),
-  'white 25 dB': (x, r) => mixAtSnr(x, coloredNoise(x.length, 'white', r), 25),
-  'white 25 dB, noise-gated': (x, r) => noiseGate(mixAtSnr(x, coloredNoise(x.length, 'white', r), 25)),
+  'white 25 dB': white25,
+  'white 25 dB, noise-gated': (x, r) => noiseGate(white25(x, r)),
   'telephone ulaw, lead 1 s': (x) => telephone(lead(x, 1), 'ulaw'),
   'telephone ulaw + line noise -50 dBFS, lead 1 s': (x, r) => { const y = lead(x, 1); return telephone(addAt(y, hiss(r, -50)(y.length)), 'ulaw'); },
   'telephone ulaw, pink 20 dB, no lead': (x, r) => telephone(mixAtSnr(x, coloredNoise(x.length, 'pink', r), 20), 'ulaw'),
