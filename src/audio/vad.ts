@@ -70,18 +70,24 @@ export function detectSpeech(signal: Float32Array, sampleRate: number, options: 
 
 /** 10·log10 of the mean square of each frame (the last, partial frame included). */
 export function frameEnergiesDb(signal: Float32Array, frame: number, hop: number): Float64Array {
+  return frameMeanSquares(signal, frame, hop).map((ms) => 10 * Math.log10(ms + 1e-20));
+}
+
+/** The mean square of each frame (the last, partial frame included). */
+export function frameMeanSquares(signal: Float32Array, frame: number, hop: number): Float64Array {
   const count = signal.length === 0 ? 0 : Math.max(1, Math.ceil((signal.length - frame) / hop) + 1);
   const out = new Float64Array(count);
   for (let f = 0; f < count; f++) {
     const end = Math.min(signal.length, f * hop + frame);
     let sum = 0;
     for (let i = f * hop; i < end; i++) sum += signal[i] * signal[i];
-    out[f] = 10 * Math.log10(sum / (end - f * hop) + 1e-20);
+    out[f] = sum / (end - f * hop);
   }
   return out;
 }
 
-function percentile(values: Float64Array, p: number): number {
+/** The value at fraction `p` of the way up the sorted values (index floor(p·n), at most the last). */
+export function percentile(values: Float64Array, p: number): number {
   const sorted = Float64Array.from(values).sort();
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }

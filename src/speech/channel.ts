@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { frameMeanSquares, percentile } from '../audio/vad';
 import type { Rng } from '../core/rng';
 
 /**
@@ -110,11 +111,10 @@ export function clip(x: Float32Array, fraction: number): Float32Array {
  */
 export function noiseGate(x: Float32Array): Float32Array {
   const frame = 320;
-  const rms = Array.from({ length: Math.ceil(x.length / frame) }, (_, f) => {
-    const seg = x.subarray(f * frame, (f + 1) * frame);
-    return Math.sqrt(seg.reduce((s, v) => s + v * v, 0) / seg.length);
-  });
-  const floor = [...rms].sort((a, b) => a - b)[Math.floor(0.1 * rms.length)];
+  // RMS, not frameEnergiesDb's dB: its 1e-20 offset and log10's rounding would move frames at or next to exactly
+  // twice the floor (tones, exact zeros around tiny signals) across the threshold.
+  const rms = frameMeanSquares(x, frame, frame).map((ms) => Math.sqrt(ms));
+  const floor = percentile(rms, 0.1);
   const out = new Float32Array(x.length);
   let hold = 0;
   rms.forEach((r, f) => {
