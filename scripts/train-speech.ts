@@ -3,7 +3,8 @@
  * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
  * keeps the best model by validation WER (of the moving average of the weights with --average decay),
- * and exports it to speech.json and speech.onnx in --models-dir (default models/). Usage: npm run train:speech -- [--epochs 24] [--batch 32] [--hidden 128] [--conv-filters 0] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech] [--replace-ensemble]
+ * and exports it to speech.json and speech.onnx in --models-dir (default models/). Usage: npm run train:speech -- [--epochs 24] [--batch 32] [--hidden 128] [--conv-filters 0] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech] [--replace-ensemble] [--init MODEL.json]
+ * --init starts from a saved model's weights (fine-tuning; its layers must be the ones the options build) with a fresh optimizer.
  * With --models-dir, the checkpoint is kept there too, so that several runs can train side by side.
  * The shipped models/speech.onnx is an ensemble of four such runs (scripts/make-speech-ensemble.ts): a run whose
  * folder holds an ensemble's speech.onnx is refused before it starts, unless --replace-ensemble says to write this one
@@ -29,7 +30,7 @@ import { CLASSES, decodeWords, utteranceKind } from '../src/speech/vocabulary';
 import { ScriptOptions } from './options';
 
 const options = new ScriptOptions({
-  values: ['epochs', 'batch', 'lr', 'hidden', 'conv-filters', 'seed', 'average', 'data', 'models-dir'],
+  values: ['epochs', 'batch', 'lr', 'hidden', 'conv-filters', 'seed', 'average', 'data', 'models-dir', 'init'],
   flags: ['no-spec-augment', 'resume', 'replace-ensemble'],
 });
 const EPOCHS = options.number('epochs', 24, { whole: true });
@@ -49,6 +50,8 @@ const DATA = options.path('data', path.join(ROOT, 'data', 'speech'));
 const MODELS = options.path('models-dir', path.join(ROOT, 'models'));
 const CKPT_DIR = options.has('models-dir') ? MODELS : DATA;
 const CKPT = path.join(CKPT_DIR, 'train-checkpoint.json');
+/** A saved model whose weights training starts from (fine-tuning); none: fresh weights from --seed. */
+const INIT = options.has('init') ? options.path('init', '') : '';
 
 /** Refuses, before the corpus is read, a run that would write its one model over an ensemble's speech.onnx. */
 function refuseToReplaceEnsemble(): void {
@@ -81,8 +84,18 @@ function readCheckpoint(settings: RunSettings): Checkpoint {
   const ck = JSON.parse(fs.readFileSync(CKPT, 'utf8')) as Checkpoint;
   if (!ck.settings || !ck.batchRng) throw new Error(`${CKPT} is from an older train-speech without its settings and generator states; start again without --resume`);
   // Checkpoints from before --conv-filters had no front end.
-  requireSameSettings(CKPT, { convFilters: 0, ...ck.settings }, settings);
+  requireSameSettings(CKPT, { convFilters: 0, init: '', ...ck.settings }, settings);
   return ck;
+}
+
+/** The --init model, refused unless its layers and inputs are the ones the options build (`fresh`). */
+function initialModel(fresh: Sequential): Sequential {
+  const init = loadModel(INIT);
+  const shape = (m: Sequential) => JSON.stringify({ inputFeatures: m.inputFeatures, layers: m.config.layers });
+  if (shape(init) !== shape(fresh)) {
+    throw new Error(`--init ${INIT}: its layers (${init.summary()}) are not the ones these options build (${fresh.summary()}); give the options it was trained with (--hidden, --conv-filters)`);
+  }
+  return init;
 }
 
 function evaluateWer(model: Sequential, corpus: Corpus): Scoreboard {
@@ -116,11 +129,12 @@ function main(): void {
       { type: 'dense', units: CLASSES },
     ],
   });
+  if (INIT) model = initialModel(model);
   const optimizer: Optimizer = adam({ lr: LR });
   let startEpoch = 0;
   let bestWer = Infinity;
   // What a resumed run must keep (epochs and lr may change: a run can be extended).
-  const settings = { seed: SEED, hidden: HIDDEN, convFilters: CONV_FILTERS, batch: BATCH, average: AVERAGE, specAugment: SPEC_AUGMENT };
+  const settings = { seed: SEED, hidden: HIDDEN, convFilters: CONV_FILTERS, batch: BATCH, average: AVERAGE, specAugment: SPEC_AUGMENT, init: INIT };
   const rng = new Rng(SEED - 12); // seed 17 keeps the shipped model's batch order (Rng(5))
   const ck = options.flag('resume') ? readCheckpoint(settings) : null;
   if (ck) {

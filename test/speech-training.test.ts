@@ -93,6 +93,23 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(train('old', '--epochs', '2', '--resume')).toMatch(/resuming after epoch 1/);
   });
 
+  it('--init starts from a saved model (fine-tuning), refuses one of other layers, and resumes only with the same --init', () => {
+    train('base', '--epochs', '1', '--average', '0');
+    const init = path.join(dir, 'base', 'speech.json');
+    // a tiny lr: the saved model is the initial one to within its steps (a fresh start is ~1e-3 away: base's training)
+    train('tuned', '--epochs', '1', '--average', '0', '--init', init, '--lr', '1e-12');
+    const weights = (run: string) => (read(run, 'speech.json').params as { data: string }[])
+      .flatMap((p) => Array.from(new Float32Array(Uint8Array.from(Buffer.from(p.data, 'base64')).buffer)));
+    const [tuned, base] = [weights('tuned'), weights('base')];
+    expect(tuned.length).toBe(base.length);
+    expect(Math.max(...tuned.map((w, i) => Math.abs(w - base[i])))).toBeLessThan(1e-9);
+    expect(read('tuned', 'train-checkpoint.json').settings.init).toBe(init);
+    train('tuned2', '--epochs', '1', '--average', '0', '--init', init);
+    expect(read('tuned2', 'speech.json')).not.toEqual(read('base', 'speech.json'));
+    expect(failure('wide', '--epochs', '1', '--init', init, '--hidden', '7')).toMatch(/--init .*base.speech\.json: its layers .* are not the ones these options build/s);
+    expect(failure('tuned2', '--epochs', '2', '--average', '0', '--resume')).toMatch(/was made with init .*base.speech\.json; this run asks for init none/);
+  });
+
   it("refuses, before reading the corpus, to write its one model over an ensemble's speech.onnx, unless --replace-ensemble", () => {
     const onnxFile = path.join(dir, 'shipped', 'speech.onnx');
     fs.mkdirSync(path.dirname(onnxFile), { recursive: true });

@@ -1,5 +1,5 @@
-/** The settings a training run stores in its checkpoint, which a resume must repeat (numbers, flags). */
-export type RunSettings = Record<string, number | boolean>;
+/** The settings a training run stores in its checkpoint, which a resume must repeat (numbers, flags, file names). */
+export type RunSettings = Record<string, number | boolean | string>;
 
 type Saved = Record<string, number | boolean | string | null>;
 
@@ -15,7 +15,7 @@ export function requireSameSettings(file: string, saved: Saved, current: RunSett
   const changed = keys.filter((k) => savedValue(k) !== current[k]);
   if (changed.length === 0) return;
   const show = (k: string, v: unknown) => {
-    const text = v === Infinity ? 'all' : v === undefined ? 'unset' : String(v);
+    const text = v === Infinity ? 'all' : v === undefined ? 'unset' : v === '' ? 'none' : String(v);
     // "17" saved against 17 wanted: quote values whose text alone would look the same.
     return String(savedValue(k)) === String(current[k]) ? JSON.stringify(v) : text;
   };
