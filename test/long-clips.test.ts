@@ -73,9 +73,9 @@ describe('long recordings are split at pauses', () => {
     });
   });
 
-  // Known weakness of the shipped model: a clip with its own noise (10 and 20 dB SNR) set into a quiet
-  // recording — noise that starts and stops with the speech — is misheard ("stop" as "eight zero"):
-  // training noise always covers a whole utterance. The segmentation itself is right.
+  // A clip with its own noise (10 and 20 dB SNR) set into a quiet recording: noise that starts and stops with the
+  // speech. The model before the noise gate joined training misheard it ("stop" as "eight zero"), its training noise
+  // always covering a whole utterance; gated noise (digital silence around noisy speech) taught it.
   describe('noisy clips set into a quiet recording', () => {
     const file = path.join(tmp, 'noisy-long.wav');
     let where: { start: number; end: number; text: string }[] = [];
@@ -92,7 +92,7 @@ describe('long recordings are split at pauses', () => {
       });
     });
 
-    it.failing('are transcribed right (known to fail, see above)', async () => {
+    it('are transcribed right', async () => {
       expect((await segmentsOf(file)).map((g) => g.text)).toEqual(where.map((p) => p.text));
     });
   });

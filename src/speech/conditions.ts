@@ -6,8 +6,8 @@ import { clip, microphone, noiseGate, quantize16, randomTrainingChannel, roomImp
  * Recording conditions the transcriber is measured in: a channel (how the speech reached
  * the file) and background noise added at the talker's side, before the channel.
  * Training draws its own random channels (randomTrainingChannel) with other settings: its
- * rooms have random sizes and reverberation, and GSM coding, pink noise and the noise gate are never used in
- * training, so the test says how well the model generalises to them.
+ * rooms have random sizes and reverberation, its noise gate (randomTrainingNoise) comes before the room and line, and
+ * GSM coding and pink noise are never used in training, so the test says how well the model generalises to them.
  */
 export type ChannelName = 'wideband' | 'telephone-ulaw' | 'telephone-gsm' | 'reverb' | 'cheap-mic' | 'low-level' | 'noise-gated';
 
@@ -70,11 +70,23 @@ const TRAIN_NOISES: NoiseType[] = ['white', 'brown', 'babble'];
 /** Share of training utterances with a lead-in that is not a word (addLeadIn), its kind drawn uniformly. */
 export const LEAD_IN_RATE = 0.25;
 
-/** One training utterance's random recording condition: a lead-in, noise, channel, level, 16-bit storage. */
+/**
+ * Share of the noisy training utterances that then go through a noise gate (noiseGate: VoIP silence suppression,
+ * a gated microphone), so that the model hears digital silence between words and consonants the gate cut.
+ */
+export const GATED_NOISE_RATE = 0.2;
+
+/** Noise of a random type and SNR, then a noise gate GATED_NOISE_RATE of the time. */
+export function randomTrainingNoise(speech: Float32Array, rng: Rng, babblePool: readonly Float32Array[]): Float32Array {
+  const noisy = addNoise(speech, TRAIN_NOISES[rng.int(TRAIN_NOISES.length)], rng.uniform(5, 30), rng, babblePool);
+  return rng.next() < GATED_NOISE_RATE ? noiseGate(noisy) : noisy;
+}
+
+/** One training utterance's random recording condition: a lead-in, noise (sometimes gated), channel, level, 16-bit storage. */
 export function randomTrainingCondition(speech: Float32Array, rng: Rng, babblePool: readonly Float32Array[]): Float32Array {
   let x = speech;
   if (rng.next() < LEAD_IN_RATE) x = addLeadIn(x, LEAD_INS[rng.int(LEAD_INS.length)], rng);
-  if (rng.next() >= 0.33) x = addNoise(x, TRAIN_NOISES[rng.int(TRAIN_NOISES.length)], rng.uniform(5, 30), rng, babblePool);
+  if (rng.next() >= 0.33) x = randomTrainingNoise(x, rng, babblePool);
   x = randomTrainingChannel(x, rng);
   return quantize16(normalizePeak(x, rng.uniform(-45, -1)));
 }

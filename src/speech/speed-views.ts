@@ -3,8 +3,8 @@
  * with pitch and formants 10% lower, 1.1 faster and higher: what training's speed perturbation does to
  * its utterances (×0.85–1.25, corpus.ts) — runs the model on each, and every view's members judge the
  * candidates together (ensemble-decode.ts). A speaker whose vocal tract the model heard less of is then
- * also heard as a shorter and a longer one. Chosen on the validation set (README): with the shipped
- * four-member model, digit WER 4.73% and commands 88.7% against 5.43% / 88.3% with one view.
+ * also heard as a shorter and a longer one. Chosen on the validation set (README): with the four members (before
+ * their gated fine-tuning), digit WER 4.73% and commands 88.7% against 5.43% / 88.3% with one view.
  */
 export const SPEED_VIEWS: readonly number[] = [1, 0.9, 1.1];
 
