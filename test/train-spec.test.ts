@@ -61,6 +61,17 @@ describe('training specs are checked field by field before training', () => {
     expect(r.out).toEqual([]);
   });
 
+  it.each([[1.5, '1.5'], [null, 'null'], ['2', '"2"'], [-2, '-2']])('a class id of y.data that is not one (%p) is refused by position, not truncated', async (bad, shown) => {
+    const data = path.join(tmp, 'classes.json');
+    fs.writeFileSync(data, JSON.stringify({ x: { data: [0, 1, 1, 0], batch: 2, time: 1, features: 2 }, y: { data: [1, bad], batch: 2, time: 1, features: 1 } }));
+    const spec = specFile('classes-spec.json', (s) => {
+      Object.assign(s, { loss: 'cross-entropy-last', data: { file: data } });
+      s.model.layers[1].units = 2;
+    });
+    const r = await runCli('train', spec, '--out', out('never.json'));
+    expect([r.code, r.err[0]]).toEqual([1, expect.stringContaining(`${data}: y.data: value ${shown} at position 1 is not a class id`)]);
+  });
+
   it('a wider model passes when the limit is raised on the command line', async () => {
     const spec = specFile('wide.json', (s) => Object.assign(s, { epochs: 1, data: { task: 'adding', sequences: 4, time: 2, seed: 1 } }));
     fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('"hiddenSize":8', '"hiddenSize":9'));

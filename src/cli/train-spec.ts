@@ -2,7 +2,7 @@ import { readJson } from '../io/read-file';
 import * as path from 'path';
 import { ShapeError } from '../core/seq';
 import { addingProblem } from '../data/adding-problem';
-import { crossEntropy } from '../losses/cross-entropy';
+import { crossEntropy, IGNORE_LABEL } from '../losses/cross-entropy';
 import type { Loss } from '../losses/loss';
 import { mse } from '../losses/mse';
 import type { ModelConfig } from '../model';
@@ -89,14 +89,22 @@ export function loadData(d: DataSpec, spec: TrainSpec, baseDir: string): Dataset
       }
     }
     if (raw.lengths !== undefined) array('lengths', raw.lengths, raw.x.batch);
+    return {
+      x: { ...raw.x, data: Float32Array.from(raw.x.data.map(numberOrNaN)) },
+      y: { ...raw.y, data: classes ? Int32Array.from(raw.y.data, classIdAt) : Float32Array.from(raw.y.data.map(numberOrNaN)) },
+      lengths: raw.lengths ? Int32Array.from(raw.lengths) : undefined,
+    };
   } catch (err) {
     throw err instanceof FieldError ? new ShapeError(`${file}: ${err.message}`) : err;
   }
-  return {
-    x: { ...raw.x, data: Float32Array.from(raw.x.data.map(numberOrNaN)) },
-    y: { ...raw.y, data: classes ? Int32Array.from(raw.y.data) : Float32Array.from(raw.y.data.map(numberOrNaN)) },
-    lengths: raw.lengths ? Int32Array.from(raw.lengths) : undefined,
-  };
+}
+
+/** A class id of y.data, checked: Int32Array.from alone would make 2.7 class 2 and null or "x" class 0. */
+function classIdAt(v: number | null | string, position: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < IGNORE_LABEL || v > 2 ** 31 - 1) {
+    throw new FieldError('y.data', `value ${JSON.stringify(v)} at position ${position} is not a class id (a whole number ≥ 0, or ${IGNORE_LABEL} to skip a step)`);
+  }
+  return v;
 }
 
 interface RawSeq {

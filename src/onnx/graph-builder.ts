@@ -74,7 +74,8 @@ function attr(name: string, v: AttrValue): onnx.IAttributeProto {
   const bytes = (s: string) => new TextEncoder().encode(s);
   if (typeof v === 'number') return { name, type: AT.INT, i: v };
   if (typeof v === 'string') return { name, type: AT.STRING, s: bytes(v) };
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return { name, type: AT.STRINGS, strings: (v as string[]).map(bytes) };
+  // (v as unknown[]): TypeScript 5.0 (tslab's) cannot call every() on the union string[] | number[].
+  if (Array.isArray(v) && (v as unknown[]).every((x) => typeof x === 'string')) return { name, type: AT.STRINGS, strings: (v as string[]).map(bytes) };
   if (Array.isArray(v)) return { name, type: AT.INTS, ints: v as number[] };
   return { name, type: AT.FLOAT, f: v.float };
 }
