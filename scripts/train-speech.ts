@@ -6,7 +6,8 @@
  * and exports it to speech.json and speech.onnx in --models-dir (default models/). Usage: npm run train:speech -- [--epochs 24] [--batch 32] [--hidden 128] [--conv-filters 0] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech] [--replace-ensemble] [--init MODEL.json]
  * --init starts from a saved model's weights (fine-tuning; its layers must be the ones the options build) with a fresh optimizer.
  * With --models-dir, the checkpoint is kept there too, so that several runs can train side by side.
- * The shipped models/speech.onnx is an ensemble of four such runs (scripts/make-speech-ensemble.ts): a run whose
+ * The shipped models/speech.onnx is an ensemble (scripts/make-speech-ensemble.ts) of four such runs, each then fine-tuned
+ * with --init (README, "The gated fine-tuning"): a run whose
  * folder holds an ensemble's speech.onnx is refused before it starts, unless --replace-ensemble says to write this one
  * model over it; otherwise give the run a --models-dir of its own (its speech.json can then join an ensemble).
  */
@@ -39,7 +40,8 @@ const LR = options.number('lr', 2e-3);
 const HIDDEN = options.number('hidden', 128, { whole: true });
 /** Filters of a convolution front end over 5 steps (100 ms) before the GRUs; 0: none. */
 const CONV_FILTERS = options.number('conv-filters', 0, { whole: true });
-/** Seeds the initial weights (the batch order's seed follows from it). */
+/** Seeds the initial weights (the batch order's seed follows from it); with --init only the batch order and masks, the
+ * model's dropout keeping the seed of the --init file's config. */
 const SEED = options.number('seed', 17, { whole: true });
 /** Decay of the weights' moving average that validation and the saved model use (0: the last weights). */
 const AVERAGE = options.number('average', 0);
@@ -98,6 +100,10 @@ function initialModel(fresh: Sequential): Sequential {
   return init;
 }
 
+function werOf(board: Scoreboard): number {
+  return board.lines().find(([g]) => g === 'all')![1].wer;
+}
+
 function evaluateWer(model: Sequential, corpus: Corpus): Scoreboard {
   const board = new Scoreboard();
   for (const ids of lengthBuckets(corpus, 64)) {
@@ -129,7 +135,8 @@ function main(): void {
       { type: 'dense', units: CLASSES },
     ],
   });
-  if (INIT) model = initialModel(model);
+  // A resumed run takes its weights from the checkpoint (whose settings name the --init it started from).
+  if (INIT && !options.flag('resume')) model = initialModel(model);
   const optimizer: Optimizer = adam({ lr: LR });
   let startEpoch = 0;
   let bestWer = Infinity;
@@ -157,6 +164,8 @@ function main(): void {
     saved.values.forEach((v, k) => average.values[k].set(v));
   }
   console.log(`${train.utterances.length} training and ${val.utterances.length} validation utterances\n${model.summary()}`);
+  // Where fine-tuning starts, for comparison (it does not compete with the epochs: each run saves its best epoch).
+  if (INIT && !ck) console.log(`--init ${INIT}: val WER ${(100 * werOf(evaluateWer(model, val))).toFixed(2)}% before fine-tuning`);
   const loss = ctc();
   const buckets = lengthBuckets(train, BATCH);
   const t0 = Date.now();
@@ -180,7 +189,7 @@ function main(): void {
     // Validation, and the saved model, use the averaged weights; training goes on from the last ones.
     average?.apply(params);
     const board = evaluateWer(model, val);
-    const wer = board.lines().find(([g]) => g === 'all')![1].wer;
+    const wer = werOf(board);
     const elapsed = (Date.now() - t0) / 1000;
     const done = epoch + 1 - startEpoch;
     console.log(`epoch ${epoch + 1}/${EPOCHS} - ctc ${(sum / count).toFixed(4)} - val WER ${(100 * wer).toFixed(2)}% - lr ${optimizer.lr.toExponential(1)} - ${formatDuration((Date.now() - te) / 1000)}/epoch - ETA ${formatDuration((elapsed / done) * (EPOCHS - epoch - 1))}`);

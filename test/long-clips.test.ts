@@ -74,8 +74,8 @@ describe('long recordings are split at pauses', () => {
   });
 
   // A clip with its own noise (10 and 20 dB SNR) set into a quiet recording: noise that starts and stops with the
-  // speech. The model before the noise gate joined training misheard it ("stop" as "eight zero"), its training noise
-  // always covering a whole utterance; gated noise (digital silence around noisy speech) taught it.
+  // speech. The model before the gated fine-tuning misheard it ("stop" as "eight zero"; its training noise always
+  // covered a whole utterance); the fine-tuned one hears it right (that the gate is why was not checked).
   describe('noisy clips set into a quiet recording', () => {
     const file = path.join(tmp, 'noisy-long.wav');
     let where: { start: number; end: number; text: string }[] = [];

@@ -84,11 +84,12 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(train('conv', '--epochs', '2', '--resume', '--conv-filters', '4')).toMatch(/resuming after epoch 1/);
   });
 
-  it('a checkpoint from before --conv-filters (no such setting) resumes as one without a front end', () => {
+  it('a checkpoint from before --conv-filters and --init (no such settings) resumes as one without either', () => {
     train('old', '--epochs', '1');
     const file = path.join(dir, 'old', 'train-checkpoint.json');
     const ck = read('old', 'train-checkpoint.json');
     delete ck.settings.convFilters;
+    delete ck.settings.init; // nor --init
     fs.writeFileSync(file, JSON.stringify(ck));
     expect(train('old', '--epochs', '2', '--resume')).toMatch(/resuming after epoch 1/);
   });
@@ -104,10 +105,18 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(tuned.length).toBe(base.length);
     expect(Math.max(...tuned.map((w, i) => Math.abs(w - base[i])))).toBeLessThan(1e-9);
     expect(read('tuned', 'train-checkpoint.json').settings.init).toBe(init);
-    train('tuned2', '--epochs', '1', '--average', '0', '--init', init);
-    expect(read('tuned2', 'speech.json')).not.toEqual(read('base', 'speech.json'));
+    expect(train('tuned2', '--epochs', '1', '--average', '0', '--init', init)).toMatch(/--init .*base.speech\.json: val WER [\d.]+% before fine-tuning/);
     expect(failure('wide', '--epochs', '1', '--init', init, '--hidden', '7')).toMatch(/--init .*base.speech\.json: its layers .* are not the ones these options build/s);
     expect(failure('tuned2', '--epochs', '2', '--average', '0', '--resume')).toMatch(/was made with init .*base.speech\.json; this run asks for init none/);
+    // the same --init resumes, from the checkpoint's weights: the --init file is no longer read
+    fs.renameSync(init, `${init}.moved`);
+    try {
+      const resumed = train('tuned2', '--epochs', '2', '--average', '0', '--init', init, '--resume');
+      expect(resumed).toMatch(/resuming after epoch 1/);
+      expect(resumed).not.toMatch(/before fine-tuning/);
+    } finally {
+      fs.renameSync(`${init}.moved`, init);
+    }
   });
 
   it("refuses, before reading the corpus, to write its one model over an ensemble's speech.onnx, unless --replace-ensemble", () => {

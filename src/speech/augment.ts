@@ -112,9 +112,8 @@ export const LEAD_INS: readonly LeadIn[] = ['click', 'breath', 'noise'];
  * A lead-in that is not a word, before padded speech (`x`, 16 kHz): 0.1–0.6 s more silence, and in
  * it a click (0.1–1 × the speech peak), a breath (0.15–0.4 s, −30…−6 dB re the peak) or a stretch of
  * hiss that stops (0.2–1 s, −50…−20 dB re the peak). The transcriber cuts clips to their speech
- * (speechSpan), but what its detector takes for speech stays: the shipped model, never trained on
- * such lead-ins, names a digit for them (scripts/diagnose-onset.ts). Trained with them, their
- * frames are blanks.
+ * (speechSpan), but what its detector takes for speech stays: a model never trained on such lead-ins
+ * names a digit for them (scripts/diagnose-onset.ts measured it). Trained with them, their frames are blanks.
  */
 export function addLeadIn(x: Float32Array, kind: LeadIn, rng: Rng): Float32Array {
   const peak = peakAbs(x);

@@ -65,7 +65,7 @@ export function applyCondition(speech: Float32Array, c: Condition, rng: Rng, bab
 }
 
 /** Training noise: none a third of the time, else white, brown or babble at 5–30 dB SNR (pink is kept for the test). */
-const TRAIN_NOISES: NoiseType[] = ['white', 'brown', 'babble'];
+export const TRAIN_NOISES: readonly NoiseType[] = ['white', 'brown', 'babble'];
 
 /** Share of training utterances with a lead-in that is not a word (addLeadIn), its kind drawn uniformly. */
 export const LEAD_IN_RATE = 0.25;
