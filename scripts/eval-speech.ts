@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const report = await transcribeAudio(corpusName, modelFile, decoder, { dereverberate: dereverb, speeds });
     console.log(`${path.relative(root, modelFile)} on the ${corpusName} corpus synthesised again, through the transcriber${dereverb ? ' with WPE' : ''}, ${decoder} decoding\n`);
     console.log(report.format());
-    if (givenOut) writeFileAtomic(givenOut, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, decoder, speeds, audio: true, ...(dereverb ? { dereverberated: true } : {}), results: report.results(), overall: report.overall() }, null, 1) + '\n');
+    if (givenOut) writeFigures(givenOut, { model: path.relative(root, modelFile), corpus: corpusName, decoder, speeds, audio: true, ...(dereverb ? { dereverberated: true } : {}) }, report);
     return;
   }
   const dataDir = options.path('data', path.join(root, 'data', 'speech'));
@@ -74,9 +74,14 @@ async function main(): Promise<void> {
   console.log(`${path.relative(root, modelFile)} on ${corpus.utterances.length} ${corpusName} utterances${corpus.dereverberated ? ' (features through WPE)' : ''}, speed views ${speeds.join(', ')}, ${decoder} decoding\n`);
   console.log(report.format());
   if (outFile) {
-    writeFileAtomic(outFile, JSON.stringify({ model: path.relative(root, modelFile), corpus: corpusName, ...(options.has('data') ? { data: dataDir } : {}), ...(corpus.dereverberated ? { dereverberated: true } : {}), decoder, speeds, results: report.results(), overall: report.overall() }, null, 1) + '\n');
+    writeFigures(outFile, { model: path.relative(root, modelFile), corpus: corpusName, ...(options.has('data') ? { data: dataDir } : {}), ...(corpus.dereverberated ? { dereverberated: true } : {}), decoder, speeds }, report);
     console.log(`\nwrote ${path.relative(root, outFile)}`);
   }
+}
+
+/** The figures file (models/speech-eval.json's format): what was measured and how, then every row and the pooled rows. */
+function writeFigures(file: string, how: Record<string, unknown>, report: ConditionReport): void {
+  writeFileAtomic(file, JSON.stringify({ ...how, results: report.results(), overall: report.overall() }, null, 1) + '\n');
 }
 
 /** The corpus's features read at `speed`, as speech:corpus stored them. */
