@@ -3,7 +3,7 @@
 # the static figures), the speech synthesisers (espeak-ng, flite, festival with two of its voices;
 # the speech notebook and test/speech-*.test.ts synthesise words), sox with its format plugins
 # (channel simulation, and with opusenc the real encoders of test/audio-formats.test.ts and
-# test/long-clips.test.ts), then the "TypeScript (rnnkit)" Jupyter kernel registered for this user
+# test/long-clips.test.ts), SPTK (the training corpus's vocoder, test/speech-vocoder.test.ts), then the "TypeScript (rnnkit)" Jupyter kernel registered for this user
 # (`rnnkit notebook-setup`: notebooks in any folder import 'rnnkit' from this checkout; pass
 # --system to register it for all users). npm run notebooks and the tests use their own copy of the
 # kernelspec (build/jupyter), whichever checkout is registered.
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 NOTEBOOK_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel chromium)
 SYNTHESISER_PACKAGES=(espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts)
-AUDIO_PACKAGES=(sox libsox-fmt-all opus-tools)
+AUDIO_PACKAGES=(sox libsox-fmt-all opus-tools sptk)
 PACKAGES=("${NOTEBOOK_PACKAGES[@]}" "${SYNTHESISER_PACKAGES[@]}" "${AUDIO_PACKAGES[@]}")
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -24,7 +24,8 @@ function soxPipe(input: Float32Array | Buffer, inFormat: string[], outFormat: st
 
 const F32 = ['-t', 'f32', '-r', String(RATE), '-c', '1'];
 
-function toFloat32(bytes: Buffer): Float32Array {
+/** Raw float32 samples (a tool's output) as a Float32Array of their own; a trailing partial sample is dropped. */
+export function toFloat32(bytes: Buffer): Float32Array {
   const copy = new Uint8Array(bytes.byteLength - (bytes.byteLength % 4));
   copy.set(bytes.subarray(0, copy.byteLength));
   return new Float32Array(copy.buffer);
@@ -36,7 +37,8 @@ export function soxEffects(x: Float32Array, effects: string[]): Float32Array {
   return fitLength(y, x.length);
 }
 
-function fitLength(y: Float32Array, n: number): Float32Array {
+/** `y` cut or zero-padded to `n` samples. */
+export function fitLength(y: Float32Array, n: number): Float32Array {
   if (y.length === n) return y;
   const out = new Float32Array(n);
   out.set(y.subarray(0, n));

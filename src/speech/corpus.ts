@@ -10,6 +10,7 @@ import { withAccentVariants } from './pronunciations';
 import { checkSpeeds } from './speed-views';
 import { synthesize, voiceName, type VoiceSpec } from './synthesize';
 import { COMMAND_WORDS, DIGIT_WORDS } from './vocabulary';
+import { vocode } from './vocoder';
 import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from './voices';
 
 /**
@@ -66,6 +67,11 @@ export interface CorpusOptions {
    * (the shipped models learnt rooms from features without it; trained on WPE's output they validated no better).
    */
   dereverberate?: boolean;
+  /**
+   * Share of training utterances put through the vocoder (vocoder.ts; speech:corpus --vocoded). 0 unless given: a
+   * quarter of them did not validate better (README), so the shipped recipe has none. Training only.
+   */
+  vocodedRate?: number;
   /** Speeds other than 1 to store views of the features at (validation and test; training never reads views). */
   viewSpeeds?: readonly number[];
   onProgress?: (done: number, total: number) => void;
@@ -83,17 +89,36 @@ export function sampleText(rng: Rng): string {
 /** Share of words an espeak-ng voice says with an accent variant in training data. */
 const ACCENT_VARIANT_RATE = 0.3;
 
+/** The range of the vocoder's synthesis all-pass constant for training utterances (speech:corpus --vocoded). */
+export const VOCODER_ALPHA_RANGE = [0.36, 0.48] as const;
+
+/**
+ * Whether a training utterance goes through the vocoder, with probability `rate`: its synthesis all-pass constant,
+ * or undefined. At rate 0 nothing is drawn, so a corpus made without the vocoder keeps its random sequence.
+ */
+export function drawVocoderAlpha(rng: Rng, rate: number): number | undefined {
+  if (!(rate >= 0 && rate <= 1)) throw new Error(`the share of vocoded utterances lies in [0, 1], not ${rate}`);
+  if (rate === 0) return undefined;
+  return rng.next() < rate ? rng.uniform(...VOCODER_ALPHA_RANGE) : undefined;
+}
+
 /**
  * Clean speech as the corpus stores it: synthesised, levelled, padded with silence.
  * With `augment` (training data), espeak-ng voices say some words with accent variants
- * (see pronunciations.ts), and a speed perturbation (×0.85–1.25 by resampling) scales pitch
- * and formants together, like a shorter or longer vocal tract: the few synthetic voices then
- * cover more speakers (in particular higher, female-like ones).
+ * (see pronunciations.ts); a share `vocodedRate` of the utterances (none unless speech:corpus --vocoded
+ * asks) go through a vocoder whose formants move ×0.87–1.12 with the pitch kept (vocoder.ts: a voice
+ * as a statistical-parametric synthesiser would say it); and a speed perturbation (×0.85–1.25 by
+ * resampling) scales pitch and formants together, like a shorter or longer vocal tract: the few
+ * synthetic voices then cover more speakers (in particular higher, female-like ones).
  */
-export async function speakUtterance(text: string, voice: VoiceSpec, rng: Rng, augment = false): Promise<Float32Array> {
+export async function speakUtterance(text: string, voice: VoiceSpec, rng: Rng, augment = false, vocodedRate = 0): Promise<Float32Array> {
   const spoken = augment && voice.engine === 'espeak-ng' ? withAccentVariants(text, rng, ACCENT_VARIANT_RATE) : text;
   let speech = await synthesize(spoken, voice, { rate: rng.uniform(0.75, 1.35), pitch: rng.uniform(0.15, 0.85) });
-  if (augment) speech = resample(speech, 16000 * rng.uniform(0.85, 1.25), 16000);
+  if (augment) {
+    const alpha = drawVocoderAlpha(rng, vocodedRate);
+    if (alpha !== undefined) speech = vocode(speech, alpha);
+    speech = resample(speech, 16000 * rng.uniform(0.85, 1.25), 16000);
+  }
   const levelled = normalizePeak(speech, rng.uniform(-20, -1));
   return pad(levelled, rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.4));
 }
@@ -132,7 +157,7 @@ export async function* renderCorpus(opts: Omit<CorpusOptions, 'onProgress'>): As
     const text = sampleText(rng);
     const voice = opts.voices[rng.int(opts.voices.length)];
     const uttRng = new Rng(rng.nextU32());
-    const speech = await speakUtterance(text, voice, uttRng, opts.mode === 'train');
+    const speech = await speakUtterance(text, voice, uttRng, opts.mode === 'train', opts.vocodedRate ?? 0);
     if (opts.mode === 'train') {
       yield { text, voice, condition: 'train', signal: randomTrainingCondition(speech, uttRng, babble) };
       continue;
@@ -148,6 +173,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
   const dereverberated = opts.mode !== 'train' && opts.dereverberate === true;
   const viewSpeeds = opts.mode === 'train' ? [] : (opts.viewSpeeds ?? []);
+  if ((opts.vocodedRate ?? 0) !== 0 && opts.mode !== 'train') throw new Error('vocodedRate changes training utterances only');
   if (viewSpeeds.includes(1)) throw new Error('speed views are the speeds other than 1 (the corpus itself is read at 1)');
   // The corpus itself is the view at speed 1.
   const views = checkSpeeds([1, ...viewSpeeds]).map((speed) => ({ speed, utterances: [] as Utterance[], chunks: [] as Float32Array[], offset: 0 }));
