@@ -75,8 +75,8 @@ async function main(): Promise<void> {
   if (DEREVERB && only === 'train') throw new Error('--dereverb changes validation and test features only (training features never go through WPE): not with --only train');
   // Like WPE corpora, vocoded ones are experiments: data/speech keeps the shipped recipe's training corpus.
   if (!(VOCODED >= 0 && VOCODED <= 1)) throw new Error(`--vocoded takes the share of training utterances to vocode, 0 to 1, not ${VOCODED}`);
-  if (options.has('vocoded') && !options.has('out')) throw new Error('--vocoded makes an experiment\'s training corpus: give it an --out folder of its own, not data/speech');
-  if (options.has('vocoded') && only !== undefined && only !== 'train') throw new Error(`--vocoded changes training utterances only: not with --only ${only}`);
+  if (VOCODED > 0 && !options.has('out')) throw new Error('--vocoded makes an experiment\'s training corpus: give it an --out folder of its own, not data/speech');
+  if (VOCODED > 0 && only !== undefined && only !== 'train') throw new Error(`--vocoded changes training utterances only: not with --only ${only}`);
   const counts = Object.fromEntries(CORPUS_KINDS.map((kind, i) => {
     const n = Number(positionals[i] ?? CORPUS_SETUP[kind].count);
     if (!Number.isInteger(n) || n < 2) throw new Error(`utterance counts are whole numbers of at least 2 (two shards), not ${JSON.stringify(positionals[i])}`);

@@ -3,7 +3,7 @@
 # the static figures), the speech synthesisers (espeak-ng, flite, festival with two of its voices;
 # the speech notebook and test/speech-*.test.ts synthesise words), sox with its format plugins
 # (channel simulation, and with opusenc the real encoders of test/audio-formats.test.ts and
-# test/long-clips.test.ts), SPTK (the training corpus's vocoder, test/speech-vocoder.test.ts), then the "TypeScript (rnnkit)" Jupyter kernel registered for this user
+# test/long-clips.test.ts), SPTK (the opt-in vocoder of speech:corpus --vocoded, test/speech-vocoder.test.ts), then the "TypeScript (rnnkit)" Jupyter kernel registered for this user
 # (`rnnkit notebook-setup`: notebooks in any folder import 'rnnkit' from this checkout; pass
 # --system to register it for all users). npm run notebooks and the tests use their own copy of the
 # kernelspec (build/jupyter), whichever checkout is registered.

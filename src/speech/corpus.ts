@@ -38,6 +38,8 @@ export interface Corpus {
   features: Float32Array;
   /** Features through WPE (speech:corpus --dereverb); absent in the manifest otherwise. */
   dereverberated?: boolean;
+  /** Share of the (training) utterances that went through the vocoder (speech:corpus --vocoded); absent when none. */
+  vocodedRate?: number;
   /**
    * The same utterances read at other speeds (the transcriber's speed views, speed-views.ts), in the
    * same order; validation and test corpora only. Each is saved beside the corpus (`<base>.speed-0.9`).
@@ -106,7 +108,7 @@ export function drawVocoderAlpha(rng: Rng, rate: number): number | undefined {
  * Clean speech as the corpus stores it: synthesised, levelled, padded with silence.
  * With `augment` (training data), espeak-ng voices say some words with accent variants
  * (see pronunciations.ts); a share `vocodedRate` of the utterances (none unless speech:corpus --vocoded
- * asks) go through a vocoder whose formants move ×0.87–1.12 with the pitch kept (vocoder.ts: a voice
+ * asks) go through a vocoder whose formants move ×0.86–1.15 with the pitch kept (vocoder.ts: a voice
  * as a statistical-parametric synthesiser would say it); and a speed perturbation (×0.85–1.25 by
  * resampling) scales pitch and formants together, like a shorter or longer vocal tract: the few
  * synthetic voices then cover more speakers (in particular higher, female-like ones).
@@ -186,8 +188,9 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
     }
     opts.onProgress?.(views[0].utterances.length, total);
   }
+  const vocoded = opts.mode === 'train' && (opts.vocodedRate ?? 0) > 0 ? { vocodedRate: opts.vocodedRate } : {};
   const [corpus, ...speedViews] = views.map(({ speed, utterances, chunks }) => ({ speed, featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...(dereverberated ? { dereverberated } : {}) }));
-  return { featureDim: corpus.featureDim, utterances: corpus.utterances, features: corpus.features, ...(dereverberated ? { dereverberated } : {}), ...(speedViews.length > 0 ? { speedViews } : {}) };
+  return { featureDim: corpus.featureDim, utterances: corpus.utterances, features: corpus.features, ...(dereverberated ? { dereverberated } : {}), ...vocoded, ...(speedViews.length > 0 ? { speedViews } : {}) };
 }
 
 export const CORPUS_KINDS = ['train', 'val', 'test'] as const;
@@ -227,12 +230,13 @@ export function saveCorpus(corpus: Corpus, base: string): void {
   const views = corpus.speedViews?.map((v) => v.speed);
   writeFileAtomic(`${base}.json`, JSON.stringify({
     format: CORPUS_FORMAT, version: CORPUS_VERSION, featureDim: corpus.featureDim, ...(corpus.dereverberated ? { dereverberated: true } : {}),
+    ...(corpus.vocodedRate ? { vocodedRate: corpus.vocodedRate } : {}),
     ...('speed' in corpus ? { speed: corpus.speed } : {}), ...(views?.length ? { speedViews: views } : {}), utterances: corpus.utterances,
   }));
 }
 
 /** A saved corpus's manifest, checked: format, version and the speeds of its views. */
-function readManifest(base: string): { featureDim: number; utterances: Utterance[]; dereverberated?: boolean; speedViews: number[] } {
+function readManifest(base: string): { featureDim: number; utterances: Utterance[]; dereverberated?: boolean; vocodedRate?: number; speedViews: number[] } {
   const manifest = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
   if (manifest.format !== CORPUS_FORMAT) throw new Error(`${base}.json is not an rnnkit speech corpus`);
   if (manifest.version !== CORPUS_VERSION) throw new Error(`${base}.json is a version ${manifest.version} speech corpus; this rnnkit reads version ${CORPUS_VERSION} (npm run speech:corpus remakes it)`);
@@ -247,7 +251,10 @@ export function loadCorpus(base: string, { views = true } = {}): Corpus {
   const manifest = readManifest(base);
   const bytes = fs.readFileSync(`${base}.f32`);
   const features = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const corpus: Corpus = { featureDim: manifest.featureDim, utterances: manifest.utterances, features, ...(manifest.dereverberated === true ? { dereverberated: true } : {}) };
+  const corpus: Corpus = {
+    featureDim: manifest.featureDim, utterances: manifest.utterances, features, ...(manifest.dereverberated === true ? { dereverberated: true } : {}),
+    ...(typeof manifest.vocodedRate === 'number' ? { vocodedRate: manifest.vocodedRate } : {}),
+  };
   if (manifest.speedViews.length === 0 || !views) return corpus;
   const speedViews = manifest.speedViews.map((speed) => {
     const view = loadCorpus(viewBase(base, speed));

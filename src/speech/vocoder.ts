@@ -2,17 +2,19 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { peakAbs } from './augment';
 import { fitLength, toFloat32 } from './channel';
 
 /**
  * Speech resynthesised through a source-filter vocoder, with Debian's SPTK (apt-get install sptk):
  * mel-cepstral analysis (order 24, all-pass constant 0.42, 25 ms frames every 5 ms), F0 by SWIPE', a
  * pulse train or noise as the excitation, the MLSA filter. Statistical-parametric voices (flite's
- * clustergen, HTS, RHVoice) reach the listener this way, so the recorded voices of training heard
- * through it teach the model a vocoder's smoothed formants and buzz on many speakers, not on the few
- * vocoded voices it has. Synthesising with another all-pass constant than the analysis moves the
- * formants and keeps the pitch: 0.36 raises them by ~10–12%, 0.48 lowers them by ~8–12% (500–3000 Hz),
- * another vocal tract on the same voice, which resampling (pitch and formants together) cannot give.
+ * clustergen, HTS, RHVoice) reach the listener this way, so training voices heard through it (any of
+ * them, speech:corpus --vocoded) teach the model a vocoder's smoothed formants and buzz on many speakers,
+ * not on the few vocoded voices it has. Synthesising with another all-pass constant than the analysis
+ * moves the formants and keeps the pitch: 0.36 raises them ×1.11–1.15, 0.48 lowers them ×0.86–0.89
+ * (500–3000 Hz), another vocal tract on the same voice, which resampling (pitch and formants together)
+ * cannot give.
  */
 export const ANALYSIS_ALPHA = 0.42;
 const ORDER = 24;
@@ -47,8 +49,7 @@ function sptk(name: string, args: string[], input?: Buffer): Buffer {
  */
 export function vocode(x: Float32Array, synthesisAlpha = ANALYSIS_ALPHA): Float32Array {
   if (!(synthesisAlpha > -1 && synthesisAlpha < 1)) throw new Error(`vocode: the all-pass constant must lie in (-1, 1), got ${synthesisAlpha}`);
-  let peak = 0;
-  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  const peak = peakAbs(x);
   if (peak === 0) return new Float32Array(x.length);
   const samples = x.map((v) => (v * PEAK) / peak);
   const scaled = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
@@ -63,10 +64,12 @@ export function vocode(x: Float32Array, synthesisAlpha = ANALYSIS_ALPHA): Float3
     const cepstraFile = path.join(dir, 'mcep.f32');
     fs.writeFileSync(cepstraFile, cepstra);
     const y = toFloat32(sptk('mlsadf', ['-m', String(ORDER), '-a', String(synthesisAlpha), '-p', String(SHIFT), cepstraFile], excitation));
-    let outPeak = 0;
-    for (const v of y) if (Number.isFinite(v)) outPeak = Math.max(outPeak, Math.abs(v));
+    // An unstable filter would feed back a NaN into every later sample: a training example without its words.
+    if (!y.every(Number.isFinite)) throw new Error('vocode: the MLSA filter gave non-finite samples (unstable for these cepstra)');
+    const outPeak = peakAbs(y);
     const gain = outPeak > 0 ? peak / outPeak : 0;
-    return fitLength(y.map((v) => (Number.isFinite(v) ? v * gain : 0)), x.length);
+    // excite makes (frames - 1) × SHIFT samples: the last few milliseconds (padding to come) are zero-filled.
+    return fitLength(y.map((v) => v * gain), x.length);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
