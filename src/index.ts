@@ -21,7 +21,7 @@ export { beamSearch, type StepDecoder, type BeamOptions, type Hypothesis } from 
 export type { Optimizer, OptimizerState } from './optim/optimizer';
 export { sgd, adam, rmsprop, SGD, Adam, RMSProp } from './optim/optimizers';
 export { clipGradNorm, clipGradValue, gradNorm } from './optim/clip';
-export { WeightAverage } from './optim/weight-average';
+export { averageWeightsInto, WeightAverage } from './optim/weight-average';
 export { constantLR, stepLR, exponentialLR, cosineLR, warmup, type Schedule } from './optim/schedules';
 export { fit, fitAsync, evaluate, trainStep, type FitOptions, type EarlyStopping } from './train/fit';
 export type { FitState, History } from './train/fit-state';

@@ -1,5 +1,13 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { makeParam } from '../src/core/param';
-import { WeightAverage } from '../src/optim/weight-average';
+import { loadModel, saveModel } from '../src/io/model-file';
+import { Sequential, type LayerSpec } from '../src';
+import { averageWeightsInto, WeightAverage } from '../src/optim/weight-average';
+
+const ROOT = path.join(__dirname, '..');
 
 describe('WeightAverage (exponential moving average of the parameters)', () => {
   const make = () => {
@@ -44,4 +52,41 @@ describe('WeightAverage (exponential moving average of the parameters)', () => {
     const avg = new WeightAverage([make()], 0.9);
     expect(() => avg.update([make(), make()])).toThrow(/parameters differ/);
   });
+});
+
+describe('averageWeightsInto (a model soup) and npm run models:average', () => {
+  const layers = (hidden: number): LayerSpec[] => [{ type: 'gru', hiddenSize: hidden, bidirectional: true }, { type: 'dense', units: 4 }];
+  const model = (seed: number, hidden = 5) => new Sequential({ inputFeatures: 3, layers: layers(hidden), seed });
+
+  it('sets the first model\'s weights to the mean of all, parameter by parameter', () => {
+    const [a, b, c] = [model(1), model(2), model(3)];
+    const expected = a.params().map((p, k) => Array.from(p.value, (v, i) => Math.fround((v + b.params()[k].value[i] + c.params()[k].value[i]) / 3)));
+    averageWeightsInto(a.params(), [b.params(), c.params()]);
+    a.params().forEach((p, k) => expect(Array.from(p.value)).toEqual(expected[k]));
+  });
+
+  it('refuses models whose parameters differ, naming the first that does', () => {
+    expect(() => averageWeightsInto(model(1).params(), [model(2, 6).params()])).toThrow(/parameter 1 is .* 18x3 in model 2, .* 15x3 in the first/);
+    expect(() => averageWeightsInto(model(1).params(), [model(2).params().slice(1)])).toThrow(/model 2 has \d+ parameters, the first \d+/);
+  });
+
+  it('the script writes the mean of the files it is given (atomically, by the name\'s format) and refuses other architectures', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-soup-'));
+    try {
+      const files = [1, 2].map((seed) => path.join(dir, `m${seed}.json`));
+      files.forEach((f, i) => saveModel(model(i + 1), f));
+      const out = path.join(dir, 'soup.safetensors');
+      const run = (...args: string[]) => spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', 'average-models.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(run(...files, '--out', out).status).toBe(0);
+      const [a, b] = files.map((f) => loadModel(f));
+      averageWeightsInto(a.params(), [b.params()]);
+      loadModel(out).params().forEach((p, k) => expect(p.value).toEqual(a.params()[k].value));
+      saveModel(model(3, 6), files[1]);
+      const refused = run(...files, '--out', out);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toMatch(/m2\.json is another architecture than .*m1\.json/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60000);
 });

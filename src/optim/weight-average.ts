@@ -54,3 +54,28 @@ export class WeightAverage {
     }
   }
 }
+
+/**
+ * Sets `target`'s parameters to the uniform mean of their own values and `others`' (a model soup: a fine-tuned model
+ * averaged with the one it started from keeps some of what each does better, as WiSE-FT does, Wortsman et al. 2022).
+ * Every list must hold the same parameters: the same names and shapes in the same order.
+ */
+export function averageWeightsInto(target: Param[], others: Param[][]): void {
+  others.forEach((params, m) => {
+    if (params.length !== target.length) throw new ShapeError(`weight average: model ${m + 2} has ${params.length} parameters, the first ${target.length}`);
+    params.forEach((p, k) => {
+      const t = target[k];
+      if (p.name !== t.name || p.shape.join('x') !== t.shape.join('x')) {
+        throw new ShapeError(`weight average: parameter ${k + 1} is ${p.name} ${p.shape.join('x')} in model ${m + 2}, ${t.name} ${t.shape.join('x')} in the first`);
+      }
+    });
+  });
+  const n = others.length + 1;
+  target.forEach((t, k) => {
+    for (let i = 0; i < t.value.length; i++) {
+      let sum = t.value[i];
+      for (const params of others) sum += params[k].value[i];
+      t.value[i] = sum / n;
+    }
+  });
+}
