@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import { averageWeightsInto, loadModel, saveModel } from '../src';
+import { firstDifference } from '../src/io/json-diff';
 import { ScriptOptions } from './options';
 
 const options = new ScriptOptions({ values: ['out'], flags: [], positionals: true });
@@ -14,9 +15,11 @@ if (files.length < 2) throw new Error('give two or more model files to average')
 if (!options.has('out')) throw new Error('give --out FILE for the averaged model');
 const out = options.path('out', '');
 const models = files.map((f) => loadModel(f));
-const architecture = (i: number) => JSON.stringify({ ...models[i].config, seed: undefined });
+// Everything in the config but the seed decides what the weights compute (dtype, layer kinds and settings such as resetAfter).
+const architecture = (i: number) => ({ ...models[i].config, seed: undefined });
 models.forEach((_, i) => {
-  if (architecture(i) !== architecture(0)) throw new Error(`${files[i]} is another architecture than ${files[0]}: ${architecture(i)} against ${architecture(0)}`);
+  const d = firstDifference(architecture(i), architecture(0), 'config');
+  if (d) throw new Error(`${files[i]} is another model than ${files[0]}: ${d.path} is ${JSON.stringify(d.a) ?? '(default)'} against ${JSON.stringify(d.b) ?? '(default)'}`);
 });
 averageWeightsInto(models[0].params(), models.slice(1).map((m) => m.params()));
 saveModel(models[0], out);

@@ -4,7 +4,7 @@
  * (src/speech/ensemble-decode.ts). With --float16 the file stores the weights as float16 (half the
  * size) and each member's model file is rewritten in place with its weights rounded to float16, so
  * that the ONNX file holds exactly the models in those files.
- * How the shipped models/speech.onnx is made: README "How this model was chosen", "The gated fine-tuning" and
+ * How the shipped models/speech.onnx is made: README "How the four members were chosen", "The gated fine-tuning" and
  * "Vocoded training speech, averaged".
  * Usage: npm run speech:ensemble -- MODEL.json MODEL.json [...] [--float16] [--out models/speech.onnx]
  */

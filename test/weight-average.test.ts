@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { makeParam } from '../src/core/param';
 import { loadModel, saveModel } from '../src/io/model-file';
+import { isSafetensors } from '../src/io/safetensors';
 import { Sequential, type LayerSpec } from '../src';
 import { averageWeightsInto, WeightAverage } from '../src/optim/weight-average';
 
@@ -65,12 +66,14 @@ describe('averageWeightsInto (a model soup) and npm run models:average', () => {
     a.params().forEach((p, k) => expect(Array.from(p.value)).toEqual(expected[k]));
   });
 
-  it('refuses models whose parameters differ, naming the first that does', () => {
-    expect(() => averageWeightsInto(model(1).params(), [model(2, 6).params()])).toThrow(/parameter 1 is .* 18x3 in model 2, .* 15x3 in the first/);
+  it('refuses models whose parameters differ (shape, name, dtype), naming the first that does', () => {
+    expect(() => averageWeightsInto(model(1).params(), [model(2, 6).params()])).toThrow(/parameter 1 is 0\.weight_ih 18x3 float32 in model 2, 0\.weight_ih 15x3 float32 in the first/);
     expect(() => averageWeightsInto(model(1).params(), [model(2).params().slice(1)])).toThrow(/model 2 has \d+ parameters, the first \d+/);
+    const float64 = new Sequential({ inputFeatures: 3, layers: layers(5), seed: 2, dtype: 'float64' });
+    expect(() => averageWeightsInto(model(1).params(), [float64.params()])).toThrow(/15x3 float64 in model 2, 0\.weight_ih 15x3 float32 in the first/);
   });
 
-  it('the script writes the mean of the files it is given (atomically, by the name\'s format) and refuses other architectures', () => {
+  it('the script writes the mean of the files it is given (atomically, by the name\'s format) and refuses another model (its config, the seed aside), writing nothing', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-soup-'));
     try {
       const files = [1, 2].map((seed) => path.join(dir, `m${seed}.json`));
@@ -78,13 +81,17 @@ describe('averageWeightsInto (a model soup) and npm run models:average', () => {
       const out = path.join(dir, 'soup.safetensors');
       const run = (...args: string[]) => spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', 'average-models.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
       expect(run(...files, '--out', out).status).toBe(0);
+      expect(isSafetensors(fs.readFileSync(out))).toBe(true);
       const [a, b] = files.map((f) => loadModel(f));
       averageWeightsInto(a.params(), [b.params()]);
       loadModel(out).params().forEach((p, k) => expect(p.value).toEqual(a.params()[k].value));
-      saveModel(model(3, 6), files[1]);
+      // the same weight shapes, another computation: refused by the config, and nothing written
+      const written = fs.readFileSync(out);
+      saveModel(new Sequential({ inputFeatures: 3, layers: [{ type: 'gru', hiddenSize: 5, bidirectional: true, resetAfter: false }, { type: 'dense', units: 4 }], seed: 3 }), files[1]);
       const refused = run(...files, '--out', out);
       expect(refused.status).not.toBe(0);
-      expect(refused.stderr).toMatch(/m2\.json is another architecture than .*m1\.json/);
+      expect(refused.stderr).toMatch(/m2\.json is another model than .*m1\.json: config\.layers\[0\]\.resetAfter is false against \(default\)/);
+      expect(fs.readFileSync(out)).toEqual(written);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -65,8 +65,9 @@ export function averageWeightsInto(target: Param[], others: Param[][]): void {
     if (params.length !== target.length) throw new ShapeError(`weight average: model ${m + 2} has ${params.length} parameters, the first ${target.length}`);
     params.forEach((p, k) => {
       const t = target[k];
-      if (p.name !== t.name || p.shape.join('x') !== t.shape.join('x')) {
-        throw new ShapeError(`weight average: parameter ${k + 1} is ${p.name} ${p.shape.join('x')} in model ${m + 2}, ${t.name} ${t.shape.join('x')} in the first`);
+      if (p.name !== t.name || p.shape.join('x') !== t.shape.join('x') || p.value.constructor !== t.value.constructor) {
+        const what = (q: Param) => `${nameOf(q)} ${q.shape.join('x')} ${q.value instanceof Float64Array ? 'float64' : 'float32'}`;
+        throw new ShapeError(`weight average: parameter ${k + 1} is ${what(p)} in model ${m + 2}, ${what(t)} in the first`);
       }
     });
   });
@@ -78,4 +79,9 @@ export function averageWeightsInto(target: Param[], others: Param[][]): void {
       t.value[i] = sum / n;
     }
   });
+}
+
+/** A Sequential's parameters carry their layer in qualifiedName (e.g. 0.weight_ih); a bare Param only its name. */
+function nameOf(p: Param): string {
+  return (p as Param & { qualifiedName?: string }).qualifiedName ?? p.name;
 }
