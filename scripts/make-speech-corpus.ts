@@ -11,7 +11,7 @@
  * (speed-views.ts: `val.speed-0.9`, `val.speed-1.1`, ...), which eval:speech judges with as transcribe does.
  * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech] [--dereverb] [--vocoded SHARE]
  * (--dereverb: validation and test features through WPE, as transcribe --dereverb hears them; training features never)
- * (--vocoded SHARE: that share of the training utterances through the vocoder, vocoder.ts; an experiment, not the shipped recipe)
+ * (--vocoded SHARE: that share of the training utterances through the vocoder, vocoder.ts; the shipped members' last fine-tuning had 0.25)
  * (a relative --out is taken from the package root under npm run, like train:speech's --data).
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
@@ -73,9 +73,9 @@ async function main(): Promise<void> {
   // WPE corpora are for measuring transcribe --dereverb: kept apart from data/speech, whose val and test figures are the shipped ones.
   if (DEREVERB && !options.has('out')) throw new Error('--dereverb writes validation and test features through WPE: give it an --out folder of its own, not data/speech');
   if (DEREVERB && only === 'train') throw new Error('--dereverb changes validation and test features only (training features never go through WPE): not with --only train');
-  // Like WPE corpora, vocoded ones are experiments: data/speech keeps the shipped recipe's training corpus.
+  // Like WPE corpora, vocoded ones go elsewhere: data/speech keeps the default training corpus (README's recipe makes both).
   if (!(VOCODED >= 0 && VOCODED <= 1)) throw new Error(`--vocoded takes the share of training utterances to vocode, 0 to 1, not ${VOCODED}`);
-  if (VOCODED > 0 && !options.has('out')) throw new Error('--vocoded makes an experiment\'s training corpus: give it an --out folder of its own, not data/speech');
+  if (VOCODED > 0 && !options.has('out')) throw new Error('--vocoded makes another training corpus than the default one: give it an --out folder of its own, not data/speech');
   if (VOCODED > 0 && only !== undefined && only !== 'train') throw new Error(`--vocoded changes training utterances only: not with --only ${only}`);
   const counts = Object.fromEntries(CORPUS_KINDS.map((kind, i) => {
     const n = Number(positionals[i] ?? CORPUS_SETUP[kind].count);

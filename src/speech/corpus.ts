@@ -70,8 +70,9 @@ export interface CorpusOptions {
    */
   dereverberate?: boolean;
   /**
-   * Share of training utterances put through the vocoder (vocoder.ts; speech:corpus --vocoded). 0 unless given: a
-   * quarter of them did not validate better (README), so the shipped recipe has none. Training only.
+   * Share of training utterances put through the vocoder (vocoder.ts; speech:corpus --vocoded). 0 unless given: the
+   * corpus the shipped members were first trained and gate-fine-tuned on; their last fine-tuning had 0.25 (README).
+   * Training only.
    */
   vocodedRate?: number;
   /** Speeds other than 1 to store views of the features at (validation and test; training never reads views). */

@@ -42,7 +42,6 @@ function sptk(name: string, args: string[], input?: Buffer): Buffer {
   }
 }
 
-
 /**
  * `x` (16 kHz) analysed and resynthesised by the vocoder, the envelope synthesised with all-pass
  * constant `synthesisAlpha` (ANALYSIS_ALPHA keeps the formants where they were). Same length and peak.
