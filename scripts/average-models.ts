@@ -5,8 +5,7 @@
  * Usage: npm run models:average -- MODEL MODEL [...] --out OUT (JSON or .safetensors, by the name; written atomically)
  */
 import * as path from 'path';
-import { averageWeightsInto, loadModel, saveModel } from '../src';
-import { firstDifference } from '../src/io/json-diff';
+import { architectureDifference, averageWeightsInto, loadModel, saveModel } from '../src';
 import { ScriptOptions } from './options';
 
 const options = new ScriptOptions({ values: ['out'], flags: [], positionals: true });
@@ -15,11 +14,10 @@ if (files.length < 2) throw new Error('give two or more model files to average')
 if (!options.has('out')) throw new Error('give --out FILE for the averaged model');
 const out = options.path('out', '');
 const models = files.map((f) => loadModel(f));
-// Everything in the config but the seed decides what the weights compute (dtype, layer kinds and settings such as resetAfter).
-const architecture = (i: number) => ({ ...models[i].config, seed: undefined });
-models.forEach((_, i) => {
-  const d = firstDifference(architecture(i), architecture(0), 'config');
-  if (d) throw new Error(`${files[i]} is another model than ${files[0]}: ${d.path} is ${JSON.stringify(d.a) ?? '(default)'} against ${JSON.stringify(d.b) ?? '(default)'}`);
+// Inputs and layers decide what the weights compute (averageWeightsInto then refuses another dtype).
+models.forEach((m, i) => {
+  const d = architectureDifference(m.config, models[0].config);
+  if (d) throw new Error(`${files[i]} is another model than ${files[0]}: ${d}`);
 });
 averageWeightsInto(models[0].params(), models.slice(1).map((m) => m.params()));
 saveModel(models[0], out);

@@ -13,7 +13,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { adam, Sequential, trainStep, saveModel, loadModel, type Optimizer } from '../src';
+import { adam, architectureDifference, Sequential, trainStep, saveModel, loadModel, type Optimizer } from '../src';
 import { Rng } from '../src/core/rng';
 import { WeightAverage } from '../src/optim/weight-average';
 import { writeFileAtomic } from '../src/io/atomic-write';
@@ -93,9 +93,9 @@ function readCheckpoint(settings: RunSettings): Checkpoint {
 /** The --init model, refused unless its layers and inputs are the ones the options build (`fresh`). */
 function initialModel(fresh: Sequential): Sequential {
   const init = loadModel(INIT);
-  const shape = (m: Sequential) => JSON.stringify({ inputFeatures: m.inputFeatures, layers: m.config.layers });
-  if (shape(init) !== shape(fresh)) {
-    throw new Error(`--init ${INIT}: its layers (${init.summary()}) are not the ones these options build (${fresh.summary()}); give the options it was trained with (--hidden, --conv-filters)`);
+  const d = architectureDifference(init.config, fresh.config);
+  if (d) {
+    throw new Error(`--init ${INIT}: its layers (${init.summary()}) are not the ones these options build (${fresh.summary()}: ${d}); give the options it was trained with (--hidden, --conv-filters)`);
   }
   return init;
 }

@@ -3,7 +3,7 @@ export { type DType, type Arr, alloc, fromArray } from './core/dtype';
 export { Rng } from './core/rng';
 export { type Seq, ShapeError, zerosSeq } from './core/seq';
 export type { Param } from './core/param';
-export { Sequential, type ModelConfig, type LayerSpec, type RunOptions } from './model';
+export { architectureDifference, Sequential, type ModelConfig, type LayerSpec, type RunOptions } from './model';
 export { Recurrent, type RecurrentSpec } from './layers/recurrent';
 export type { DirectionState } from './layers/recurrent-direction';
 export { Dense, type DenseSpec } from './layers/dense';

@@ -1,6 +1,7 @@
 import { fromArray, type Arr, type DType } from './core/dtype';
 import { zeroGrads, type Param } from './core/param';
 import { Rng } from './core/rng';
+import { firstDifference } from './io/json-diff';
 import { resolveLengths, ShapeError, type Seq } from './core/seq';
 import { Conv1D, conv1dNotes, type Conv1DSpec } from './layers/conv1d';
 import { Dense, type DenseSpec } from './layers/dense';
@@ -18,6 +19,16 @@ export interface ModelConfig {
   /** Seed for weight init, dropout masks and shuffling. Same seed, same bits. */
   seed?: number;
   dtype?: DType;
+}
+
+/**
+ * Where two configs first differ in what their weights compute (inputs and layers, settings such as a GRU's
+ * resetAfter included; not the seed nor the dtype), as `config.layers[0].hiddenSize is 7 against 4`; null if nowhere.
+ * An explicit default against an omitted one counts as a difference.
+ */
+export function architectureDifference(a: ModelConfig, b: ModelConfig): string | null {
+  const d = firstDifference({ inputFeatures: a.inputFeatures, layers: a.layers }, { inputFeatures: b.inputFeatures, layers: b.layers }, 'config');
+  return d && `${d.path} is ${JSON.stringify(d.a) ?? '(default)'} against ${JSON.stringify(d.b) ?? '(default)'}`;
 }
 
 export interface RunOptions {

@@ -106,7 +106,7 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(Math.max(...tuned.map((w, i) => Math.abs(w - base[i])))).toBeLessThan(1e-9);
     expect(read('tuned', 'train-checkpoint.json').settings.init).toBe(init);
     expect(train('tuned2', '--epochs', '1', '--average', '0', '--init', init)).toMatch(/--init .*base.speech\.json: val WER [\d.]+% before fine-tuning/);
-    expect(failure('wide', '--epochs', '1', '--init', init, '--hidden', '7')).toMatch(/--init .*base.speech\.json: its layers .* are not the ones these options build/s);
+    expect(failure('wide', '--epochs', '1', '--init', init, '--hidden', '7')).toMatch(/--init .*base.speech\.json: its layers .* are not the ones these options build \(.*: config\.layers\[0\]\.hiddenSize is \d+ against 7\)/s);
     expect(failure('tuned2', '--epochs', '2', '--average', '0', '--resume')).toMatch(/was made with init .*base.speech\.json; this run asks for init none/);
     // the same --init resumes, from the checkpoint's weights: the --init file is no longer read
     fs.renameSync(init, `${init}.moved`);
