@@ -9,9 +9,10 @@
  *          in every test condition, for the reported figures (npm run eval:speech).
  * Validation and test also store their features read at the transcriber's other speed views
  * (speed-views.ts: `val.speed-0.9`, `val.speed-1.1`, ...), which eval:speech judges with as transcribe does.
- * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech] [--dereverb] [--vocoded SHARE]
+ * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech] [--dereverb] [--vocoded SHARE] [--rooms SHARE]
  * (--dereverb: validation and test features through WPE, as transcribe --dereverb hears them; training features never)
- * (--vocoded SHARE: that share of the training utterances through the vocoder, vocoder.ts; the shipped members' last fine-tuning had 0.25)
+ * (--vocoded SHARE: that share of the training utterances through the vocoder, vocoder.ts; --rooms SHARE: that share recorded in a
+ * room, 0.35 by default; the shipped members' last two fine-tunings had --vocoded 0.25, the last --rooms 0.6)
  * (a relative --out is taken from the package root under npm run, like train:speech's --data).
  * Two shard processes share the work (2 cores); every file is written atomically.
  */
@@ -19,21 +20,26 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { concatFloat32 } from '../src/core/dtype';
-import { atSpeed, CORPUS_KINDS, CORPUS_SETUP, corpusShards, generateCorpus, loadCorpus, removeCorpus, saveCorpus, type Corpus, type CorpusKind } from '../src/speech/corpus';
+import { atSpeed, CORPUS_KINDS, CORPUS_SETUP, corpusShards, DEFAULT_TRAINING_SHARES, generateCorpus, loadCorpus, removeCorpus, saveCorpus, type Corpus, type CorpusKind } from '../src/speech/corpus';
 import { SPEED_VIEWS } from '../src/speech/speed-views';
 import { ScriptOptions } from './options';
 
 // An unknown option, or --out/--only without a value, is refused instead of writing over data/speech.
-const options = new ScriptOptions({ values: ['only', 'out', 'vocoded'], flags: ['shard', 'dereverb'], positionals: true });
+const options = new ScriptOptions({ values: ['only', 'out', 'vocoded', 'rooms'], flags: ['shard', 'dereverb'], positionals: true });
 const OUT = options.path('out', path.join(__dirname, '..', 'data', 'speech'));
 const DEREVERB = options.flag('dereverb');
-const VOCODED = options.number('vocoded', 0);
+/** The training corpus's shares each option sets (the default corpus's unless given), and what the share is of. */
+const SHARE_OPTIONS = [
+  { option: 'vocoded', share: 'vocodedRate', what: 'to vocode' },
+  { option: 'rooms', share: 'roomRate', what: 'recorded in a room' },
+] as const;
+const SHARES = Object.fromEntries(SHARE_OPTIONS.map(({ option, share }) => [share, options.number(option, DEFAULT_TRAINING_SHARES[share])])) as Record<keyof typeof DEFAULT_TRAINING_SHARES, number>;
 
 async function shard(kind: CorpusKind, count: number, seed: number, index: number): Promise<void> {
   const t0 = Date.now();
   const corpus = await generateCorpus({
     count, seed, mode: CORPUS_SETUP[kind].mode, voices: CORPUS_SETUP[kind].voices, dereverberate: DEREVERB,
-    ...(kind === 'train' ? { vocodedRate: VOCODED } : {}),
+    ...(kind === 'train' ? SHARES : {}),
     viewSpeeds: kind === 'train' ? [] : SPEED_VIEWS.filter((speed) => speed !== 1),
     onProgress: (done, total) => {
       if (done % 200 === 0 || done === total) {
@@ -73,10 +79,14 @@ async function main(): Promise<void> {
   // WPE corpora are for measuring transcribe --dereverb: kept apart from data/speech, whose val and test figures are the shipped ones.
   if (DEREVERB && !options.has('out')) throw new Error('--dereverb writes validation and test features through WPE: give it an --out folder of its own, not data/speech');
   if (DEREVERB && only === 'train') throw new Error('--dereverb changes validation and test features only (training features never go through WPE): not with --only train');
-  // Like WPE corpora, vocoded ones go elsewhere: data/speech keeps the default training corpus (README's recipe makes both).
-  if (!(VOCODED >= 0 && VOCODED <= 1)) throw new Error(`--vocoded takes the share of training utterances to vocode, 0 to 1, not ${VOCODED}`);
-  if (VOCODED > 0 && !options.has('out')) throw new Error('--vocoded makes another training corpus than the default one: give it an --out folder of its own, not data/speech');
-  if (VOCODED > 0 && only !== undefined && only !== 'train') throw new Error(`--vocoded changes training utterances only: not with --only ${only}`);
+  // Like WPE corpora, training corpora of other shares go elsewhere: data/speech keeps the default one (README's recipe makes each).
+  for (const { option, share, what } of SHARE_OPTIONS) {
+    const value = SHARES[share];
+    if (!(value >= 0 && value <= 1)) throw new Error(`--${option} takes the share of training utterances ${what}, 0 to 1, not ${value}`);
+    if (value === DEFAULT_TRAINING_SHARES[share]) continue;
+    if (!options.has('out')) throw new Error(`--${option} makes another training corpus than the default one: give it an --out folder of its own, not data/speech`);
+    if (only !== undefined && only !== 'train') throw new Error(`--${option} changes training utterances only: not with --only ${only}`);
+  }
   const counts = Object.fromEntries(CORPUS_KINDS.map((kind, i) => {
     const n = Number(positionals[i] ?? CORPUS_SETUP[kind].count);
     if (!Number.isInteger(n) || n < 2) throw new Error(`utterance counts are whole numbers of at least 2 (two shards), not ${JSON.stringify(positionals[i])}`);
@@ -88,7 +98,7 @@ async function main(): Promise<void> {
   // Two at a time: one process per core.
   for (let i = 0; i < jobs.length; i += 2) {
     await Promise.all(jobs.slice(i, i + 2).map((j) => new Promise<void>((resolve, reject) => {
-      const child = fork(__filename, ['--shard', ...j.map(String), '--out', OUT, ...(DEREVERB ? ['--dereverb'] : []), '--vocoded', String(VOCODED)], { execArgv: ['-r', '@swc-node/register'] });
+      const child = fork(__filename, ['--shard', ...j.map(String), '--out', OUT, ...(DEREVERB ? ['--dereverb'] : []), ...SHARE_OPTIONS.flatMap(({ option, share }) => [`--${option}`, String(SHARES[share])])], { execArgv: ['-r', '@swc-node/register'] });
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${j.join(' ')} failed with code ${code}`))));
     })));
   }

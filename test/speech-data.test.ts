@@ -1,9 +1,10 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Rng } from '../src/core/rng';
 import { addLeadIn, addNoise, LEAD_INS, normalizePeak, pad } from '../src/speech/augment';
 import { conditionName, GATED_NOISE_RATE, LEAD_IN_RATE, randomTrainingCondition, randomTrainingNoise, TEST_CONDITIONS, TRAIN_NOISES, VALIDATION_CONDITIONS } from '../src/speech/conditions';
-import { noiseGate } from '../src/speech/channel';
+import { DEFAULT_ROOM_RATE, noiseGate, randomTrainingChannel } from '../src/speech/channel';
 import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
 import { checkConditions, generateCorpus, loadCorpus, removeCorpus, renderCorpus, saveCorpus, type Corpus, type CorpusMode } from '../src/speech/corpus';
 import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
@@ -232,5 +233,60 @@ describe('training noise (randomTrainingNoise)', () => {
     }
     expect(gatedCount / 200).toBeGreaterThan(GATED_NOISE_RATE - 0.07);
     expect(gatedCount / 200).toBeLessThan(GATED_NOISE_RATE + 0.07);
+  });
+});
+
+describe('training rooms (randomTrainingChannel; speech:corpus --rooms) and the other shares of a training corpus', () => {
+  const dir = tempDir('rnnkit-training-shares-');
+  // A 0.2 s burst between silences: a room rings on after it, 30–150 ms later no other training stage does.
+  const burst = Array.from({ length: 3200 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 700 * i) / 16000) * Math.sin((Math.PI * i) / 3200));
+  const x = Float32Array.from([...new Array(1600).fill(0), ...burst, ...new Array(8000).fill(0)]);
+  const rms = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);
+  const ringingShare = (roomRate: number) => Array.from({ length: 80 }, (_, seed) => {
+    const y = randomTrainingChannel(x, new Rng(seed), roomRate);
+    return rms(y.subarray(4800 + 480, 4800 + 2400)) > rms(y.subarray(1600, 4800)) * 10 ** (-45 / 20);
+  }).filter(Boolean).length / 80;
+
+  it('a room for the share of utterances asked for (0.35 by default), none at 0 and every one at 1; a share outside [0, 1] is refused', () => {
+    expect(DEFAULT_ROOM_RATE).toBe(0.35);
+    expect(ringingShare(0)).toBe(0);
+    expect(ringingShare(1)).toBe(1);
+    for (const rate of [DEFAULT_ROOM_RATE, 0.6]) {
+      expect(ringingShare(rate)).toBeGreaterThan(rate - 0.15);
+      expect(ringingShare(rate)).toBeLessThan(rate + 0.15);
+    }
+    expect(() => randomTrainingChannel(x, new Rng(1), 1.2)).toThrow('the share of training utterances in a room lies in [0, 1], not 1.2');
+  });
+
+  it('a training corpus records a share of rooms other than the default in its manifest (the default corpus unchanged); other corpora take none', async () => {
+    const voices = [{ engine: 'espeak-ng', voice: 'en-us' }] as const;
+    const made = new Map<string, Corpus>();
+    for (const roomRate of [undefined, DEFAULT_ROOM_RATE, 1]) {
+      const corpus = await generateCorpus({ count: 3, seed: 4, voices, mode: 'train', roomRate });
+      const base = path.join(dir, `train-${roomRate}`);
+      saveCorpus(corpus, base);
+      made.set(String(roomRate), loadCorpus(base));
+    }
+    expect(made.get(String(DEFAULT_ROOM_RATE))!.features).toEqual(made.get('undefined')!.features);
+    expect(made.get(String(DEFAULT_ROOM_RATE))!.roomRate).toBeUndefined();
+    expect(made.get('1')!.roomRate).toBe(1);
+    expect(made.get('1')!.utterances.map((u) => u.text)).toEqual(made.get('undefined')!.utterances.map((u) => u.text));
+    expect(made.get('1')!.features).not.toEqual(made.get('undefined')!.features);
+    await expect(generateCorpus({ count: 2, seed: 3, voices, mode: 'one-condition', roomRate: 0.6 })).rejects.toThrow('roomRate changes training utterances only');
+  }, 60000);
+
+  it('speech:corpus takes --vocoded and --rooms for a training corpus only, in a folder of its own', () => {
+    const corpusScript = (...args: string[]) => {
+      const root = path.join(__dirname, '..');
+      // Refused before any work: the timeout only guards against a regression that would start making a corpus.
+      const r = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts', 'make-speech-corpus.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      return [r.status, r.stderr.trim().split('\n').pop()];
+    };
+    expect(corpusScript('--vocoded', '0.25')).toEqual([1, '--vocoded makes another training corpus than the default one: give it an --out folder of its own, not data/speech']);
+    expect(corpusScript('--vocoded', '0.25', '--only', 'val', '--out', '/nonexistent/x')).toEqual([1, '--vocoded changes training utterances only: not with --only val']);
+    expect(corpusScript('--vocoded', '2', '--out', '/nonexistent/x')).toEqual([1, '--vocoded takes the share of training utterances to vocode, 0 to 1, not 2']);
+    expect(corpusScript('--rooms', '0.6', '--only', 'train')).toEqual([1, '--rooms makes another training corpus than the default one: give it an --out folder of its own, not data/speech']);
+    expect(corpusScript('--rooms', '0.6', '--only', 'test', '--out', '/nonexistent/x')).toEqual([1, '--rooms changes training utterances only: not with --only test']);
+    expect(corpusScript('--rooms', '1.5', '--out', '/nonexistent/x')).toEqual([1, '--rooms takes the share of training utterances recorded in a room, 0 to 1, not 1.5']);
   });
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Rng } from '../src/core/rng';
 import { peakAbs } from '../src/speech/augment';
@@ -128,16 +127,4 @@ describe('training utterances through the vocoder (drawVocoderAlpha; speech:corp
     }
     await expect(generateCorpus({ count: 2, seed: 3, voices, mode: 'one-condition', vocodedRate: 0.5 })).rejects.toThrow('vocodedRate changes training utterances only');
   }, 60000);
-
-  it('speech:corpus takes --vocoded for a training corpus only, in a folder of its own', () => {
-    const corpusScript = (...args: string[]) => {
-      const root = path.join(__dirname, '..');
-      // Refused before any work: the timeout only guards against a regression that would start making a corpus.
-      const r = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts', 'make-speech-corpus.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-      return [r.status, r.stderr.trim().split('\n').pop()];
-    };
-    expect(corpusScript('--vocoded', '0.25')).toEqual([1, '--vocoded makes another training corpus than the default one: give it an --out folder of its own, not data/speech']);
-    expect(corpusScript('--vocoded', '0.25', '--only', 'val', '--out', '/nonexistent/x')).toEqual([1, '--vocoded changes training utterances only: not with --only val']);
-    expect(corpusScript('--vocoded', '2', '--out', '/nonexistent/x')).toEqual([1, '--vocoded takes the share of training utterances to vocode, 0 to 1, not 2']);
-  });
 });

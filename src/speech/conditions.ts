@@ -1,6 +1,6 @@
 import type { Rng } from '../core/rng';
 import { addLeadIn, addNoise, LEAD_INS, normalizePeak, type NoiseType } from './augment';
-import { clip, microphone, noiseGate, quantize16, randomTrainingChannel, roomImpulseReverb, telephone } from './channel';
+import { clip, DEFAULT_ROOM_RATE, microphone, noiseGate, quantize16, randomTrainingChannel, roomImpulseReverb, telephone } from './channel';
 
 /**
  * Recording conditions the transcriber is measured in: a channel (how the speech reached
@@ -82,12 +82,15 @@ export function randomTrainingNoise(speech: Float32Array, rng: Rng, babblePool: 
   return rng.next() < GATED_NOISE_RATE ? noiseGate(noisy) : noisy;
 }
 
-/** One training utterance's random recording condition: a lead-in, noise (sometimes gated), channel, level, 16-bit storage. */
-export function randomTrainingCondition(speech: Float32Array, rng: Rng, babblePool: readonly Float32Array[]): Float32Array {
+/**
+ * One training utterance's random recording condition: a lead-in, noise (sometimes gated), channel (a room for a share
+ * `roomRate` of the utterances), level, 16-bit storage.
+ */
+export function randomTrainingCondition(speech: Float32Array, rng: Rng, babblePool: readonly Float32Array[], roomRate = DEFAULT_ROOM_RATE): Float32Array {
   let x = speech;
   if (rng.next() < LEAD_IN_RATE) x = addLeadIn(x, LEAD_INS[rng.int(LEAD_INS.length)], rng);
   if (rng.next() >= 0.33) x = randomTrainingNoise(x, rng, babblePool);
-  x = randomTrainingChannel(x, rng);
+  x = randomTrainingChannel(x, rng, roomRate);
   return quantize16(normalizePeak(x, rng.uniform(-45, -1)));
 }
 

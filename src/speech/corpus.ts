@@ -4,6 +4,7 @@ import { Rng } from '../core/rng';
 import { writeFileAtomic } from '../io/atomic-write';
 import { resample } from '../audio/resample';
 import { normalizePeak, pad } from './augment';
+import { DEFAULT_ROOM_RATE } from './channel';
 import { applyCondition, conditionName, randomTrainingCondition, TEST_CONDITIONS, VALIDATION_CONDITIONS, type Condition } from './conditions';
 import { FEATURE_DIM, modelFeatures } from './features';
 import { withAccentVariants } from './pronunciations';
@@ -40,6 +41,8 @@ export interface Corpus {
   dereverberated?: boolean;
   /** Share of the (training) utterances that went through the vocoder (speech:corpus --vocoded); absent when none. */
   vocodedRate?: number;
+  /** Share of the (training) utterances recorded in a room (speech:corpus --rooms); absent when the default's. */
+  roomRate?: number;
   /**
    * The same utterances read at other speeds (the transcriber's speed views, speed-views.ts), in the
    * same order; validation and test corpora only. Each is saved beside the corpus (`<base>.speed-0.9`).
@@ -75,6 +78,8 @@ export interface CorpusOptions {
    * Training only.
    */
   vocodedRate?: number;
+  /** Share of training utterances recorded in a room (randomTrainingChannel; speech:corpus --rooms); DEFAULT_ROOM_RATE unless given. Training only. */
+  roomRate?: number;
   /** Speeds other than 1 to store views of the features at (validation and test; training never reads views). */
   viewSpeeds?: readonly number[];
   onProgress?: (done: number, total: number) => void;
@@ -91,6 +96,20 @@ export function sampleText(rng: Rng): string {
 
 /** Share of words an espeak-ng voice says with an accent variant in training data. */
 const ACCENT_VARIANT_RATE = 0.3;
+
+/** The shares of a training corpus that speech:corpus can change (--vocoded, --rooms), as the default corpus has them. */
+export const DEFAULT_TRAINING_SHARES = { vocodedRate: 0, roomRate: DEFAULT_ROOM_RATE } as const;
+type TrainingShare = keyof typeof DEFAULT_TRAINING_SHARES;
+
+/** The shares of `source` (options, a corpus or a manifest) that differ from the default corpus's: what a manifest records. */
+function changedShares(source: Partial<Record<TrainingShare, unknown>>): Partial<Record<TrainingShare, number>> {
+  const changed: Partial<Record<TrainingShare, number>> = {};
+  for (const name of Object.keys(DEFAULT_TRAINING_SHARES) as TrainingShare[]) {
+    const value = source[name];
+    if (typeof value === 'number' && value !== DEFAULT_TRAINING_SHARES[name]) changed[name] = value;
+  }
+  return changed;
+}
 
 /** The range of the vocoder's synthesis all-pass constant for training utterances (speech:corpus --vocoded). */
 export const VOCODER_ALPHA_RANGE = [0.36, 0.48] as const;
@@ -162,7 +181,7 @@ export async function* renderCorpus(opts: Omit<CorpusOptions, 'onProgress'>): As
     const uttRng = new Rng(rng.nextU32());
     const speech = await speakUtterance(text, voice, uttRng, opts.mode === 'train', opts.vocodedRate ?? 0);
     if (opts.mode === 'train') {
-      yield { text, voice, condition: 'train', signal: randomTrainingCondition(speech, uttRng, babble) };
+      yield { text, voice, condition: 'train', signal: randomTrainingCondition(speech, uttRng, babble, opts.roomRate ?? DEFAULT_ROOM_RATE) };
       continue;
     }
     const conditions = opts.mode === 'every-condition' ? TEST_CONDITIONS : [VALIDATION_CONDITIONS[rng.int(VALIDATION_CONDITIONS.length)]];
@@ -176,7 +195,9 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
   const dereverberated = opts.mode !== 'train' && opts.dereverberate === true;
   const viewSpeeds = opts.mode === 'train' ? [] : (opts.viewSpeeds ?? []);
-  if ((opts.vocodedRate ?? 0) !== 0 && opts.mode !== 'train') throw new Error('vocodedRate changes training utterances only');
+  const shares = changedShares(opts);
+  const changed = Object.keys(shares);
+  if (changed.length > 0 && opts.mode !== 'train') throw new Error(`${changed[0]} changes training utterances only`);
   if (viewSpeeds.includes(1)) throw new Error('speed views are the speeds other than 1 (the corpus itself is read at 1)');
   // The corpus itself is the view at speed 1.
   const views = checkSpeeds([1, ...viewSpeeds]).map((speed) => ({ speed, utterances: [] as Utterance[], chunks: [] as Float32Array[], offset: 0 }));
@@ -189,9 +210,8 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
     }
     opts.onProgress?.(views[0].utterances.length, total);
   }
-  const vocoded = opts.mode === 'train' && (opts.vocodedRate ?? 0) > 0 ? { vocodedRate: opts.vocodedRate } : {};
   const [corpus, ...speedViews] = views.map(({ speed, utterances, chunks }) => ({ speed, featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...(dereverberated ? { dereverberated } : {}) }));
-  return { featureDim: corpus.featureDim, utterances: corpus.utterances, features: corpus.features, ...(dereverberated ? { dereverberated } : {}), ...vocoded, ...(speedViews.length > 0 ? { speedViews } : {}) };
+  return { featureDim: corpus.featureDim, utterances: corpus.utterances, features: corpus.features, ...(dereverberated ? { dereverberated } : {}), ...shares, ...(speedViews.length > 0 ? { speedViews } : {}) };
 }
 
 export const CORPUS_KINDS = ['train', 'val', 'test'] as const;
@@ -231,13 +251,13 @@ export function saveCorpus(corpus: Corpus, base: string): void {
   const views = corpus.speedViews?.map((v) => v.speed);
   writeFileAtomic(`${base}.json`, JSON.stringify({
     format: CORPUS_FORMAT, version: CORPUS_VERSION, featureDim: corpus.featureDim, ...(corpus.dereverberated ? { dereverberated: true } : {}),
-    ...(corpus.vocodedRate ? { vocodedRate: corpus.vocodedRate } : {}),
+    ...changedShares(corpus),
     ...('speed' in corpus ? { speed: corpus.speed } : {}), ...(views?.length ? { speedViews: views } : {}), utterances: corpus.utterances,
   }));
 }
 
 /** A saved corpus's manifest, checked: format, version and the speeds of its views. */
-function readManifest(base: string): { featureDim: number; utterances: Utterance[]; dereverberated?: boolean; vocodedRate?: number; speedViews: number[] } {
+function readManifest(base: string): { featureDim: number; utterances: Utterance[]; dereverberated?: boolean; vocodedRate?: unknown; roomRate?: unknown; speedViews: number[] } {
   const manifest = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
   if (manifest.format !== CORPUS_FORMAT) throw new Error(`${base}.json is not an rnnkit speech corpus`);
   if (manifest.version !== CORPUS_VERSION) throw new Error(`${base}.json is a version ${manifest.version} speech corpus; this rnnkit reads version ${CORPUS_VERSION} (npm run speech:corpus remakes it)`);
@@ -254,7 +274,7 @@ export function loadCorpus(base: string, { views = true } = {}): Corpus {
   const features = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const corpus: Corpus = {
     featureDim: manifest.featureDim, utterances: manifest.utterances, features, ...(manifest.dereverberated === true ? { dereverberated: true } : {}),
-    ...(typeof manifest.vocodedRate === 'number' ? { vocodedRate: manifest.vocodedRate } : {}),
+    ...changedShares(manifest),
   };
   if (manifest.speedViews.length === 0 || !views) return corpus;
   const speedViews = manifest.speedViews.map((speed) => {
