@@ -12,7 +12,8 @@
  * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech] [--dereverb] [--vocoded SHARE] [--rooms SHARE]
  * (--dereverb: validation and test features through WPE, as transcribe --dereverb hears them; training features never)
  * (--vocoded SHARE: that share of the training utterances through the vocoder, vocoder.ts; --rooms SHARE: that share recorded in a
- * room, 0.35 by default; the shipped members' last two fine-tunings had --vocoded 0.25, the last --rooms 0.6)
+ * room, 0.35 by default; the shipped members were fine-tuned last on a corpus of --vocoded 0.25, then twice on one of
+ * --vocoded 0.25 --rooms 0.6: README)
  * (a relative --out is taken from the package root under npm run, like train:speech's --data).
  * Two shard processes share the work (2 cores); every file is written atomically.
  */

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Rng } from '../src/core/rng';
 import { addLeadIn, addNoise, LEAD_INS, normalizePeak, pad } from '../src/speech/augment';
 import { conditionName, GATED_NOISE_RATE, LEAD_IN_RATE, randomTrainingCondition, randomTrainingNoise, TEST_CONDITIONS, TRAIN_NOISES, VALIDATION_CONDITIONS } from '../src/speech/conditions';
-import { DEFAULT_ROOM_RATE, noiseGate, randomTrainingChannel } from '../src/speech/channel';
+import { DEFAULT_ROOM_RATE, drawRoom, noiseGate, randomTrainingChannel } from '../src/speech/channel';
 import { FEATURE_DIM, modelFeatures } from '../src/speech/features';
 import { checkConditions, generateCorpus, loadCorpus, removeCorpus, renderCorpus, saveCorpus, type Corpus, type CorpusMode } from '../src/speech/corpus';
 import { ACCENT_VARIANTS, withAccentVariants } from '../src/speech/pronunciations';
@@ -238,41 +238,55 @@ describe('training noise (randomTrainingNoise)', () => {
 
 describe('training rooms (randomTrainingChannel; speech:corpus --rooms) and the other shares of a training corpus', () => {
   const dir = tempDir('rnnkit-training-shares-');
-  // A 0.2 s burst between silences: a room rings on after it, 30–150 ms later no other training stage does.
-  const burst = Array.from({ length: 3200 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 700 * i) / 16000) * Math.sin((Math.PI * i) / 3200));
-  const x = Float32Array.from([...new Array(1600).fill(0), ...burst, ...new Array(8000).fill(0)]);
-  const rms = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);
-  const ringingShare = (roomRate: number) => Array.from({ length: 80 }, (_, seed) => {
-    const y = randomTrainingChannel(x, new Rng(seed), roomRate);
-    return rms(y.subarray(4800 + 480, 4800 + 2400)) > rms(y.subarray(1600, 4800)) * 10 ** (-45 / 20);
-  }).filter(Boolean).length / 80;
 
-  it('a room for the share of utterances asked for (0.35 by default), none at 0 and every one at 1; a share outside [0, 1] is refused', () => {
-    expect(DEFAULT_ROOM_RATE).toBe(0.35);
-    expect(ringingShare(0)).toBe(0);
-    expect(ringingShare(1)).toBe(1);
-    for (const rate of [DEFAULT_ROOM_RATE, 0.6]) {
-      expect(ringingShare(rate)).toBeGreaterThan(rate - 0.15);
-      expect(ringingShare(rate)).toBeLessThan(rate + 0.15);
+  it('a room for the share of utterances asked for, sox\'s reverb for 3 in 7 of them; the default rate draws as the corpus always did', () => {
+    const rng = new Rng(11);
+    const rooms = Array.from({ length: 4000 }, () => drawRoom(rng, 0.6));
+    const share = (kind: string) => rooms.filter((r) => r === kind).length / rooms.length;
+    expect(share('sox-reverb')).toBeCloseTo((0.6 * 3) / 7, 1);
+    expect(share('impulse-response')).toBeCloseTo((0.6 * 4) / 7, 1);
+    // The default corpus's rule before --rooms existed: sox's reverb under 0.15, an impulse response under 0.35.
+    const [a, b] = [new Rng(12), new Rng(12)];
+    for (let i = 0; i < 4000; i++) {
+      const u = b.next();
+      expect(drawRoom(a, DEFAULT_ROOM_RATE)).toBe(u < 0.15 ? 'sox-reverb' : u < 0.35 ? 'impulse-response' : undefined);
     }
-    expect(() => randomTrainingChannel(x, new Rng(1), 1.2)).toThrow('the share of training utterances in a room lies in [0, 1], not 1.2');
+    expect(() => drawRoom(rng, 1.2)).toThrow('the share of training utterances in a room lies in [0, 1], not 1.2');
+  });
+
+  it('a room rings on after the speech; without one no training stage does', () => {
+    // A 0.2 s noise burst between silences; the tail is 30–150 ms after it, against the burst's level.
+    const noise = new Rng(123);
+    const burst = Array.from({ length: 3200 }, (_, i) => 0.3 * noise.normal() * Math.sin((Math.PI * i) / 3200));
+    const x = Float32Array.from([...new Array(1600).fill(0), ...burst, ...new Array(8000).fill(0)]);
+    const rms = (a: Float32Array) => Math.sqrt(a.reduce((sum, v) => sum + v * v, 0) / a.length) + 1e-12;
+    const tailDb = (roomRate: number) => Array.from({ length: 24 }, (_, seed) => {
+      const y = randomTrainingChannel(x, new Rng(seed), roomRate);
+      return 20 * Math.log10(rms(y.subarray(4800 + 480, 4800 + 2400)) / rms(y.subarray(1600, 4800)));
+    }).sort((p, q) => p - q);
+    expect(tailDb(0).at(-1)).toBeLessThan(-48);
+    expect(tailDb(1)[12]).toBeGreaterThan(-30);
   });
 
   it('a training corpus records a share of rooms other than the default in its manifest (the default corpus unchanged); other corpora take none', async () => {
     const voices = [{ engine: 'espeak-ng', voice: 'en-us' }] as const;
     const made = new Map<string, Corpus>();
+    const manifest = (roomRate: number | undefined) => JSON.parse(fs.readFileSync(path.join(dir, `train-${roomRate}.json`), 'utf8'));
     for (const roomRate of [undefined, DEFAULT_ROOM_RATE, 1]) {
       const corpus = await generateCorpus({ count: 3, seed: 4, voices, mode: 'train', roomRate });
-      const base = path.join(dir, `train-${roomRate}`);
-      saveCorpus(corpus, base);
-      made.set(String(roomRate), loadCorpus(base));
+      saveCorpus(corpus, path.join(dir, `train-${roomRate}`));
+      made.set(String(roomRate), loadCorpus(path.join(dir, `train-${roomRate}`)));
     }
-    expect(made.get(String(DEFAULT_ROOM_RATE))!.features).toEqual(made.get('undefined')!.features);
-    expect(made.get(String(DEFAULT_ROOM_RATE))!.roomRate).toBeUndefined();
+    expect('roomRate' in manifest(DEFAULT_ROOM_RATE)).toBe(false);
+    expect(manifest(1).roomRate).toBe(1);
     expect(made.get('1')!.roomRate).toBe(1);
+    expect(made.get(String(DEFAULT_ROOM_RATE))!.features).toEqual(made.get('undefined')!.features);
     expect(made.get('1')!.utterances.map((u) => u.text)).toEqual(made.get('undefined')!.utterances.map((u) => u.text));
     expect(made.get('1')!.features).not.toEqual(made.get('undefined')!.features);
     await expect(generateCorpus({ count: 2, seed: 3, voices, mode: 'one-condition', roomRate: 0.6 })).rejects.toThrow('roomRate changes training utterances only');
+    await expect(generateCorpus({ count: 2, seed: 3, voices, mode: 'train', roomRate: 2 })).rejects.toThrow('roomRate is a share of the utterances, in [0, 1], not 2');
+    fs.writeFileSync(path.join(dir, 'train-1.json'), JSON.stringify({ ...manifest(1), roomRate: '0.6' }));
+    expect(() => loadCorpus(path.join(dir, 'train-1'))).toThrow(`${path.join(dir, 'train-1')}.json: roomRate is not a share in [0, 1]`);
   }, 60000);
 
   it('speech:corpus takes --vocoded and --rooms for a training corpus only, in a folder of its own', () => {

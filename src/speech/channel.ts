@@ -138,23 +138,37 @@ export function microphone(x: Float32Array, lowCutHz: number, highCutHz: number,
   return soxEffects(x, effects);
 }
 
-/** Share of training utterances recorded in a room, unless speech:corpus --rooms asks for another. */
+/**
+ * Share of training utterances recorded in a room, unless speech:corpus --rooms asks for another. A corpus's manifest
+ * records only another share, so changing this one changes what old manifests mean: bump CORPUS_VERSION with it.
+ */
 export const DEFAULT_ROOM_RATE = 0.35;
 /** Of those rooms, the share made by sox's reverb (the rest are random impulse responses): 15 of the default's 35%. */
 const SOX_ROOM_SHARE = 0.15 / 0.35;
 
+export type TrainingRoom = 'sox-reverb' | 'impulse-response';
+
+/**
+ * Whether a training utterance is recorded in a room (a share `roomRate` of them), and which kind: one draw at every
+ * rate, so that another rate keeps the draws before it.
+ */
+export function drawRoom(rng: Rng, roomRate: number): TrainingRoom | undefined {
+  if (!(roomRate >= 0 && roomRate <= 1)) throw new Error(`the share of training utterances in a room lies in [0, 1], not ${roomRate}`);
+  const u = rng.next();
+  return u < roomRate * SOX_ROOM_SHARE ? 'sox-reverb' : u < roomRate ? 'impulse-response' : undefined;
+}
+
 /**
  * The random channel of one training utterance: each stage drawn independently; a room for a share `roomRate` of the
- * utterances. A room's settings are drawn only when there is one, so another rate keeps a corpus's texts, voices and
- * speech but draws the rest of each utterance's channel anew.
+ * utterances. A room's settings are drawn only when there is one, so with another rate the draws after the room's
+ * (microphone, clipping, line, level) differ.
  */
 export function randomTrainingChannel(x: Float32Array, rng: Rng, roomRate = DEFAULT_ROOM_RATE): Float32Array {
-  if (!(roomRate >= 0 && roomRate <= 1)) throw new Error(`the share of training utterances in a room lies in [0, 1], not ${roomRate}`);
   let y = x;
   // Rooms: sox's reverb, or a random impulse response (RT60 0.15–1 s, direct-to-reverberant −3…12 dB).
-  const room = rng.next();
-  if (room < roomRate * SOX_ROOM_SHARE) y = soxReverb(y, rng.uniform(10, 90), rng.uniform(0, 100), rng.uniform(10, 100), rng.uniform(0, 30));
-  else if (room < roomRate) y = roomImpulseReverb(y, rng.uniform(0.15, 1), rng.uniform(-3, 12), rng);
+  const room = drawRoom(rng, roomRate);
+  if (room === 'sox-reverb') y = soxReverb(y, rng.uniform(10, 90), rng.uniform(0, 100), rng.uniform(10, 100), rng.uniform(0, 30));
+  else if (room === 'impulse-response') y = roomImpulseReverb(y, rng.uniform(0.15, 1), rng.uniform(-3, 12), rng);
   if (rng.next() < 0.4) {
     y = microphone(y, rng.uniform(40, 400), rng.uniform(3500, 7800), rng.uniform(-12, 8), rng.uniform(-12, 10),
       rng.next() < 0.5 ? { hz: rng.uniform(800, 4000), db: rng.uniform(-8, 10) } : undefined);

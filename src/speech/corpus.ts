@@ -41,7 +41,7 @@ export interface Corpus {
   dereverberated?: boolean;
   /** Share of the (training) utterances that went through the vocoder (speech:corpus --vocoded); absent when none. */
   vocodedRate?: number;
-  /** Share of the (training) utterances recorded in a room (speech:corpus --rooms); absent when the default's. */
+  /** Share of the (training) utterances recorded in a room (speech:corpus --rooms); absent: DEFAULT_ROOM_RATE's 0.35. */
   roomRate?: number;
   /**
    * The same utterances read at other speeds (the transcriber's speed views, speed-views.ts), in the
@@ -74,7 +74,7 @@ export interface CorpusOptions {
   dereverberate?: boolean;
   /**
    * Share of training utterances put through the vocoder (vocoder.ts; speech:corpus --vocoded). 0 unless given: the
-   * corpus the shipped members were first trained and gate-fine-tuned on; their last fine-tuning had 0.25 (README).
+   * corpus the shipped members were first trained and gate-fine-tuned on; the corpora of their later fine-tunings had 0.25 (README).
    * Training only.
    */
   vocodedRate?: number;
@@ -101,7 +101,7 @@ const ACCENT_VARIANT_RATE = 0.3;
 export const DEFAULT_TRAINING_SHARES = { vocodedRate: 0, roomRate: DEFAULT_ROOM_RATE } as const;
 type TrainingShare = keyof typeof DEFAULT_TRAINING_SHARES;
 
-/** The shares of `source` (options, a corpus or a manifest) that differ from the default corpus's: what a manifest records. */
+/** The shares of `source` (options, a corpus or a checked manifest) that differ from the default corpus's: what a manifest records. */
 function changedShares(source: Partial<Record<TrainingShare, unknown>>): Partial<Record<TrainingShare, number>> {
   const changed: Partial<Record<TrainingShare, number>> = {};
   for (const name of Object.keys(DEFAULT_TRAINING_SHARES) as TrainingShare[]) {
@@ -109,6 +109,14 @@ function changedShares(source: Partial<Record<TrainingShare, unknown>>): Partial
     if (typeof value === 'number' && value !== DEFAULT_TRAINING_SHARES[name]) changed[name] = value;
   }
   return changed;
+}
+
+/** Refuses shares other than the default corpus's for a corpus that is not for training, and shares outside [0, 1]. */
+function checkShares(opts: Omit<CorpusOptions, 'onProgress'>): void {
+  for (const [name, value] of Object.entries(changedShares(opts))) {
+    if (opts.mode !== 'train') throw new Error(`${name} changes training utterances only`);
+    if (!(value >= 0 && value <= 1)) throw new Error(`${name} is a share of the utterances, in [0, 1], not ${value}`);
+  }
 }
 
 /** The range of the vocoder's synthesis all-pass constant for training utterances (speech:corpus --vocoded). */
@@ -173,6 +181,7 @@ export interface RenderedUtterance {
 
 /** A corpus's utterances as audio, in corpus order (generateCorpus stores their features). */
 export async function* renderCorpus(opts: Omit<CorpusOptions, 'onProgress'>): AsyncGenerator<RenderedUtterance> {
+  checkShares(opts);
   const rng = new Rng(opts.seed);
   const babble = await babblePool(opts.voices, new Rng(opts.seed ^ 0x5bd1e995));
   for (let i = 0; i < opts.count; i++) {
@@ -181,7 +190,7 @@ export async function* renderCorpus(opts: Omit<CorpusOptions, 'onProgress'>): As
     const uttRng = new Rng(rng.nextU32());
     const speech = await speakUtterance(text, voice, uttRng, opts.mode === 'train', opts.vocodedRate ?? 0);
     if (opts.mode === 'train') {
-      yield { text, voice, condition: 'train', signal: randomTrainingCondition(speech, uttRng, babble, opts.roomRate ?? DEFAULT_ROOM_RATE) };
+      yield { text, voice, condition: 'train', signal: randomTrainingCondition(speech, uttRng, babble, opts.roomRate) };
       continue;
     }
     const conditions = opts.mode === 'every-condition' ? TEST_CONDITIONS : [VALIDATION_CONDITIONS[rng.int(VALIDATION_CONDITIONS.length)]];
@@ -195,9 +204,6 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
   const dereverberated = opts.mode !== 'train' && opts.dereverberate === true;
   const viewSpeeds = opts.mode === 'train' ? [] : (opts.viewSpeeds ?? []);
-  const shares = changedShares(opts);
-  const changed = Object.keys(shares);
-  if (changed.length > 0 && opts.mode !== 'train') throw new Error(`${changed[0]} changes training utterances only`);
   if (viewSpeeds.includes(1)) throw new Error('speed views are the speeds other than 1 (the corpus itself is read at 1)');
   // The corpus itself is the view at speed 1.
   const views = checkSpeeds([1, ...viewSpeeds]).map((speed) => ({ speed, utterances: [] as Utterance[], chunks: [] as Float32Array[], offset: 0 }));
@@ -211,7 +217,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
     opts.onProgress?.(views[0].utterances.length, total);
   }
   const [corpus, ...speedViews] = views.map(({ speed, utterances, chunks }) => ({ speed, featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...(dereverberated ? { dereverberated } : {}) }));
-  return { featureDim: corpus.featureDim, utterances: corpus.utterances, features: corpus.features, ...(dereverberated ? { dereverberated } : {}), ...shares, ...(speedViews.length > 0 ? { speedViews } : {}) };
+  return { featureDim: corpus.featureDim, utterances: corpus.utterances, features: corpus.features, ...(dereverberated ? { dereverberated } : {}), ...changedShares(opts), ...(speedViews.length > 0 ? { speedViews } : {}) };
 }
 
 export const CORPUS_KINDS = ['train', 'val', 'test'] as const;
@@ -264,6 +270,10 @@ function readManifest(base: string): { featureDim: number; utterances: Utterance
   const speeds: unknown = manifest.speedViews ?? [];
   if (!Array.isArray(speeds) || !speeds.every((s) => typeof s === 'number' && s !== 1)) throw new Error(`${base}.json: speedViews is not a list of speeds other than 1`);
   checkSpeeds([1, ...speeds]);
+  for (const name of Object.keys(DEFAULT_TRAINING_SHARES) as TrainingShare[]) {
+    const share: unknown = manifest[name];
+    if (share !== undefined && !(typeof share === 'number' && share >= 0 && share <= 1)) throw new Error(`${base}.json: ${name} is not a share in [0, 1]`);
+  }
   return { ...manifest, speedViews: speeds };
 }
 
