@@ -1,7 +1,8 @@
 /**
  * Writes the uniform mean of several models' weights (a model soup; averageWeightsInto): e.g. a fine-tuned speech
  * model and the one it started from. The models must be of one architecture (the layers and input of the first);
- * the output takes the first's settings. How the shipped speech members are made: README "Vocoded training speech, averaged".
+ * the output takes the first's settings. How the shipped speech members are made: README "Vocoded training speech,
+ * averaged" and "More rooms, averaged twice".
  * Usage: npm run models:average -- MODEL MODEL [...] --out OUT (JSON or .safetensors, by the name; written atomically)
  */
 import * as path from 'path';

@@ -4,8 +4,8 @@
  * (src/speech/ensemble-decode.ts). With --float16 the file stores the weights as float16 (half the
  * size) and each member's model file is rewritten in place with its weights rounded to float16, so
  * that the ONNX file holds exactly the models in those files.
- * How the shipped models/speech.onnx is made: README "How the four members were chosen", "The gated fine-tuning" and
- * "Vocoded training speech, averaged".
+ * How the shipped models/speech.onnx is made: README "How the four members were chosen", "The gated fine-tuning",
+ * "Vocoded training speech, averaged" and "More rooms, averaged twice".
  * Usage: npm run speech:ensemble -- MODEL.json MODEL.json [...] [--float16] [--out models/speech.onnx]
  */
 import * as fs from 'fs';
