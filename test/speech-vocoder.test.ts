@@ -3,7 +3,7 @@ import { Rng } from '../src/core/rng';
 import { peakAbs } from '../src/speech/augment';
 import { drawVocoderAlpha, generateCorpus, loadCorpus, saveCorpus, VOCODER_ALPHA_RANGE } from '../src/speech/corpus';
 import { tempDir } from './helpers/temp-dir';
-import { ANALYSIS_ALPHA, vocode } from '../src/speech/vocoder';
+import { ANALYSIS_ALPHA, sptk, vocode } from '../src/speech/vocoder';
 
 // A vowel: a 120 Hz pulse train through resonators at 700, 1200 and 2500 Hz (a formant synthesiser's /a/).
 const RATE = 16000;
@@ -84,6 +84,11 @@ describe('the vocoder (SPTK: mel-cepstral analysis, SWIPE\' pitch, MLSA synthesi
     expect(centroidHz(lower) / same).toBeLessThan(0.96);
     expect(centroidHz(lower) / same).toBeGreaterThan(0.8);
     for (const y of [higher, lower]) expect(Math.abs(f0Hz(y) - F0)).toBeLessThan(F0 * 0.03);
+  });
+
+  it('refuses a command this SPTK lacks (its front end says so on stdout with status 0) instead of reading that text as samples', () => {
+    expect(() => sptk('nosuchtool', [], Buffer.alloc(0))).toThrow('this SPTK has no nosuchtool command (the vocoder is written for SPTK 3, Debian\'s sptk package)');
+    expect(sptk('x2x', ['+af'], Buffer.from('1 2\n')).length).toBe(8);
   });
 
   it('gives silence for silence and refuses an all-pass constant outside (-1, 1)', () => {

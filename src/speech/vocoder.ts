@@ -31,15 +31,25 @@ const PEAK = 1 << 14;
 /** F0 search range: a man's low voice to a small child's. */
 const F0_RANGE_HZ = [60, 500] as const;
 
-/** The SPTK command `name` (Debian installs the tools under /usr/libexec/sptk/bin, behind the `sptk` front end). */
-function sptk(name: string, args: string[], input?: Buffer): Buffer {
+/**
+ * The SPTK command `name` (Debian installs the tools under /usr/libexec/sptk/bin, behind the `sptk` front end). The
+ * front end answers a command it lacks (another SPTK's names) on stdout with exit status 0: that text is refused, not
+ * read as samples.
+ */
+export function sptk(name: string, args: string[], input?: Buffer): Buffer {
+  let out: Buffer;
   try {
-    return execFileSync('sptk', [name, ...args], { input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+    out = execFileSync('sptk', [name, ...args], { input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
     if (err.code === 'ENOENT') throw new Error('the vocoder needs SPTK (apt-get install sptk)');
     throw new Error(`sptk ${name} failed: ${err.stderr?.toString().trim() || err.message}`);
   }
+  const unsupported = `"${name}" command unsupported`;
+  if (out.subarray(0, unsupported.length).toString('latin1') === unsupported) {
+    throw new Error(`this SPTK has no ${name} command (the vocoder is written for SPTK 3, Debian's sptk package)`);
+  }
+  return out;
 }
 
 /**
