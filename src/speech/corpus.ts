@@ -141,7 +141,7 @@ export function drawVocoderAlpha(rng: Rng, rate: number): number | undefined {
  * resampling) scales pitch and formants together, like a shorter or longer vocal tract: the few
  * synthetic voices then cover more speakers (in particular higher, female-like ones).
  */
-export async function speakUtterance(text: string, voice: VoiceSpec, rng: Rng, augment = false, vocodedRate = 0): Promise<Float32Array> {
+export async function speakUtterance(text: string, voice: VoiceSpec, rng: Rng, augment = false, vocodedRate: number = DEFAULT_TRAINING_SHARES.vocodedRate): Promise<Float32Array> {
   const spoken = augment && voice.engine === 'espeak-ng' ? withAccentVariants(text, rng, ACCENT_VARIANT_RATE) : text;
   let speech = await synthesize(spoken, voice, { rate: rng.uniform(0.75, 1.35), pitch: rng.uniform(0.15, 0.85) });
   if (augment) {
@@ -188,7 +188,7 @@ export async function* renderCorpus(opts: Omit<CorpusOptions, 'onProgress'>): As
     const text = sampleText(rng);
     const voice = opts.voices[rng.int(opts.voices.length)];
     const uttRng = new Rng(rng.nextU32());
-    const speech = await speakUtterance(text, voice, uttRng, opts.mode === 'train', opts.vocodedRate ?? 0);
+    const speech = await speakUtterance(text, voice, uttRng, opts.mode === 'train', opts.vocodedRate);
     if (opts.mode === 'train') {
       yield { text, voice, condition: 'train', signal: randomTrainingCondition(speech, uttRng, babble, opts.roomRate) };
       continue;
