@@ -184,6 +184,26 @@ describe('softmax cross-entropy over a word vocabulary (the native row softmax w
     expect(fastest.grad.data.slice((T - 1) * C, T * C).every((g) => g === 0)).toBe(true);
     expect(fastest.grad.data.slice(C, 2 * C).every((g) => g === 0)).toBe(true);
   });
+  it('one label per sequence (last step): only those rows are scored, and they match the JS loop to 1e-5', () => {
+    const [B, T, C] = [3, 9, 1500];
+    const logits = randomSeq('float32', B, T, C, 8);
+    for (let i = 0; i < logits.data.length; i++) logits.data[i] *= 8;
+    const labels = randomLabels(B, C, 9);
+    const lengths = Int32Array.of(9, 4, 0); // the last sequence is empty: nothing of it is scored
+    const run = (b: Backend) => {
+      setBackend(b);
+      return crossEntropy({ perStep: false }).compute(logits, { data: labels, batch: B, time: T, features: 1 }, lengths);
+    };
+    const js = run('js');
+    const fastest = run(backendAvailable('native') ? 'native' : 'wasm');
+    expect(js.count).toBe(2);
+    expect(fastest.count).toBe(js.count);
+    expect(Math.abs(fastest.loss - js.loss) / js.loss).toBeLessThan(1e-5);
+    const perRow = (g: ArrayLike<number>) => Array.from(g, (v) => v * js.count);
+    expect(relDiff(perRow(fastest.grad.data), perRow(js.grad.data))).toBeLessThan(1e-5);
+    const nonzeroRows = new Set(Array.from(fastest.grad.data.keys()).filter((i) => fastest.grad.data[i] !== 0).map((i) => Math.floor(i / C)));
+    expect([...nonzeroRows].sort((a, b) => a - b)).toEqual([0 * T + 8, 1 * T + 3]);
+  });
   it('a NaN logit makes the loss NaN (training detects it)', () => {
     const logits = randomSeq('float32', 1, 2, 1500, 7);
     logits.data[1500 + 17] = NaN;

@@ -68,22 +68,38 @@ export class SoftmaxCrossEntropy implements Loss {
     return { loss: total * scale, grad: { ...logits, data: grad }, count };
   }
 
-  /** The same through a kernel's row softmax: all rows at once, then the labels and unscored rows. */
+  /**
+   * The same through a kernel's row softmax. When most rows are scored (per-step labels) it runs on all of them in
+   * place and zeroes the rest; when few are (one label per sequence), only those rows are copied through it.
+   */
   private nativeRows(softmaxRows: NonNullable<Kernels['softmaxRows']>, logits: Seq, rows: [number, number, number][], scale: number, count: number): LossResult {
     const { batch: B, time: T, features: C } = logits;
     const x = logits.data as Float32Array;
     const grad = new Float32Array(x.length);
-    const logZ = new Float32Array(B * T);
-    softmaxRows(B * T, C, x, scale, grad, logZ);
-    const scored = new Uint8Array(B * T);
+    const scored = rows.filter(([, label]) => label !== IGNORE_LABEL);
     let total = 0;
-    for (const [row, label] of rows) {
-      if (label === IGNORE_LABEL) continue;
-      scored[row] = 1;
-      total += logZ[row] - x[row * C + label];
-      grad[row * C + label] -= scale;
+    if (2 * scored.length >= B * T) {
+      const logZ = new Float32Array(B * T);
+      softmaxRows(B * T, C, x, scale, grad, logZ);
+      const isScored = new Uint8Array(B * T);
+      for (const [row, label] of scored) {
+        isScored[row] = 1;
+        total += logZ[row] - x[row * C + label];
+        grad[row * C + label] -= scale;
+      }
+      for (let r = 0; r < B * T; r++) if (!isScored[r]) grad.fill(0, r * C, (r + 1) * C);
+    } else {
+      const picked = new Float32Array(scored.length * C);
+      scored.forEach(([row], i) => picked.set(x.subarray(row * C, (row + 1) * C), i * C));
+      const probs = new Float32Array(picked.length);
+      const logZ = new Float32Array(scored.length);
+      softmaxRows(scored.length, C, picked, scale, probs, logZ);
+      scored.forEach(([row, label], i) => {
+        total += logZ[i] - x[row * C + label];
+        probs[i * C + label] -= scale;
+        grad.set(probs.subarray(i * C, (i + 1) * C), row * C);
+      });
     }
-    for (let r = 0; r < B * T; r++) if (!scored[r]) grad.fill(0, r * C, (r + 1) * C);
     return { loss: total * scale, grad: { ...logits, data: grad }, count };
   }
 }
