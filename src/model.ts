@@ -3,12 +3,12 @@ import { zeroGrads, type Param } from './core/param';
 import { Rng } from './core/rng';
 import { firstDifference } from './io/json-diff';
 import { resolveLengths, ShapeError, type Seq } from './core/seq';
-import { Conv1D, conv1dNotes, type Conv1DSpec } from './layers/conv1d';
+import { Conv1D, conv1dNotes, conv1dWithDefaults, type Conv1DSpec } from './layers/conv1d';
 import { Dense, type DenseSpec } from './layers/dense';
 import { Dropout, type DropoutSpec } from './layers/dropout';
 import { Embedding, type EmbeddingSpec } from './layers/embedding';
 import type { Layer } from './layers/layer';
-import { Recurrent, type RecurrentSpec } from './layers/recurrent';
+import { Recurrent, recurrentWithDefaults, type RecurrentSpec } from './layers/recurrent';
 
 export type LayerSpec = RecurrentSpec | DenseSpec | EmbeddingSpec | DropoutSpec | Conv1DSpec;
 
@@ -24,11 +24,19 @@ export interface ModelConfig {
 /**
  * Where two configs first differ in what their weights compute (inputs and layers, settings such as a GRU's
  * resetAfter included; not the seed nor the dtype), as `config.layers[0].hiddenSize is 7 against 4`; null if nowhere.
- * An explicit default against an omitted one counts as a difference.
+ * A setting left out equals its default given explicitly (a GRU's resetAfter: true, a conv1d's padding: 'same').
  */
 export function architectureDifference(a: ModelConfig, b: ModelConfig): string | null {
-  const d = firstDifference({ inputFeatures: a.inputFeatures, layers: a.layers }, { inputFeatures: b.inputFeatures, layers: b.layers }, 'config');
-  return d && `${d.path} is ${JSON.stringify(d.a) ?? '(default)'} against ${JSON.stringify(d.b) ?? '(default)'}`;
+  const resolved = (c: ModelConfig) => ({ inputFeatures: c.inputFeatures, layers: c.layers.map(withDefaults) });
+  const d = firstDifference(resolved(a), resolved(b), 'config');
+  return d && `${d.path} is ${JSON.stringify(d.a) ?? '(not set)'} against ${JSON.stringify(d.b) ?? '(not set)'}`;
+}
+
+/** A layer spec with its layer type's defaults filled in. */
+function withDefaults(spec: LayerSpec): LayerSpec {
+  if (spec.type === 'conv1d') return conv1dWithDefaults(spec);
+  if (spec.type === 'rnn' || spec.type === 'lstm' || spec.type === 'gru') return recurrentWithDefaults(spec);
+  return spec;
 }
 
 export interface RunOptions {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { makeParam } from '../src/core/param';
 import { loadModel, saveModel } from '../src/io/model-file';
 import { isSafetensors } from '../src/io/safetensors';
-import { Sequential, type LayerSpec } from '../src';
+import { architectureDifference, Sequential, type LayerSpec } from '../src';
 import { averageWeightsInto, WeightAverage } from '../src/optim/weight-average';
 
 const ROOT = path.join(__dirname, '..');
@@ -73,6 +73,17 @@ describe('averageWeightsInto (a model soup) and npm run models:average', () => {
     expect(() => averageWeightsInto(model(1).params(), [float64.params()])).toThrow(/15x3 float64 in model 2, 0\.weight_ih 15x3 float32 in the first/);
   });
 
+  it('a setting left out is its default given explicitly; another value of it is another model', () => {
+    const gru = (extra: object) => ({ inputFeatures: 3, layers: [{ type: 'gru' as const, hiddenSize: 5, ...extra }, { type: 'dense' as const, units: 4 }] });
+    expect(architectureDifference(gru({}), gru({ resetAfter: true, bidirectional: false, returnSequences: true }))).toBeNull();
+    expect(architectureDifference(gru({ resetAfter: false }), gru({}))).toBe('config.layers[0].resetAfter is false against true');
+    const conv = (extra: object) => ({ inputFeatures: 3, layers: [{ type: 'conv1d' as const, filters: 4, kernelSize: 3, ...extra }] });
+    expect(architectureDifference(conv({ padding: 'same', dilation: 1, activation: 'linear' }), conv({}))).toBeNull();
+    expect(architectureDifference(conv({}), conv({ padding: 'causal' }))).toBe('config.layers[0].padding is "same" against "causal"');
+    // an RNN's activation is a setting of RNNs only: an LSTM's is not filled in
+    expect(architectureDifference({ inputFeatures: 3, layers: [{ type: 'rnn', hiddenSize: 5 }] }, { inputFeatures: 3, layers: [{ type: 'rnn', hiddenSize: 5, activation: 'relu' }] })).toBe('config.layers[0].activation is "tanh" against "relu"');
+  });
+
   it('the script writes the mean of the files it is given (atomically, by the name\'s format) and refuses another model (its config, the seed aside), writing nothing', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnkit-soup-'));
     try {
@@ -90,7 +101,7 @@ describe('averageWeightsInto (a model soup) and npm run models:average', () => {
       saveModel(new Sequential({ inputFeatures: 3, layers: [{ type: 'gru', hiddenSize: 5, bidirectional: true, resetAfter: false }, { type: 'dense', units: 4 }], seed: 3 }), files[1]);
       const refused = run(...files, '--out', out);
       expect(refused.status).not.toBe(0);
-      expect(refused.stderr).toMatch(/m2\.json is another model than .*m1\.json: config\.layers\[0\]\.resetAfter is false against \(default\)/);
+      expect(refused.stderr).toMatch(/m2\.json is another model than .*m1\.json: config\.layers\[0\]\.resetAfter is false against true/);
       expect(fs.readFileSync(out)).toEqual(written);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -32,15 +32,21 @@ export interface Conv1DSpec {
  */
 export const CONV1D_TBPTT_REFUSAL = 'truncated BPTT cannot split a model with conv1d layers into windows (they carry no state across)';
 
+/** The spec with every default filled in (the one place that decides them): dilation 1, 'same' padding, linear. */
+export function conv1dWithDefaults(spec: Conv1DSpec): Required<Conv1DSpec> {
+  return { ...spec, dilation: spec.dilation ?? 1, padding: spec.padding ?? 'same', activation: spec.activation ?? 'linear' };
+}
+
 /** Zero steps before the first one a 'same' or 'causal' convolution reads (the rest of the span goes on the right). */
 export function conv1dLeftPad(spec: Conv1DSpec): number {
-  const span = (spec.dilation ?? 1) * (spec.kernelSize - 1);
-  return (spec.padding ?? 'same') === 'causal' ? span : Math.floor(span / 2);
+  const { dilation, padding, kernelSize } = conv1dWithDefaults(spec);
+  const span = dilation * (kernelSize - 1);
+  return padding === 'causal' ? span : Math.floor(span / 2);
 }
 
 /** What a model summary says about the layer beyond its type, e.g. "kernel 3, dilation 2, causal, relu". */
 export function conv1dNotes(spec: Conv1DSpec): string {
-  const { dilation = 1, padding = 'same', activation = 'linear' } = spec;
+  const { dilation, padding, activation } = conv1dWithDefaults(spec);
   return [`kernel ${spec.kernelSize}`, dilation !== 1 && `dilation ${dilation}`, padding, activation !== 'linear' && activation].filter(Boolean).join(', ');
 }
 
@@ -84,18 +90,18 @@ export class Conv1D implements Layer {
    * at least one row is unrolled at a time, and a row is in·kernelSize values, no more than the weight.
    */
   constructor(readonly spec: Conv1DSpec, readonly inputFeatures: number, readonly dtype: DType, rng: Rng, private readonly blockValues = CONV1D_MAX_BLOCK_VALUES) {
+    const { dilation, padding, activation } = conv1dWithDefaults(spec);
     // filters and kernelSize are required; only dilation has a default.
-    for (const [field, v] of [['filters', spec.filters], ['kernelSize', spec.kernelSize], ['dilation', spec.dilation ?? 1]] as const) {
+    for (const [field, v] of [['filters', spec.filters], ['kernelSize', spec.kernelSize], ['dilation', dilation]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new ShapeError(`conv1d: ${field} must be a positive integer, got ${v}`);
     }
-    const padding = spec.padding ?? 'same';
     if (!CONV1D_PADDINGS.includes(padding)) throw new ShapeError(`conv1d: padding must be one of ${CONV1D_PADDINGS.join(', ')}, got ${String(padding)}`);
-    this.activation = spec.activation ?? 'linear';
+    this.activation = activation;
     if (!CONV1D_ACTIVATIONS.includes(this.activation)) {
       throw new ShapeError(`conv1d: activation must be one of ${CONV1D_ACTIVATIONS.join(', ')}, got ${String(this.activation)}`);
     }
     this.kernelSize = spec.kernelSize;
-    this.dilation = spec.dilation ?? 1;
+    this.dilation = dilation;
     this.leftPad = conv1dLeftPad(spec);
     this.outputFeatures = spec.filters;
     this.weight = makeParam('weight', [spec.filters, inputFeatures, this.kernelSize], dtype);

@@ -26,6 +26,18 @@ export interface RecurrentSpec {
 }
 
 /**
+ * The spec with the defaults of its cell type filled in (the one place that decides them): one direction, every
+ * step returned, no forget-gate bias; an RNN's tanh, a GRU's reset after the product. Keys another cell type
+ * ignores are left as given.
+ */
+export function recurrentWithDefaults(spec: RecurrentSpec): RecurrentSpec {
+  return {
+    ...spec, bidirectional: spec.bidirectional ?? false, returnSequences: spec.returnSequences ?? true, unitForgetBias: spec.unitForgetBias ?? false,
+    ...(spec.type === 'rnn' ? { activation: spec.activation ?? 'tanh' } : {}), ...(spec.type === 'gru' ? { resetAfter: spec.resetAfter ?? true } : {}),
+  };
+}
+
+/**
  * A recurrent layer (RNN, LSTM or GRU), optionally bidirectional. With
  * returnSequences=false the output is the final state, taken at each sequence's own
  * length for the forward direction and at t=0 for the backward one (like PyTorch's h_n).
@@ -52,14 +64,15 @@ export class Recurrent implements Layer {
     if (!Number.isInteger(spec.hiddenSize) || spec.hiddenSize <= 0) {
       throw new ShapeError(`${spec.type}: hiddenSize must be a positive integer, got ${spec.hiddenSize}`);
     }
+    const settings = recurrentWithDefaults(spec);
     this.type = spec.type;
-    this.returnSequences = spec.returnSequences ?? true;
-    const cell = makeCell(spec.type, spec.activation ?? 'tanh', spec.resetAfter ?? true);
-    const dirs = spec.bidirectional ? [false, true] : [false];
+    this.returnSequences = settings.returnSequences!;
+    const cell = makeCell(spec.type, settings.activation, settings.resetAfter);
+    const dirs = settings.bidirectional ? [false, true] : [false];
     this.directions = dirs.map(
       (rev) => new RecurrentDirection(cell, inputFeatures, spec.hiddenSize, rev, dtype, rev ? '_reverse' : ''),
     );
-    for (const d of this.directions) d.init(rng, spec.unitForgetBias ?? false);
+    for (const d of this.directions) d.init(rng, settings.unitForgetBias!);
     this.outputFeatures = this.directions.length * spec.hiddenSize;
   }
 

@@ -1,5 +1,5 @@
 import { onnx } from 'onnx-proto';
-import { conv1dLeftPad, type Conv1D } from '../layers/conv1d';
+import { conv1dLeftPad, conv1dWithDefaults, type Conv1D } from '../layers/conv1d';
 import type { GraphBuilder } from './graph-builder';
 
 const DT = onnx.TensorProto.DataType;
@@ -13,20 +13,19 @@ const ACTIVATION_OP = { relu: 'Relu', tanh: 'Tanh' } as const;
  */
 export function conv1dNode(g: GraphBuilder, layer: Conv1D, k: number, x: string, seqLens: string): string {
   const { spec } = layer;
+  const { dilation, activation } = conv1dWithDefaults(spec);
   const mask = validStepMask(g, x, seqLens);
   const [masked] = g.node('Mul', [x, mask], 1);
   const [channelsFirst] = g.node('Transpose', [masked], 1, { perm: [1, 2, 0] });
   const W = g.floatTensor(`l${k}.weight`, layer.weight.shape, layer.weight.value);
   const B = g.floatTensor(`l${k}.bias`, layer.bias.shape, layer.bias.value);
   const left = conv1dLeftPad(spec);
-  const dilation = spec.dilation ?? 1;
   let [y] = g.node('Conv', [channelsFirst, W, B], 1, {
     kernel_shape: [spec.kernelSize],
     dilations: [dilation],
     strides: [1],
     pads: [left, dilation * (spec.kernelSize - 1) - left],
   });
-  const activation = spec.activation ?? 'linear';
   if (activation !== 'linear') [y] = g.node(ACTIVATION_OP[activation], [y], 1);
   const [timeMajor] = g.node('Transpose', [y], 1, { perm: [2, 0, 1] });
   return g.node('Mul', [timeMajor, mask], 1)[0];

@@ -2,7 +2,7 @@ import { Conv1D } from '../layers/conv1d';
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
 import { Embedding } from '../layers/embedding';
-import { Recurrent } from '../layers/recurrent';
+import { Recurrent, recurrentWithDefaults } from '../layers/recurrent';
 import type { Sequential } from '../model';
 import { writeFileAtomic } from '../io/atomic-write';
 import { concatFloat32 } from '../core/dtype';
@@ -98,8 +98,9 @@ function recurrentNode(g: GraphBuilder, layer: Recurrent, k: number, x: string, 
     direction: D === 2 ? 'bidirectional' : 'forward',
     layout: 0,
   };
-  if (layer.type === 'gru') attrs.linear_before_reset = layer.spec.resetAfter === false ? 0 : 1;
-  if (layer.type === 'rnn') attrs.activations = Array(D).fill(layer.spec.activation === 'relu' ? 'Relu' : 'Tanh');
+  const settings = recurrentWithDefaults(layer.spec);
+  if (layer.type === 'gru') attrs.linear_before_reset = settings.resetAfter ? 1 : 0;
+  if (layer.type === 'rnn') attrs.activations = Array(D).fill(settings.activation === 'relu' ? 'Relu' : 'Tanh');
   const inputs = [x, W, R, B, seqLens, h0, ...(isLstm ? [c0] : [])];
   const y = g.fresh(`l${k}_Y`);
   const outputs = [y, `h_n_l${k}`, ...(isLstm ? [`c_n_l${k}`] : [])];
