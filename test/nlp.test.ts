@@ -162,6 +162,30 @@ describe('sampling with top-k and top-p', () => {
     const run = (seed: number) => Array.from({ length: 20 }, (_, i, r = new Rng(seed + i)) => sampleFromLogits(logits, { temperature: 0.9, topP: 0.9, topK: 3 }, r));
     expect(run(7)).toEqual(run(7));
   });
+  it('over a word vocabulary, draws what a full sort of the vocabulary gives (the nucleus is sorted from a threshold)', () => {
+    // The reference: every id sorted, most likely first (ties by id), cut to the top k and then to the nucleus.
+    const reference = (z: Float64Array, o: { temperature: number; topK?: number; topP?: number }, rng: Rng): number => {
+      const max = Math.max(...z);
+      const p = Array.from(z, (v) => Math.exp((v - max) / o.temperature));
+      const order = p.map((_, i) => i).sort((a, b) => p[b] - p[a] || a - b).slice(0, o.topK ?? p.length);
+      const total = order.reduce((s, i) => s + p[i], 0);
+      let n = 0;
+      for (let mass = 0; n < order.length && mass < (o.topP ?? 1) * total * (1 - 1e-12); n++) mass += p[order[n]];
+      const kept = order.slice(0, n);
+      let u = rng.next() * kept.reduce((s, i) => s + p[i], 0);
+      for (const i of kept) if ((u -= p[i]) <= 0) return i;
+      return kept[kept.length - 1];
+    };
+    const gen = new Rng(11);
+    for (const [size, spread, o] of [
+      [5000, 3, { temperature: 1, topP: 0.9 }], [5000, 12, { temperature: 0.7, topP: 0.95 }], [5000, 0.5, { temperature: 1, topP: 0.999 }],
+      [3000, 3, { temperature: 1, topK: 40, topP: 0.9 }], [3000, 3, { temperature: 1.3, topK: 2500 }], [64, 800, { temperature: 1, topK: 60, topP: 1 }],
+    ] as const) {
+      const z = Float64Array.from({ length: size }, () => spread * gen.normal());
+      const [a, b] = [new Rng(5), new Rng(5)];
+      for (let draw = 0; draw < 30; draw++) expect(sampleFromLogits(z, o, a)).toBe(reference(z, o, b));
+    }
+  });
   it('rejects bad options', () => {
     expect(() => sampleFromLogits(logits, { topK: 0 }, new Rng(1))).toThrow(/topK/);
     expect(() => sampleFromLogits(logits, { topP: 0 }, new Rng(1))).toThrow(/topP/);

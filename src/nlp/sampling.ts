@@ -43,15 +43,37 @@ export function sampleFromLogits(logits: ArrayLike<number>, sampling: number | S
   return id(n - 1);
 }
 
-/** The ids of the k largest weights `p`, most likely first, cut to the smallest prefix holding a share `topP` of their sum. */
+/**
+ * The ids of the k largest weights `p` (the largest is 1), most likely first, cut to the smallest prefix holding a
+ * share `topP` of their sum. Only the weights above a threshold are sorted: none below it can come before one above,
+ * so their sorted prefix is the full sort's; the threshold is lowered until they hold the answer. A word vocabulary
+ * then sorts a few dozen candidates per token, not all of its ids.
+ */
 function nucleus(p: Float64Array, topK: number, topP: number): number[] {
-  const order = Array.from(p.keys()).sort((a, b) => p[b] - p[a] || a - b);
   const k = Math.min(topK, p.length);
-  let total = 0;
-  for (let i = 0; i < k; i++) total += p[order[i]];
-  // The tolerance lets a mass of exactly p (up to rounding) stop the set.
-  const target = topP * total * (1 - 1e-12);
-  let n = 0;
-  for (let mass = 0; n < k && mass < target; n++) mass += p[order[n]];
-  return order.slice(0, n);
+  let sumAll = 0;
+  for (let i = 0; i < p.length; i++) sumAll += p[i];
+  for (const threshold of NUCLEUS_THRESHOLDS) {
+    const order: number[] = [];
+    for (let i = 0; i < p.length; i++) if (p[i] >= threshold) order.push(i);
+    const everything = order.length === p.length;
+    // The total of a top k short of every id needs those k sorted first.
+    if (k < p.length && order.length < k && !everything) continue;
+    order.sort((a, b) => p[b] - p[a] || a - b);
+    let total = sumAll;
+    if (k < p.length) {
+      total = 0;
+      for (let i = 0; i < k; i++) total += p[order[i]];
+    }
+    // The tolerance lets a mass of exactly p (up to rounding) stop the set.
+    const target = topP * total * (1 - 1e-12);
+    let n = 0;
+    let mass = 0;
+    for (; n < Math.min(k, order.length) && mass < target; n++) mass += p[order[n]];
+    if (mass >= target || n === k || everything) return order.slice(0, n);
+  }
+  throw new Error('unreachable: the last threshold keeps every id');
 }
+
+/** Weights (relative to the largest) sorted first when looking for the nucleus, lowered in turn; at 0 every id is. */
+const NUCLEUS_THRESHOLDS = [1e-3, 1e-6, 1e-12, 0];
