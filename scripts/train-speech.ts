@@ -3,7 +3,7 @@
  * synthesised corpus in data/speech (npm run speech:corpus first). Prints progress and
  * validation WER every epoch, writes a checkpoint after every epoch (--resume continues),
  * keeps the best model by validation WER (of the moving average of the weights with --average decay),
- * and exports it to speech.json and speech.onnx in --models-dir (default models/). Usage: npm run train:speech -- [--epochs 24] [--batch 32] [--hidden 128] [--conv-filters 0] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--resume] [--data data/speech] [--replace-ensemble] [--init MODEL.json]
+ * and exports it to speech.json and speech.onnx in --models-dir (default models/). Usage: npm run train:speech -- [--epochs 24] [--batch 32] [--hidden 128] [--conv-filters 0] [--lr 2e-3] [--seed 17] [--average 0] [--models-dir models] [--no-spec-augment] [--warp 0] [--resume] [--data data/speech] [--replace-ensemble] [--init MODEL.json]
  * --init starts from a saved model's weights (fine-tuning; its layers must be the ones the options build) with a fresh optimizer.
  * With --models-dir, the checkpoint is kept there too, so that several runs can train side by side.
  * The shipped models/speech.onnx is an ensemble (scripts/make-speech-ensemble.ts) of four such runs, each then fine-tuned
@@ -26,12 +26,13 @@ import { greedyDecode } from '../src/decode/ctc-decode';
 import { loadCorpus, type Corpus } from '../src/speech/corpus';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
 import { maskBatch } from '../src/speech/spec-augment';
+import { MAX_WARP_STRENGTH, warpBatch } from '../src/speech/cepstral-warp';
 import { Scoreboard } from '../src/speech/metrics';
 import { CLASSES, decodeWords, utteranceKind } from '../src/speech/vocabulary';
 import { ScriptOptions } from './options';
 
 const options = new ScriptOptions({
-  values: ['epochs', 'batch', 'lr', 'hidden', 'conv-filters', 'seed', 'average', 'data', 'models-dir', 'init'],
+  values: ['epochs', 'batch', 'lr', 'hidden', 'conv-filters', 'seed', 'average', 'data', 'models-dir', 'init', 'warp'],
   flags: ['no-spec-augment', 'resume', 'replace-ensemble'],
 });
 const EPOCHS = options.number('epochs', 24, { whole: true });
@@ -47,6 +48,9 @@ const SEED = options.number('seed', 17, { whole: true });
 const AVERAGE = options.number('average', 0);
 /** Time and cepstral masking of training batches (src/speech/spec-augment.ts). */
 const SPEC_AUGMENT = !options.flag('no-spec-augment');
+/** Strength of the cepstral warp of each training utterance (src/speech/cepstral-warp.ts); 0: none. */
+const WARP = options.number('warp', 0);
+if (!(WARP >= 0 && WARP <= MAX_WARP_STRENGTH)) throw new Error(`--warp is a strength in [0, ${MAX_WARP_STRENGTH}], not ${WARP}`);
 const ROOT = path.join(__dirname, '..');
 const DATA = options.path('data', path.join(ROOT, 'data', 'speech'));
 const MODELS = options.path('models-dir', path.join(ROOT, 'models'));
@@ -85,8 +89,8 @@ function readCheckpoint(settings: RunSettings): Checkpoint {
   if (!fs.existsSync(CKPT)) throw new Error(`--resume: no checkpoint at ${CKPT} (a run with --models-dir keeps it there)`);
   const ck = JSON.parse(fs.readFileSync(CKPT, 'utf8')) as Checkpoint;
   if (!ck.settings || !ck.batchRng) throw new Error(`${CKPT} is from an older train-speech without its settings and generator states; start again without --resume`);
-  // Checkpoints from before --conv-filters had no front end.
-  requireSameSettings(CKPT, { convFilters: 0, init: '', ...ck.settings }, settings);
+  // Checkpoints from before --conv-filters, --init and --warp had none of them.
+  requireSameSettings(CKPT, { convFilters: 0, init: '', warp: 0, ...ck.settings }, settings);
   return ck;
 }
 
@@ -141,7 +145,7 @@ function main(): void {
   let startEpoch = 0;
   let bestWer = Infinity;
   // What a resumed run must keep (epochs and lr may change: a run can be extended).
-  const settings = { seed: SEED, hidden: HIDDEN, convFilters: CONV_FILTERS, batch: BATCH, average: AVERAGE, specAugment: SPEC_AUGMENT, init: INIT };
+  const settings = { seed: SEED, hidden: HIDDEN, convFilters: CONV_FILTERS, batch: BATCH, average: AVERAGE, specAugment: SPEC_AUGMENT, init: INIT, warp: WARP };
   const rng = new Rng(SEED - 12); // seed 17 keeps the shipped model's batch order (Rng(5))
   const ck = options.flag('resume') ? readCheckpoint(settings) : null;
   if (ck) {
@@ -179,6 +183,7 @@ function main(): void {
     const te = Date.now();
     order.forEach((bi, k) => {
       const batch = corpusBatch(train, buckets[bi]);
+      if (WARP > 0) warpBatch(batch, rng, WARP);
       if (SPEC_AUGMENT) maskBatch(batch, rng);
       const r = trainStep(model, batch, { loss, optimizer, clipNorm: 5 });
       average?.update(params);

@@ -71,6 +71,7 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(failure('whole', '--epochs', '4', '--resume', '--seed', '3')).toMatch(/was made with seed 17; this run asks for seed 3/);
     expect(failure('none', '--epochs', '1', '--resume')).toMatch(/--resume: no checkpoint at .*none.*train-checkpoint\.json/);
     expect(failure('whole', '--epochs', '4', '--resume', '--conv-filters', '4')).toMatch(/was made with convFilters 0; this run asks for convFilters 4/);
+    expect(failure('whole', '--epochs', '4', '--resume', '--warp', '0.25')).toMatch(/was made with warp 0; this run asks for warp 0\.25/);
   });
 
   it('--conv-filters puts a conv1d front end before the GRUs, in the saved model and its ONNX export, and resumes', () => {
@@ -90,6 +91,7 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     const ck = read('old', 'train-checkpoint.json');
     delete ck.settings.convFilters;
     delete ck.settings.init; // nor --init
+    delete ck.settings.warp; // nor --warp
     fs.writeFileSync(file, JSON.stringify(ck));
     expect(train('old', '--epochs', '2', '--resume')).toMatch(/resuming after epoch 1/);
   });
@@ -144,6 +146,15 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(() => ensembleMemberCountOfFile(huge)).toThrow(`${huge}: too large: 2147.5 MB (files up to 2147 MB)`);
     fs.rmSync(huge);
     expect(() => ensembleMemberCountOfFile(path.join(dir, 'absent.onnx'))).toThrow(/absent\.onnx: cannot read: ENOENT/);
+  });
+
+  it('--warp warps the training batches (another model than without), is kept for a resume, and is bounded', () => {
+    train('warp', '--epochs', '1', '--warp', '0.25');
+    train('nowarp', '--epochs', '1');
+    expect(read('warp', 'train-checkpoint.json').settings.warp).toBe(0.25);
+    expect(read('warp', 'speech.json').params).not.toEqual(read('nowarp', 'speech.json').params);
+    expect(train('warp', '--epochs', '2', '--resume', '--warp', '0.25')).toMatch(/resuming after epoch 1/);
+    expect(failure('bad', '--warp', '0.9')).toMatch(/--warp is a strength in \[0, 0\.6\], not 0\.9/);
   });
 
   it('refuses option values that are not numbers of the right kind, and options it does not have', () => {
