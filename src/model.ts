@@ -153,10 +153,10 @@ export class Sequential {
 
   summary(): string {
     const labels = this.layers.map((l, i) => {
-      const spec = this.config.layers[i];
+      const spec = withDefaults(this.config.layers[i]);
       const notes = [
         'bidirectional' in spec && spec.bidirectional && 'bidirectional',
-        'resetAfter' in spec && spec.resetAfter === false && 'reset before',
+        spec.type === 'gru' && spec.resetAfter === false && 'reset before',
         spec.type === 'conv1d' && conv1dNotes(spec),
       ];
       const extra = notes.some(Boolean) ? ` (${notes.filter(Boolean).join(', ')})` : '';

@@ -203,6 +203,9 @@ describe('softmax cross-entropy over a word vocabulary (the native row softmax w
     expect(relDiff(perRow(fastest.grad.data), perRow(js.grad.data))).toBeLessThan(1e-5);
     const nonzeroRows = new Set(Array.from(fastest.grad.data.keys()).filter((i) => fastest.grad.data[i] !== 0).map((i) => Math.floor(i / C)));
     expect([...nonzeroRows].sort((a, b) => a - b)).toEqual([0 * T + 8, 1 * T + 3]);
+    // every label ignored: nothing scored, no loss, no gradient
+    const none = crossEntropy({ perStep: false }).compute(logits, { data: new Int32Array(B).fill(-1), batch: B, time: T, features: 1 }, lengths);
+    expect([none.count, none.loss, none.grad.data.every((g) => g === 0)]).toEqual([0, 0, true]);
   });
   it('a NaN logit makes the loss NaN (training detects it)', () => {
     const logits = randomSeq('float32', 1, 2, 1500, 7);

@@ -162,7 +162,7 @@ describe('sampling with top-k and top-p', () => {
     const run = (seed: number) => Array.from({ length: 20 }, (_, i, r = new Rng(seed + i)) => sampleFromLogits(logits, { temperature: 0.9, topP: 0.9, topK: 3 }, r));
     expect(run(7)).toEqual(run(7));
   });
-  it('over a word vocabulary, draws what a full sort of the vocabulary gives (the nucleus is sorted from a threshold)', () => {
+  it('over a word vocabulary, draws what a full sort of the vocabulary gives (the nucleus is sorted from a threshold; up to the rounding of the sum)', () => {
     // The reference: every id sorted, most likely first (ties by id), cut to the top k and then to the nucleus.
     const reference = (z: Float64Array, o: { temperature: number; topK?: number; topP?: number }, rng: Rng): number => {
       const max = Math.max(...z);
@@ -185,6 +185,10 @@ describe('sampling with top-k and top-p', () => {
       const [a, b] = [new Rng(5), new Rng(5)];
       for (let draw = 0; draw < 30; draw++) expect(sampleFromLogits(z, o, a)).toBe(reference(z, o, b));
     }
+  });
+  it('refuses logits that are not finite, naming the value', () => {
+    expect(() => sampleFromLogits([0, NaN, 1], 1, new Rng(1))).toThrow(/logits holding NaN \(id 1\).*must be finite/);
+    expect(() => sampleFromLogits([0, Infinity, 1], { topP: 0.9 }, new Rng(1))).toThrow(/logits holding (NaN|Infinity)/);
   });
   it('rejects bad options', () => {
     expect(() => sampleFromLogits(logits, { topK: 0 }, new Rng(1))).toThrow(/topK/);

@@ -82,6 +82,7 @@ describe('averageWeightsInto (a model soup) and npm run models:average', () => {
     expect(architectureDifference(conv({}), conv({ padding: 'causal' }))).toBe('config.layers[0].padding is "same" against "causal"');
     // an RNN's activation is a setting of RNNs only: an LSTM's is not filled in
     expect(architectureDifference({ inputFeatures: 3, layers: [{ type: 'rnn', hiddenSize: 5 }] }, { inputFeatures: 3, layers: [{ type: 'rnn', hiddenSize: 5, activation: 'relu' }] })).toBe('config.layers[0].activation is "tanh" against "relu"');
+    expect(architectureDifference({ inputFeatures: 3, layers: [{ type: 'lstm', hiddenSize: 5 }] }, { inputFeatures: 3, layers: [{ type: 'lstm', hiddenSize: 5, activation: 'relu' }] })).toBe('config.layers[0].activation is (not set) against "relu"');
   });
 
   it('the script writes the mean of the files it is given (atomically, by the name\'s format) and refuses another model (its config, the seed aside), writing nothing', () => {

@@ -167,7 +167,7 @@ export class GruCell implements Cell {
   readonly hasCellState = false;
   readonly cacheBlocks = 4;
   readonly resetBefore: boolean;
-  constructor(readonly resetAfter = true) {
+  constructor(readonly resetAfter: boolean) {
     this.resetBefore = !resetAfter;
     this.code = resetAfter ? CELL_CODE.gru : CELL_CODE.gruResetBefore;
   }
@@ -235,13 +235,16 @@ export class GruCell implements Cell {
   }
 }
 
-export function makeCell(type: CellType, activation: RnnActivation = 'tanh', resetAfter = true): Cell {
+/** The cell of a layer whose settings recurrentWithDefaults (recurrent.ts) filled in: it decides the defaults, not this. */
+export function makeCell(type: CellType, { activation, resetAfter }: { activation?: RnnActivation; resetAfter?: boolean }): Cell {
   switch (type) {
     case 'rnn':
+      if (activation === undefined) throw new Error('an RNN cell needs its activation (recurrentWithDefaults fills it in)');
       return new RnnCell(activation);
     case 'lstm':
       return new LstmCell();
     case 'gru':
+      if (resetAfter === undefined) throw new Error('a GRU cell needs resetAfter (recurrentWithDefaults fills it in)');
       return new GruCell(resetAfter);
     default:
       throw new Error(`unknown recurrent cell type '${String(type)}' (expected rnn, lstm or gru)`);

@@ -67,7 +67,7 @@ export class Recurrent implements Layer {
     const settings = recurrentWithDefaults(spec);
     this.type = spec.type;
     this.returnSequences = settings.returnSequences!;
-    const cell = makeCell(spec.type, settings.activation, settings.resetAfter);
+    const cell = makeCell(spec.type, settings);
     const dirs = settings.bidirectional ? [false, true] : [false];
     this.directions = dirs.map(
       (rev) => new RecurrentDirection(cell, inputFeatures, spec.hiddenSize, rev, dtype, rev ? '_reverse' : ''),

@@ -69,8 +69,9 @@ export class SoftmaxCrossEntropy implements Loss {
   }
 
   /**
-   * The same through a kernel's row softmax. When most rows are scored (per-step labels) it runs on all of them in
-   * place and zeroes the rest; when few are (one label per sequence), only those rows are copied through it.
+   * The same through a kernel's row softmax. When at least half the rows are scored (per-step labels, little padding)
+   * it runs on every row and zeroes the gradient of the rest; when fewer are (one label per sequence, heavy padding,
+   * many ignored labels), only the scored rows are copied through it. Each row is computed alone, so both give the same bits.
    */
   private nativeRows(softmaxRows: NonNullable<Kernels['softmaxRows']>, logits: Seq, rows: [number, number, number][], scale: number, count: number): LossResult {
     const { batch: B, time: T, features: C } = logits;

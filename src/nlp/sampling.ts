@@ -29,7 +29,10 @@ export function sampleFromLogits(logits: ArrayLike<number>, sampling: number | S
   const best = rowArgmax(logits, offset, size);
   if (temperature === 0 || topK === 1) return best;
   const p = new Float64Array(size);
-  for (let i = 0; i < size; i++) p[i] = Math.exp((logits[offset + i] - logits[offset + best]) / temperature);
+  for (let i = 0; i < size; i++) {
+    p[i] = Math.exp((logits[offset + i] - logits[offset + best]) / temperature);
+    if (Number.isNaN(p[i])) throw new ShapeError(`cannot sample from logits holding ${logits[offset + i]} (id ${i}) next to ${logits[offset + best]}: they must be finite`);
+  }
   const candidates = topK < size || topP < 1 ? nucleus(p, topK, topP) : null;
   const n = candidates ? candidates.length : size;
   const id = (i: number): number => (candidates ? candidates[i] : i);
@@ -47,7 +50,8 @@ export function sampleFromLogits(logits: ArrayLike<number>, sampling: number | S
  * The ids of the k largest weights `p` (the largest is 1), most likely first, cut to the smallest prefix holding a
  * share `topP` of their sum. Only the weights above a threshold are sorted: none below it can come before one above,
  * so their sorted prefix is the full sort's; the threshold is lowered until they hold the answer. A word vocabulary
- * then sorts a few dozen candidates per token, not all of its ids.
+ * then sorts a few dozen candidates per token, not all of its ids. (Without a top k the sum is taken in id order, so
+ * a top-p that falls within rounding of a prefix's share may cut one id off where a sum in sorted order would not.)
  */
 function nucleus(p: Float64Array, topK: number, topP: number): number[] {
   const k = Math.min(topK, p.length);

@@ -24,8 +24,8 @@ const INVERSE_DCT = Array.from({ length: BANDS }, (_, j) =>
   Array.from({ length: CEPSTRA }, (_, k) => (Math.cos((Math.PI / BANDS) * (j + 0.5) * k) * (k === 0 ? 1 : 2)) / (2 * BANDS)));
 
 /**
- * Standard deviation of each of the 39 front-end values (13 cepstra, their Δ, their ΔΔ) before CMVN: the mean
- * over the seven sample clips (audio/*.wav) of each clip's own; test/cepstral-warp.test.ts computes it again.
+ * Standard deviation of each of the 39 front-end values (13 cepstra, their Δ, their ΔΔ) before CMVN: the root mean
+ * square over the seven sample clips (audio/*.wav) of each clip's own; test/cepstral-warp.test.ts computes it again.
  */
 export const TYPICAL_FEATURE_STD: readonly number[] = [
   335.75250191291457, 25.921622432814733, 28.23056771499019, 28.68592113272444, 27.83849063016213, 17.65939001845604,
@@ -110,7 +110,11 @@ export function warpBatch(batch: Pick<Batch, 'x' | 'lengths'>, rng: Rng, strengt
   }
 }
 
-/** Zero mean and unit variance of each of the F dimensions over `len` steps from step `first`. */
+/**
+ * Zero mean and unit variance of each of the F dimensions over `len` steps from step `first`. (The front end's CMVN
+ * normalises each of the 39 values over all frames before two frames are stacked into a step; this normalises each
+ * stacked slot over its own frames, the last one repeated when the frames are odd: nearly the same statistics.)
+ */
 function normaliseSteps(data: Float32Array | Float64Array, first: number, len: number, F: number): void {
   for (let f = 0; f < F; f++) {
     let mean = 0;
