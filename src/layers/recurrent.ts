@@ -30,7 +30,7 @@ export interface RecurrentSpec {
  * step returned, no forget-gate bias; an RNN's tanh, a GRU's reset after the product. Keys another cell type
  * ignores are left as given.
  */
-export function recurrentWithDefaults(spec: RecurrentSpec): RecurrentSpec {
+export function recurrentWithDefaults(spec: RecurrentSpec): RecurrentSpec & Required<Pick<RecurrentSpec, 'bidirectional' | 'returnSequences' | 'unitForgetBias'>> {
   return {
     ...spec, bidirectional: spec.bidirectional ?? false, returnSequences: spec.returnSequences ?? true, unitForgetBias: spec.unitForgetBias ?? false,
     ...(spec.type === 'rnn' ? { activation: spec.activation ?? 'tanh' } : {}), ...(spec.type === 'gru' ? { resetAfter: spec.resetAfter ?? true } : {}),
@@ -66,13 +66,13 @@ export class Recurrent implements Layer {
     }
     const settings = recurrentWithDefaults(spec);
     this.type = spec.type;
-    this.returnSequences = settings.returnSequences!;
+    this.returnSequences = settings.returnSequences;
     const cell = makeCell(spec.type, settings);
     const dirs = settings.bidirectional ? [false, true] : [false];
     this.directions = dirs.map(
       (rev) => new RecurrentDirection(cell, inputFeatures, spec.hiddenSize, rev, dtype, rev ? '_reverse' : ''),
     );
-    for (const d of this.directions) d.init(rng, settings.unitForgetBias!);
+    for (const d of this.directions) d.init(rng, settings.unitForgetBias);
     this.outputFeatures = this.directions.length * spec.hiddenSize;
   }
 

@@ -55,8 +55,9 @@ export function sampleFromLogits(logits: ArrayLike<number>, sampling: number | S
  */
 function nucleus(p: Float64Array, topK: number, topP: number): number[] {
   const k = Math.min(topK, p.length);
+  // Without a top k, the total is every weight's (summed once, whatever the threshold).
   let sumAll = 0;
-  for (let i = 0; i < p.length; i++) sumAll += p[i];
+  if (k === p.length) for (let i = 0; i < p.length; i++) sumAll += p[i];
   for (const threshold of NUCLEUS_THRESHOLDS) {
     const order: number[] = [];
     for (let i = 0; i < p.length; i++) if (p[i] >= threshold) order.push(i);
