@@ -125,9 +125,8 @@ class MeydaMfcc {
     }
     // dct: cos(PI_N * (n + 0.5) * k) with PI_N = π / N
     this.cosines = new Float64Array(MFCC.coefficients * this.bands);
-    const piN = Math.PI / this.bands;
     for (let k = 0; k < MFCC.coefficients; k++) {
-      for (let j = 0; j < this.bands; j++) this.cosines[k * this.bands + j] = Math.cos(piN * (j + 0.5) * k);
+      for (let j = 0; j < this.bands; j++) this.cosines[k * this.bands + j] = dctCosine(k, j, this.bands);
     }
   }
 
@@ -179,6 +178,11 @@ class MeydaMfcc {
       out[at + k] = 2 * sum;
     }
   }
+}
+
+/** The DCT's basis (npm `dct`, as Meyda computes it): cos(π/N (j + ½) k) for coefficient k of band j of N. */
+export function dctCosine(k: number, j: number, bands: number): number {
+  return Math.cos((Math.PI / bands) * (j + 0.5) * k);
 }
 
 let meydaMfcc: MeydaMfcc | undefined;

@@ -1,6 +1,6 @@
 import type { Rng } from '../core/rng';
 import type { Batch } from '../train/dataset';
-import { MFCC } from '../audio/mfcc';
+import { dctCosine, MFCC } from '../audio/mfcc';
 import { FEATURE_DIM, STACK } from './features';
 
 /**
@@ -18,10 +18,10 @@ const BANDS = MFCC.melBands;
 const CEPSTRA = MFCC.coefficients;
 
 /** The front end's DCT (Meyda's, scale 2; mfcc.ts) from BANDS log-mel values to CEPSTRA coefficients. */
-const DCT = Array.from({ length: CEPSTRA }, (_, k) => Array.from({ length: BANDS }, (_, j) => 2 * Math.cos((Math.PI / BANDS) * (j + 0.5) * k)));
+const DCT = Array.from({ length: CEPSTRA }, (_, k) => Array.from({ length: BANDS }, (_, j) => 2 * dctCosine(k, j, BANDS)));
 /** Its inverse on the kept coefficients: the smooth log-mel spectrum the cepstra describe. */
 const INVERSE_DCT = Array.from({ length: BANDS }, (_, j) =>
-  Array.from({ length: CEPSTRA }, (_, k) => (Math.cos((Math.PI / BANDS) * (j + 0.5) * k) * (k === 0 ? 1 : 2)) / (2 * BANDS)));
+  Array.from({ length: CEPSTRA }, (_, k) => (dctCosine(k, j, BANDS) * (k === 0 ? 1 : 2)) / (2 * BANDS)));
 
 /**
  * Standard deviation of each of the 39 front-end values (13 cepstra, their Δ, their ΔΔ) before CMVN: the root mean
@@ -51,15 +51,17 @@ export function warpMatrix(warp: (u: number) => number): Float64Array {
     W[j][lo] += 1 - (from - lo);
     W[j][hi] += from - lo;
   }
+  // The warped smooth spectrum of each cepstral basis vector (W · inverse DCT), then its DCT.
+  const warped = Array.from({ length: BANDS }, (_, j) => Array.from({ length: CEPSTRA }, (_, b) => {
+    let t = 0;
+    for (let i = 0; i < BANDS; i++) t += W[j][i] * INVERSE_DCT[i][b];
+    return t;
+  }));
   const M = new Float64Array(CEPSTRA * CEPSTRA);
   for (let a = 0; a < CEPSTRA; a++) {
     for (let b = 0; b < CEPSTRA; b++) {
       let sum = 0;
-      for (let j = 0; j < BANDS; j++) {
-        let t = 0;
-        for (let i = 0; i < BANDS; i++) t += W[j][i] * INVERSE_DCT[i][b];
-        sum += DCT[a][j] * t;
-      }
+      for (let j = 0; j < BANDS; j++) sum += DCT[a][j] * warped[j][b];
       M[a * CEPSTRA + b] = sum;
     }
   }
