@@ -45,7 +45,7 @@ export { sniffAudioFormat, type AudioFormat } from './audio/audio-format';
 export { MAX_AUDIO_SECONDS, MAX_COMPRESSED_BYTES, MAX_WAV_BYTES } from './audio/limits';
 export { detectSpeech, DEFAULT_VAD, type VadOptions, type SpeechSegment } from './audio/vad';
 export { resample } from './audio/resample';
-export { mfcc, addDeltas, cmvn, speechFeatures, analysisBand, MFCC, type FrontEndOptions } from './audio/mfcc';
+export { mfcc, addDeltas, cmvn, speechFeatures, analysisBand, heardSignal, MFCC, FRONT_END_WPE, type FrontEndOptions } from './audio/mfcc';
 export { dereverberate, WPE, type WpeSettings } from './audio/dereverb';
 export { Transcriber, DEFAULT_SPEECH_MODEL, MAX_CLIP_SECONDS, type Transcript, type TranscriptSegment, type TranscriberOptions } from './speech/transcriber';
 export { SPEED_VIEWS } from './speech/speed-views';

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Rng } from '../src/core/rng';
+import { heardSignal } from '../src/audio/mfcc';
 import { addLeadIn, addNoise, LEAD_INS, normalizePeak, pad } from '../src/speech/augment';
 import { conditionName, GATED_NOISE_RATE, LEAD_IN_RATE, randomTrainingCondition, randomTrainingNoise, TEST_CONDITIONS, TRAIN_NOISES, VALIDATION_CONDITIONS } from '../src/speech/conditions';
 import { DEFAULT_ROOM_RATE, drawRoom, noiseGate, randomTrainingChannel } from '../src/speech/channel';
@@ -144,6 +145,20 @@ describe('speech data', () => {
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('views'))).toEqual([]);
     expect((await generateCorpus({ ...opts, mode: 'train' })).speedViews).toBeUndefined();
     await expect(generateCorpus({ ...opts, viewSpeeds: [1, 0.9] })).rejects.toThrow('speed views are the speeds other than 1 (the corpus itself is read at 1)');
+  }, 60000);
+
+  it('corpora made with --dereverb: every speed view reads the clip through WPE once (at 16 kHz, before the view resamples it)', async () => {
+    const voices: VoiceSpec[] = [{ engine: 'espeak-ng', voice: 'en-us' }];
+    const opts = { count: 1, seed: 6, voices, mode: 'one-condition' as CorpusMode, viewSpeeds: [0.9], dereverberate: true };
+    const corpus = await generateCorpus(opts);
+    const [view] = corpus.speedViews!;
+    for await (const u of renderCorpus(opts)) {
+      const heard = heardSignal(u.signal, true);
+      expect(corpus.features).toEqual(modelFeatures(heard, { speed: 1 }).data);
+      expect(view.features).toEqual(modelFeatures(heard, { speed: 0.9 }).data);
+      expect(view.features).toEqual(modelFeatures(u.signal, { dereverberate: true, speed: 0.9 }).data);
+      expect(view.features).not.toEqual(modelFeatures(u.signal, { speed: 0.9 }).data);
+    }
   }, 60000);
 
   it('word error rate counts substitutions, insertions and deletions', () => {

@@ -1,6 +1,6 @@
 import { highpass } from './biquad';
 import { resample } from './resample';
-import { dereverberate } from './dereverb';
+import { dereverberate as dereverberateSignal, type WpeSettings } from './dereverb';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const Meyda = require('meyda') as MeydaStatic;
@@ -258,10 +258,22 @@ export function analysisBand(signal16k: Float32Array, speed = 1): Float32Array {
   return highpass(resample(signal16k, 16000 * speed, MFCC.sampleRate), MFCC.highpassHz, MFCC.sampleRate);
 }
 
+/**
+ * WPE for the front end, on the 16 kHz clip before any speed view reads it (so once per clip, not once per view): 32 ms
+ * frames every 8 ms, 10 taps after 24 ms, two passes (nara_wpe's taps and delay), over 0–5 kHz only — the slowest view
+ * (speed 0.85) reads up to 0.95 × 4 kHz / 0.85 = 4.47 kHz of the clip, and nothing reads above.
+ */
+export const FRONT_END_WPE: WpeSettings = { fftSize: 512, hop: 128, taps: 10, delay: 3, iterations: 2, bins: 161 };
+
+/** The 16 kHz signal every view of the front end reads: the clip through WPE when `dereverberate` asks, else the clip. */
+export function heardSignal(signal16k: Float32Array, dereverberate: boolean): Float32Array {
+  return dereverberate ? dereverberateSignal(signal16k, FRONT_END_WPE) : signal16k;
+}
+
 export interface FrontEndOptions {
   /**
-   * Remove late reverberation (WPE, src/audio/dereverb.ts) before the MFCCs. Off by default: it helps in
-   * reverberant rooms and costs ~7 ms per second of audio (README, transcribe --dereverb).
+   * Remove late reverberation (WPE, src/audio/dereverb.ts; heardSignal) before the MFCCs. Off by default: it helps in
+   * reverberant rooms, costs elsewhere, and takes ~9 ms per second of audio (README, transcribe --dereverb).
    */
   dereverberate?: boolean;
   /** Read the clip at 16 kHz × speed (analysisBand); 1 unless a transcriber's speed view (speed-views.ts) asks another. */
@@ -270,7 +282,6 @@ export interface FrontEndOptions {
 
 /** The full front end for a 16 kHz signal: telephone band, WPE if asked, MFCC + Δ + ΔΔ, CMVN; [frames, 39]. */
 export function speechFeatures(signal16k: Float32Array, { dereverberate: wpe = false, speed = 1 }: FrontEndOptions = {}): { frames: number; data: Float32Array } {
-  const band = analysisBand(signal16k, speed);
-  const { frames, data } = mfcc(wpe ? dereverberate(band) : band);
+  const { frames, data } = mfcc(analysisBand(heardSignal(signal16k, wpe), speed));
   return { frames, data: cmvn(addDeltas(data, frames, MFCC.coefficients), frames, 3 * MFCC.coefficients) };
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { concatFloat32 } from '../core/dtype';
 import { Rng } from '../core/rng';
 import { writeFileAtomic } from '../io/atomic-write';
+import { heardSignal } from '../audio/mfcc';
 import { resample } from '../audio/resample';
 import { normalizePeak, pad } from './augment';
 import { DEFAULT_ROOM_RATE } from './channel';
@@ -208,8 +209,9 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   // The corpus itself is the view at speed 1.
   const views = checkSpeeds([1, ...viewSpeeds]).map((speed) => ({ speed, utterances: [] as Utterance[], chunks: [] as Float32Array[], offset: 0 }));
   for await (const { text, voice, condition, signal } of renderCorpus(opts)) {
+    const heard = heardSignal(signal, dereverberated); // WPE once, before the views read the clip
     for (const v of views) {
-      const f = modelFeatures(signal, { dereverberate: dereverberated, speed: v.speed });
+      const f = modelFeatures(heard, { speed: v.speed });
       v.utterances.push({ text, voice: voiceName(voice), condition, steps: f.steps, offset: v.offset });
       v.chunks.push(f.data);
       v.offset += f.data.length;

@@ -8,7 +8,7 @@ import { toMono, type Audio } from '../audio/wav';
 import { OnnxModel } from '../onnx/onnx-model';
 import { rowLogSumExp } from '../core/rows';
 import { highpass } from '../audio/biquad';
-import { MFCC, speechFeatures, type FrontEndOptions } from '../audio/mfcc';
+import { heardSignal, MFCC, speechFeatures, type FrontEndOptions } from '../audio/mfcc';
 import { FEATURE_DIM, modelFeatures, stackFrames } from './features';
 import { batchOutputs, decodeMembers, DECODERS, type Decoder } from './ensemble-decode';
 import type { StepLogits } from './grammar-decode';
@@ -104,10 +104,15 @@ export class Transcriber {
     return start === undefined ? '' : this.transcribeFrom(signal16k, start);
   }
 
+  /** What every speed view reads: the clip, through WPE once when the front end asks (not once per view). */
+  private heard(clip: Float32Array): Float32Array {
+    return heardSignal(clip, this.frontEnd.dereverberate === true);
+  }
+
   /** The transcript of the clip from sample `start` on (where speechStart says the speech begins). */
   private async transcribeFrom(signal16k: Float32Array, start: number): Promise<string> {
-    const clip = signal16k.subarray(start);
-    return this.decode(await this.outputs(this.speeds.map((speed) => modelFeatures(clip, { ...this.frontEnd, speed }))));
+    const heard = this.heard(signal16k.subarray(start));
+    return this.decode(await this.outputs(this.speeds.map((speed) => modelFeatures(heard, { speed }))));
   }
 
   /**
@@ -121,7 +126,8 @@ export class Transcriber {
     const speechAt = speechStart(signal16k);
     // Every view when the transcript decodes them (no lead-in cut); else only the one shown, the clip as recorded.
     const speeds = speechAt === 0 ? this.speeds : [1];
-    const views = speeds.map((speed) => speechFeatures(signal16k, { ...this.frontEnd, speed }));
+    const heard = this.heard(signal16k);
+    const views = speeds.map((speed) => speechFeatures(heard, { speed }));
     const featuresDone = performance.now();
     const outputs = await this.outputs(views.map(stackFrames));
     const modelDone = performance.now();
