@@ -98,7 +98,7 @@ function istft(spec: Spectrogram, length: number, s: WpeSettings, window: Float6
  * factor R = L·Lᴴ: K³/6 complex multiply-adds where the 2K real system takes (2K)³/3. undefined when a pivot is
  * not positive (R not numerically positive definite): the pivoting solver then takes over.
  */
-function solveHermitian(K: number, Rre: Float64Array, Rim: Float64Array, pre: Float64Array, pim: Float64Array): { re: Float64Array; im: Float64Array } | undefined {
+export function solveHermitian(K: number, Rre: Float64Array, Rim: Float64Array, pre: Float64Array, pim: Float64Array): { re: Float64Array; im: Float64Array } | undefined {
   const Lr = new Float64Array(K * K);
   const Li = new Float64Array(K * K);
   for (let j = 0; j < K; j++) {
@@ -155,7 +155,7 @@ function solveHermitian(K: number, Rre: Float64Array, Rim: Float64Array, pre: Fl
 }
 
 /** Solves the K×K complex system (A + iB)(u + iv) = p + iq as a 2K real one, with partial pivoting. */
-function solveComplex(K: number, Rre: Float64Array, Rim: Float64Array, pre: Float64Array, pim: Float64Array): { re: Float64Array; im: Float64Array } {
+export function solveComplex(K: number, Rre: Float64Array, Rim: Float64Array, pre: Float64Array, pim: Float64Array): { re: Float64Array; im: Float64Array } {
   const n = 2 * K;
   const m = new Float64Array(n * (n + 1));
   const row = (i: number) => i * (n + 1);

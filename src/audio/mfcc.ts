@@ -260,10 +260,13 @@ export function analysisBand(signal16k: Float32Array, speed = 1): Float32Array {
 
 /**
  * WPE for the front end, on the 16 kHz clip before any speed view reads it (so once per clip, not once per view): 32 ms
- * frames every 8 ms, 10 taps after 24 ms, two passes (nara_wpe's taps and delay), over 0–5 kHz only — the slowest view
- * (speed 0.85) reads up to 0.95 × 4 kHz / 0.85 = 4.47 kHz of the clip, and nothing reads above.
+ * frames every 8 ms, 10 taps after 24 ms, two passes (nara_wpe's taps and delay), over 0–5 kHz only. The slowest view
+ * a transcriber takes (WPE_SLOWEST_VIEW) passes up to 0.95 × 4 kHz / 0.85 = 4.47 kHz of the clip, and its resampler's
+ * transition band ends below 5 kHz (a 5 kHz tone comes through 77 dB down; test/dereverb.test.ts).
  */
 export const FRONT_END_WPE: WpeSettings = { fftSize: 512, hop: 128, taps: 10, delay: 3, iterations: 2, bins: 161 };
+/** The slowest speed view that reads only FRONT_END_WPE's bins (speed-views.ts's lowest speed). */
+export const WPE_SLOWEST_VIEW = 0.85;
 
 /** The 16 kHz signal every view of the front end reads: the clip through WPE when `dereverberate` asks, else the clip. */
 export function heardSignal(signal16k: Float32Array, dereverberate: boolean): Float32Array {
@@ -280,8 +283,9 @@ export interface FrontEndOptions {
   speed?: number;
 }
 
-/** The full front end for a 16 kHz signal: telephone band, WPE if asked, MFCC + Δ + ΔΔ, CMVN; [frames, 39]. */
+/** The full front end for a 16 kHz signal: WPE if asked (heardSignal), the telephone band, MFCC + Δ + ΔΔ, CMVN; [frames, 39]. */
 export function speechFeatures(signal16k: Float32Array, { dereverberate: wpe = false, speed = 1 }: FrontEndOptions = {}): { frames: number; data: Float32Array } {
+  if (wpe && !(speed >= WPE_SLOWEST_VIEW)) throw new RangeError(`a view read at speed ${speed} reads more of the clip than WPE dereverberates (views from ${WPE_SLOWEST_VIEW} on)`);
   const { frames, data } = mfcc(analysisBand(heardSignal(signal16k, wpe), speed));
   return { frames, data: cmvn(addDeltas(data, frames, MFCC.coefficients), frames, 3 * MFCC.coefficients) };
 }

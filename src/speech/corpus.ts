@@ -23,6 +23,12 @@ import { TEST_VOICES, TRAIN_VOICES, VALIDATION_VOICES } from './voices';
 export const CORPUS_FORMAT = 'rnnkit-speech-corpus';
 /** Version 2: features from the telephone-band front end, one recording condition per utterance. */
 const CORPUS_VERSION = 2;
+/**
+ * What a --dereverb corpus's manifest says of its features: WPE once per clip, at 16 kHz, before the views
+ * (heardSignal). Corpora made before said `true`, their WPE ran on each view's 8 kHz band: other features
+ * than transcribe --dereverb's, so they are refused.
+ */
+const WPE_FRONT_END = 'once-per-clip-16k';
 
 export interface Utterance {
   text: string;
@@ -38,7 +44,7 @@ export interface Corpus {
   featureDim: number;
   utterances: Utterance[];
   features: Float32Array;
-  /** Features through WPE (speech:corpus --dereverb); absent in the manifest otherwise. */
+  /** Features through WPE (speech:corpus --dereverb); absent in the manifest otherwise (there: WPE_FRONT_END). */
   dereverberated?: boolean;
   /** Share of the (training) utterances that went through the vocoder (speech:corpus --vocoded); absent when none. */
   vocodedRate?: number;
@@ -258,20 +264,23 @@ export function saveCorpus(corpus: Corpus, base: string): void {
   writeFileAtomic(`${base}.f32`, new Uint8Array(corpus.features.buffer, corpus.features.byteOffset, corpus.features.byteLength));
   const views = corpus.speedViews?.map((v) => v.speed);
   writeFileAtomic(`${base}.json`, JSON.stringify({
-    format: CORPUS_FORMAT, version: CORPUS_VERSION, featureDim: corpus.featureDim, ...(corpus.dereverberated ? { dereverberated: true } : {}),
+    format: CORPUS_FORMAT, version: CORPUS_VERSION, featureDim: corpus.featureDim, ...(corpus.dereverberated ? { dereverberated: WPE_FRONT_END } : {}),
     ...changedShares(corpus),
     ...('speed' in corpus ? { speed: corpus.speed } : {}), ...(views?.length ? { speedViews: views } : {}), utterances: corpus.utterances,
   }));
 }
 
 /** A saved corpus's manifest, checked: format, version and the speeds of its views. */
-function readManifest(base: string): { featureDim: number; utterances: Utterance[]; dereverberated?: boolean; vocodedRate?: unknown; roomRate?: unknown; speedViews: number[] } {
+function readManifest(base: string): { featureDim: number; utterances: Utterance[]; dereverberated?: typeof WPE_FRONT_END; vocodedRate?: unknown; roomRate?: unknown; speedViews: number[] } {
   const manifest = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
   if (manifest.format !== CORPUS_FORMAT) throw new Error(`${base}.json is not an rnnkit speech corpus`);
   if (manifest.version !== CORPUS_VERSION) throw new Error(`${base}.json is a version ${manifest.version} speech corpus; this rnnkit reads version ${CORPUS_VERSION} (npm run speech:corpus remakes it)`);
   const speeds: unknown = manifest.speedViews ?? [];
   if (!Array.isArray(speeds) || !speeds.every((s) => typeof s === 'number' && s !== 1)) throw new Error(`${base}.json: speedViews is not a list of speeds other than 1`);
   checkSpeeds([1, ...speeds]);
+  if (manifest.dereverberated !== undefined && manifest.dereverberated !== WPE_FRONT_END) {
+    throw new Error(`${base}.json holds features through WPE on each view's band (an older --dereverb, not transcribe --dereverb's WPE once per clip): npm run speech:corpus -- --dereverb remakes it`);
+  }
   for (const name of Object.keys(DEFAULT_TRAINING_SHARES) as TrainingShare[]) {
     const share: unknown = manifest[name];
     if (share !== undefined && !(typeof share === 'number' && share >= 0 && share <= 1)) throw new Error(`${base}.json: ${name} is not a share in [0, 1]`);
@@ -285,7 +294,7 @@ export function loadCorpus(base: string, { views = true } = {}): Corpus {
   const bytes = fs.readFileSync(`${base}.f32`);
   const features = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const corpus: Corpus = {
-    featureDim: manifest.featureDim, utterances: manifest.utterances, features, ...(manifest.dereverberated === true ? { dereverberated: true } : {}),
+    featureDim: manifest.featureDim, utterances: manifest.utterances, features, ...(manifest.dereverberated === WPE_FRONT_END ? { dereverberated: true } : {}),
     ...changedShares(manifest),
   };
   if (manifest.speedViews.length === 0 || !views) return corpus;
