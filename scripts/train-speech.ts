@@ -16,12 +16,12 @@ import * as path from 'path';
 import { adam, architectureDifference, Sequential, trainStep, saveModel, loadModel, type Optimizer } from '../src';
 import { Rng } from '../src/core/rng';
 import { WeightAverage } from '../src/optim/weight-average';
-import { writeFileAtomic } from '../src/io/atomic-write';
 import { ctc } from '../src/losses/ctc';
 import { saveOnnx } from '../src/onnx/export';
 import { ensembleMemberCountOfFile } from '../src/onnx/ensemble';
 import { formatDuration } from '../src/train/progress';
-import { requireSameSettings, type RunSettings } from '../src/train/resume-settings';
+import { requireSameSettings } from '../src/train/resume-settings';
+import { loadSpeechCheckpoint, saveSpeechCheckpoint, type SpeechTrainingState } from '../src/speech/training-checkpoint';
 import { greedyDecode } from '../src/decode/ctc-decode';
 import { loadCorpus, type Corpus } from '../src/speech/corpus';
 import { corpusBatch, lengthBuckets } from '../src/speech/dataset';
@@ -55,7 +55,9 @@ const ROOT = path.join(__dirname, '..');
 const DATA = options.path('data', path.join(ROOT, 'data', 'speech'));
 const MODELS = options.path('models-dir', path.join(ROOT, 'models'));
 const CKPT_DIR = options.has('models-dir') ? MODELS : DATA;
-const CKPT = path.join(CKPT_DIR, 'train-checkpoint.json');
+const CKPT = path.join(CKPT_DIR, 'train-checkpoint.safetensors');
+/** Checkpoints were JSON, with the weights in a file of each epoch beside them: still resumed from, then removed. */
+const isJsonLayoutFile = (name: string) => /^train-checkpoint(-model-\d+)?\.json$/.test(name);
 /** A saved model whose weights training starts from (fine-tuning); none: fresh weights from --seed. */
 const INIT = options.has('init') ? options.path('init', '') : '';
 
@@ -71,26 +73,14 @@ function refuseToReplaceEnsemble(): void {
   }
 }
 
-interface Checkpoint {
-  epoch: number;
-  /** The weights' file, in the checkpoint's folder. */
-  modelFile: string;
-  optimizer: ReturnType<Optimizer['getState']>;
-  bestWer: number;
-  settings: RunSettings;
-  /** Generator states: the batch order and masks, and the model's dropout, continue where they were. */
-  batchRng: number[];
-  dropoutRng: number[];
-  average?: { updates: number; values: number[][] };
-}
-
-/** The checkpoint to resume from; refused when missing or made with other settings. */
-function readCheckpoint(settings: RunSettings): Checkpoint {
-  if (!fs.existsSync(CKPT)) throw new Error(`--resume: no checkpoint at ${CKPT} (a run with --models-dir keeps it there)`);
-  const ck = JSON.parse(fs.readFileSync(CKPT, 'utf8')) as Checkpoint;
-  if (!ck.settings || !ck.batchRng) throw new Error(`${CKPT} is from an older train-speech without its settings and generator states; start again without --resume`);
+/** The checkpoint to resume from (or one of the JSON layout before it); refused when missing or made with other settings. */
+function readCheckpoint(settings: SpeechTrainingState['settings']): ReturnType<typeof loadSpeechCheckpoint> {
+  const jsonLayout = path.join(CKPT_DIR, 'train-checkpoint.json');
+  const file = fs.existsSync(CKPT) ? CKPT : fs.existsSync(jsonLayout) ? jsonLayout : null;
+  if (!file) throw new Error(`--resume: no checkpoint at ${CKPT} (a run with --models-dir keeps it there)`);
+  const ck = loadSpeechCheckpoint(file);
   // Checkpoints from before --conv-filters, --init and --warp had none of them.
-  requireSameSettings(CKPT, { convFilters: 0, init: '', warp: 0, ...ck.settings }, settings);
+  requireSameSettings(file, { convFilters: 0, init: '', warp: 0, ...ck.state.settings }, settings);
   return ck;
 }
 
@@ -149,21 +139,19 @@ function main(): void {
   const rng = new Rng(SEED - 12); // seed 17 keeps the shipped model's batch order (Rng(5))
   const ck = options.flag('resume') ? readCheckpoint(settings) : null;
   if (ck) {
-    model = loadModel(path.join(CKPT_DIR, ck.modelFile));
-    optimizer.setState(ck.optimizer);
-    startEpoch = ck.epoch;
-    bestWer = ck.bestWer ?? Infinity;
-    rng.setState(ck.batchRng);
-    model.rng.setState(ck.dropoutRng);
+    model = ck.model;
+    optimizer.setState(ck.state.optimizer);
+    startEpoch = ck.state.epoch;
+    bestWer = ck.state.bestWer;
+    rng.setState(ck.state.batchRng);
+    model.rng.setState(ck.state.dropoutRng);
     console.log(`resuming after epoch ${startEpoch}`);
   }
   const params = model.params();
   const average = AVERAGE > 0 ? new WeightAverage(params, AVERAGE) : null;
   if (average && ck) {
-    const saved = ck.average;
-    if (!saved || saved.values.length !== params.length || saved.values.some((v, k) => v.length !== params[k].value.length)) {
-      throw new Error(`${CKPT} holds no weight average of this model to resume --average ${AVERAGE} from`);
-    }
+    const saved = ck.state.average; // the loader checked its sizes against the model
+    if (!saved) throw new Error(`${CKPT} holds no weight average of this model to resume --average ${AVERAGE} from`);
     average.updates = saved.updates;
     saved.values.forEach((v, k) => average.values[k].set(v));
   }
@@ -205,17 +193,12 @@ function main(): void {
       console.log(`  best so far: saved ${path.join(MODELS, 'speech.{json,onnx}')}\n${board.format().replace(/^/gm, '  ')}`);
     }
     average?.restore(params);
-    // The weights go to a file of their own epoch, and the checkpoint names it only once it is whole: a run
-    // stopped between the two writes resumes from the previous epoch's matching pair.
-    const modelFile = `train-checkpoint-model-${epoch + 1}.json`;
-    saveModel(model, path.join(CKPT_DIR, modelFile));
-    const averageState = average ? { updates: average.updates, values: average.values.map((v) => Array.from(v)) } : undefined;
-    const state: Checkpoint = {
-      epoch: epoch + 1, modelFile, optimizer: optimizer.getState(), bestWer, settings,
-      batchRng: rng.getState(), dropoutRng: model.rng.getState(), average: averageState,
-    };
-    writeFileAtomic(CKPT, JSON.stringify(state));
-    fs.rmSync(path.join(CKPT_DIR, `train-checkpoint-model-${epoch}.json`), { force: true });
+    saveSpeechCheckpoint(CKPT, model, {
+      epoch: epoch + 1, optimizer: optimizer.peekState?.() ?? optimizer.getState(), bestWer, settings,
+      batchRng: rng.getState(), dropoutRng: model.rng.getState(), average: average ? { updates: average.updates, values: average.values } : undefined,
+    });
+    // The new checkpoint is whole: one of the JSON layout that this run resumed from is out of date.
+    for (const name of fs.readdirSync(CKPT_DIR).filter(isJsonLayoutFile)) fs.rmSync(path.join(CKPT_DIR, name), { force: true });
   }
 }
 

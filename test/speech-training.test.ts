@@ -7,7 +7,9 @@ import { FEATURE_DIM } from '../src/speech/features';
 import { importOnnxFile } from '../src/onnx/import';
 import { ensembleMemberCountOfFile, saveEnsembleOnnx } from '../src/onnx/ensemble';
 import { MAX_ONNX_BYTES } from '../src/limits';
-import { Sequential } from '../src';
+import { Sequential, saveModel } from '../src';
+import { loadSpeechCheckpoint, saveSpeechCheckpoint } from '../src/speech/training-checkpoint';
+import { encodeSafetensors } from '../src/io/safetensors';
 import { CLASSES } from '../src/speech/vocabulary';
 import { tempDir } from './helpers/temp-dir';
 
@@ -46,6 +48,23 @@ function failure(run: string, ...extra: string[]): string {
 }
 
 const read = (run: string, file: string) => JSON.parse(fs.readFileSync(path.join(dir, run, file), 'utf8'));
+const checkpointFile = (run: string) => path.join(dir, run, 'train-checkpoint.safetensors');
+const checkpoint = (run: string) => loadSpeechCheckpoint(checkpointFile(run));
+
+/** Rewrites a run's checkpoint in the JSON layout train-speech wrote before (the state, the weights beside it). */
+function toJsonLayout(run: string, edit: (state: Record<string, unknown>) => void = () => {}): void {
+  const { model, state } = checkpoint(run);
+  const modelFile = `train-checkpoint-model-${state.epoch}.json`;
+  saveModel(model, path.join(dir, run, modelFile));
+  const json: Record<string, unknown> = {
+    ...state, modelFile, bestWer: Number.isFinite(state.bestWer) ? state.bestWer : null,
+    optimizer: { step: state.optimizer.step, slots: { buffers: state.optimizer.slots.buffers.map((b) => Array.from(b)) } },
+    average: state.average && { updates: state.average.updates, values: state.average.values.map((v) => Array.from(v)) },
+  };
+  edit(json);
+  fs.writeFileSync(path.join(dir, run, 'train-checkpoint.json'), JSON.stringify(json));
+  fs.rmSync(checkpointFile(run));
+}
 
 describe('train:speech (scripts/train-speech.ts)', () => {
   beforeAll(() => {
@@ -57,19 +76,28 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     train('whole', '--epochs', '3');
     train('parts', '--epochs', '1');
     expect(train('parts', '--epochs', '3', '--resume')).toMatch(/resuming after epoch 1/);
-    const [whole, parts] = [read('whole', 'train-checkpoint.json'), read('parts', 'train-checkpoint.json')];
-    for (const key of ['epoch', 'optimizer', 'bestWer', 'settings', 'batchRng', 'dropoutRng', 'average']) expect([key, parts[key]]).toEqual([key, whole[key]]);
-    expect(whole.average.values.length).toBeGreaterThan(0);
-    // each checkpoint keeps only its own epoch's weights
-    for (const run of ['whole', 'parts']) expect(fs.readdirSync(path.join(dir, run)).filter((f) => f.startsWith('train-checkpoint-model'))).toEqual(['train-checkpoint-model-3.json']);
-    expect(read('parts', 'train-checkpoint-model-3.json')).toEqual(read('whole', 'train-checkpoint-model-3.json'));
+    // one file holds the weights, moments, average, generator states and settings: the same bytes either way
+    expect(fs.readFileSync(checkpointFile('parts')).equals(fs.readFileSync(checkpointFile('whole')))).toBe(true);
+    const { state } = checkpoint('whole');
+    expect(state.epoch).toBe(3);
+    expect(state.average!.values.length).toBeGreaterThan(0);
+    expect(state.optimizer.slots.buffers.length).toBe(2 * state.average!.values.length); // Adam's two moments
+    for (const run of ['whole', 'parts']) expect(fs.readdirSync(path.join(dir, run)).filter((f) => f.startsWith('train-checkpoint'))).toEqual(['train-checkpoint.safetensors']);
     expect(read('parts', 'speech.json')).toEqual(read('whole', 'speech.json'));
+  });
+
+  it('resumes from a checkpoint of the JSON layout it wrote before, bit for bit, and replaces it with the binary one', () => {
+    train('json', '--epochs', '1');
+    toJsonLayout('json');
+    expect(train('json', '--epochs', '3', '--resume')).toMatch(/resuming after epoch 1/);
+    expect(fs.readdirSync(path.join(dir, 'json')).filter((f) => f.startsWith('train-checkpoint'))).toEqual(['train-checkpoint.safetensors']);
+    expect(fs.readFileSync(checkpointFile('json')).equals(fs.readFileSync(checkpointFile('whole')))).toBe(true);
   });
 
   it('a resume with other settings, or without a checkpoint, is refused naming the cause', () => {
     expect(failure('whole', '--epochs', '4', '--resume', '--average', '0.5')).toMatch(/was made with average 0\.9; this run asks for average 0\.5/);
     expect(failure('whole', '--epochs', '4', '--resume', '--seed', '3')).toMatch(/was made with seed 17; this run asks for seed 3/);
-    expect(failure('none', '--epochs', '1', '--resume')).toMatch(/--resume: no checkpoint at .*none.*train-checkpoint\.json/);
+    expect(failure('none', '--epochs', '1', '--resume')).toMatch(/--resume: no checkpoint at .*none.*train-checkpoint\.safetensors/);
     expect(failure('whole', '--epochs', '4', '--resume', '--conv-filters', '4')).toMatch(/was made with convFilters 0; this run asks for convFilters 4/);
     expect(failure('whole', '--epochs', '4', '--resume', '--warp', '0.25')).toMatch(/was made with warp 0; this run asks for warp 0\.25/);
   });
@@ -79,7 +107,7 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     const model = read('conv', 'speech.json');
     expect(model.config.layers[0]).toEqual({ type: 'conv1d', filters: 4, kernelSize: 5, activation: 'relu' });
     expect(model.config.layers[1].type).toBe('gru');
-    expect(read('conv', 'train-checkpoint.json').settings.convFilters).toBe(4);
+    expect(checkpoint('conv').state.settings.convFilters).toBe(4);
     const exported = importOnnxFile(path.join(dir, 'conv', 'speech.onnx')).model;
     expect(exported.layers.map((l) => l.type)).toEqual(['conv1d', 'gru', 'gru', 'dense']);
     expect(train('conv', '--epochs', '2', '--resume', '--conv-filters', '4')).toMatch(/resuming after epoch 1/);
@@ -87,13 +115,16 @@ describe('train:speech (scripts/train-speech.ts)', () => {
 
   it('a checkpoint from before --conv-filters and --init (no such settings) resumes as one without either', () => {
     train('old', '--epochs', '1');
-    const file = path.join(dir, 'old', 'train-checkpoint.json');
-    const ck = read('old', 'train-checkpoint.json');
-    delete ck.settings.convFilters;
-    delete ck.settings.init; // nor --init
-    delete ck.settings.warp; // nor --warp
-    fs.writeFileSync(file, JSON.stringify(ck));
+    toJsonLayout('old', (ck) => {
+      const settings = ck.settings as Record<string, unknown>;
+      delete settings.convFilters;
+      delete settings.init; // nor --init
+      delete settings.warp; // nor --warp
+    });
     expect(train('old', '--epochs', '2', '--resume')).toMatch(/resuming after epoch 1/);
+    // without its settings and generator states (the first train-speech's checkpoints): refused, saying why
+    toJsonLayout('old', (ck) => delete ck.batchRng);
+    expect(failure('old', '--epochs', '3', '--resume')).toMatch(/an older train-speech without its settings and generator states; start again without --resume/);
   });
 
   it('--init starts from a saved model (fine-tuning), refuses one of other layers, and resumes only with the same --init', () => {
@@ -106,7 +137,7 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     const [tuned, base] = [weights('tuned'), weights('base')];
     expect(tuned.length).toBe(base.length);
     expect(Math.max(...tuned.map((w, i) => Math.abs(w - base[i])))).toBeLessThan(1e-9);
-    expect(read('tuned', 'train-checkpoint.json').settings.init).toBe(init);
+    expect(checkpoint('tuned').state.settings.init).toBe(init);
     expect(train('tuned2', '--epochs', '1', '--average', '0', '--init', init)).toMatch(/--init .*base.speech\.json: val WER [\d.]+% before fine-tuning/);
     expect(failure('wide', '--epochs', '1', '--init', init, '--hidden', '7')).toMatch(/--init .*base.speech\.json: its layers .* are not the ones these options build \(.*: config\.layers\[0\]\.hiddenSize is \d+ against 7\)/s);
     expect(failure('tuned2', '--epochs', '2', '--average', '0', '--resume')).toMatch(/was made with init .*base.speech\.json; this run asks for init none/);
@@ -151,10 +182,37 @@ describe('train:speech (scripts/train-speech.ts)', () => {
   it('--warp warps the training batches (another model than without), is kept for a resume, and is bounded', () => {
     train('warp', '--epochs', '1', '--warp', '0.25');
     train('nowarp', '--epochs', '1');
-    expect(read('warp', 'train-checkpoint.json').settings.warp).toBe(0.25);
+    expect(checkpoint('warp').state.settings.warp).toBe(0.25);
     expect(read('warp', 'speech.json').params).not.toEqual(read('nowarp', 'speech.json').params);
     expect(train('warp', '--epochs', '2', '--resume', '--warp', '0.25')).toMatch(/resuming after epoch 1/);
     expect(failure('bad', '--warp', '0.9')).toMatch(/--warp is a strength in \[0, 0\.6\], not 0\.9/);
+  });
+
+  it('a checkpoint that is not whole, of another kind, or whose state does not fit its model is refused naming the problem', () => {
+    const { model, state } = checkpoint('whole');
+    const file = path.join(dir, 'crafted.safetensors');
+    const refusal = () => { try { loadSpeechCheckpoint(file); } catch (err) { return (err as Error).message; } throw new Error('expected a refusal'); };
+    fs.writeFileSync(file, fs.readFileSync(checkpointFile('whole')).subarray(0, 5000));
+    expect(refusal()).toMatch(/crafted\.safetensors: malformed safetensors file/);
+    fs.writeFileSync(file, Buffer.concat(encodeSafetensors([], { format: 'rnnkit-model', version: '2', config: '{}' })));
+    expect(refusal()).toContain('not a train:speech checkpoint (format "rnnkit-model")');
+    saveSpeechCheckpoint(file, model, { ...state, average: { updates: 3, values: state.average!.values.slice(1) } });
+    expect(refusal()).toMatch(/the metadata holds no valid "averageValues"|state\.average\.values/);
+    saveSpeechCheckpoint(file, model, { ...state, average: { updates: 3, values: [state.average!.values[1], ...state.average!.values.slice(1)] } });
+    expect(refusal()).toMatch(/corrupt training state: state\.average\.values\[0\]: has \d+ values, the parameter \d+/);
+    saveSpeechCheckpoint(file, model, { ...state, optimizer: { step: 4, slots: { buffers: state.optimizer.slots.buffers.slice(1) } } });
+    expect(refusal()).toMatch(/corrupt training state: state\.optimizer\.slots\.buffers: has \d+ moment buffers for \d+ parameters/);
+    saveSpeechCheckpoint(file, model, { ...state, batchRng: [1, 2, 3] });
+    expect(refusal()).toMatch(/corrupt training state: state\.batchRng: has 3 entries, expected 5/);
+    saveSpeechCheckpoint(file, model, { ...state, epoch: -1 });
+    expect(refusal()).toMatch(/corrupt training state: state\.epoch/);
+    // and a whole one comes back as it was written, Infinity included
+    saveSpeechCheckpoint(file, model, { ...state, bestWer: Infinity, average: undefined });
+    const back = loadSpeechCheckpoint(file);
+    expect(back.state.bestWer).toBe(Infinity);
+    expect(back.state.average).toBeUndefined();
+    expect(back.state.optimizer.slots.buffers.map((b) => Array.from(b))).toEqual(state.optimizer.slots.buffers.map((b) => Array.from(b)));
+    expect(back.model.params().map((p) => Array.from(p.value))).toEqual(model.params().map((p) => Array.from(p.value)));
   });
 
   it('refuses option values that are not numbers of the right kind, and options it does not have', () => {

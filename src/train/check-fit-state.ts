@@ -24,21 +24,10 @@ export function checkFitState(raw: unknown, model: Sequential): FitState {
   integer('state.epoch', s.epoch, 0, MAX_INDEX);
   integer('state.batchStart', s.batchStart, 0, order.length);
   integer('state.step', s.step, 0, Number.MAX_SAFE_INTEGER);
-  for (const rng of ['shuffleRng', 'modelRng']) {
-    const words = array(`state.${rng}`, s[rng], 5);
-    if (words.length !== 5) throw new FieldError(`state.${rng}`, `has ${words.length} entries, expected 5`);
-    words.slice(0, 4).forEach((w, i) => integer(`state.${rng}[${i}]`, w, 0, 2 ** 32 - 1));
-  }
+  for (const rng of ['shuffleRng', 'modelRng']) checkRngState(`state.${rng}`, s[rng]);
   number('state.lr', s.lr, { min: 0, exclusiveMin: true });
   const sizes = model.params().map((p) => p.value.length);
-  const optimizer = object('state.optimizer', s.optimizer);
-  integer('state.optimizer.step', optimizer.step, 0, Number.MAX_SAFE_INTEGER);
-  const buffers = array('state.optimizer.slots.buffers', object('state.optimizer.slots', optimizer.slots).buffers ?? [], 3 * sizes.length);
-  if (buffers.length % sizes.length !== 0) {
-    throw new FieldError('state.optimizer.slots.buffers', `has ${buffers.length} moment buffers for ${sizes.length} parameters`);
-  }
-  const perParam = buffers.length / sizes.length;
-  buffers.forEach((b, i) => checkSizedArray(`state.optimizer.slots.buffers[${i}]`, b, sizes[Math.floor(i / perParam)]));
+  checkOptimizerState('state.optimizer', s.optimizer, sizes);
   if (s.bestWeights !== null && s.bestWeights !== undefined) {
     const best = array('state.bestWeights', s.bestWeights, sizes.length);
     if (best.length !== sizes.length) throw new FieldError('state.bestWeights', `has ${best.length} tensors, the model ${sizes.length}`);
@@ -48,8 +37,27 @@ export function checkFitState(raw: unknown, model: Sequential): FitState {
   return s as unknown as FitState;
 }
 
+/** A generator state as Rng.getState gives it: four 32-bit words and the spare normal. */
+export function checkRngState(field: string, raw: unknown): void {
+  const words = array(field, raw, 5);
+  if (words.length !== 5) throw new FieldError(field, `has ${words.length} entries, expected 5`);
+  words.slice(0, 4).forEach((w, i) => integer(`${field}[${i}]`, w, 0, 2 ** 32 - 1));
+}
+
+/** An optimizer state whose moment buffers (a whole number per parameter, at most 3) have the parameters' sizes. */
+export function checkOptimizerState(field: string, raw: unknown, sizes: readonly number[]): void {
+  const optimizer = object(field, raw);
+  integer(`${field}.step`, optimizer.step, 0, Number.MAX_SAFE_INTEGER);
+  const buffers = array(`${field}.slots.buffers`, object(`${field}.slots`, optimizer.slots).buffers ?? [], 3 * sizes.length);
+  if (buffers.length % sizes.length !== 0) {
+    throw new FieldError(`${field}.slots.buffers`, `has ${buffers.length} moment buffers for ${sizes.length} parameters`);
+  }
+  const perParam = buffers.length / sizes.length;
+  buffers.forEach((b, i) => checkSizedArray(`${field}.slots.buffers[${i}]`, b, sizes[Math.floor(i / perParam)]));
+}
+
 /** A plain or typed array of `size` numbers (binary checkpoints hold typed arrays). */
-function checkSizedArray(field: string, v: unknown, size: number): void {
+export function checkSizedArray(field: string, v: unknown, size: number): void {
   const values = ArrayBuffer.isView(v) ? (v as unknown as ArrayLike<number>) : array(field, v, size);
   if (values.length !== size) throw new FieldError(field, `has ${values.length} values, the parameter ${size}`);
 }
