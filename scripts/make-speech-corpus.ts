@@ -9,25 +9,28 @@
  *          in every test condition, for the reported figures (npm run eval:speech).
  * Validation and test also store their features read at the transcriber's other speed views
  * (speed-views.ts: `val.speed-0.9`, `val.speed-1.1`, ...), which eval:speech judges with as transcribe does.
- * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech] [--dereverb] [--vocoded SHARE] [--rooms SHARE]
+ * Usage: npm run speech:corpus -- [trainCount=18000] [valCount=3000] [testCount=600] (CORPUS_SETUP) [--only train|val|test] [--out data/speech] [--dereverb] [--vocoded SHARE] [--rooms SHARE] [--part-size 500]
  * (--dereverb: validation and test features through WPE, as transcribe --dereverb hears them; training features never)
  * (--vocoded SHARE: that share of the training utterances through the vocoder, vocoder.ts; --rooms SHARE: that share recorded in a
  * room, 0.35 by default; the shipped members were fine-tuned last on a corpus of --vocoded 0.25, then twice on one of
  * --vocoded 0.25 --rooms 0.6: README)
  * (a relative --out is taken from the package root under npm run, like train:speech's --data).
- * Two shard processes share the work (2 cores); every file is written atomically.
+ * Two shard processes share the work (2 cores); every file is written atomically. Each shard saves its utterances in
+ * parts of 500 as it goes (`train.shard0.part3`, ...): stopped, the same command resumes after the last whole part.
  */
 import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { concatFloat32 } from '../src/core/dtype';
-import { atSpeed, CORPUS_KINDS, CORPUS_SETUP, corpusShards, DEFAULT_TRAINING_SHARES, generateCorpus, loadCorpus, removeCorpus, saveCorpus, type Corpus, type CorpusKind } from '../src/speech/corpus';
+import { concatCorpora, CORPUS_KINDS, CORPUS_SETUP, corpusShards, DEFAULT_TRAINING_SHARES, loadCorpus, removeCorpus, saveCorpus, type CorpusKind } from '../src/speech/corpus';
+import { CORPUS_PART_SIZE, makeCorpusInParts } from '../src/speech/corpus-parts';
 import { SPEED_VIEWS } from '../src/speech/speed-views';
 import { ScriptOptions } from './options';
 
 // An unknown option, or --out/--only without a value, is refused instead of writing over data/speech.
-const options = new ScriptOptions({ values: ['only', 'out', 'vocoded', 'rooms'], flags: ['shard', 'dereverb'], positionals: true });
+const options = new ScriptOptions({ values: ['only', 'out', 'vocoded', 'rooms', 'part-size'], flags: ['shard', 'dereverb'], positionals: true });
 const OUT = options.path('out', path.join(__dirname, '..', 'data', 'speech'));
+/** Utterances per saved part of a shard (what a stopped run can lose). */
+const PART_SIZE = options.number('part-size', CORPUS_PART_SIZE, { whole: true });
 const DEREVERB = options.flag('dereverb');
 /** The training corpus's shares each option sets (the default corpus's unless given), and what the share is of. */
 const SHARE_OPTIONS = [
@@ -36,44 +39,28 @@ const SHARE_OPTIONS = [
 ] as const;
 const SHARES = Object.fromEntries(SHARE_OPTIONS.map(({ option, share }) => [share, options.number(option, DEFAULT_TRAINING_SHARES[share])])) as Record<keyof typeof DEFAULT_TRAINING_SHARES, number>;
 
-async function shard(kind: CorpusKind, count: number, seed: number, index: number): Promise<void> {
+async function shard(kind: CorpusKind, count: number, seed: number, index: number, partSize: number): Promise<void> {
   const t0 = Date.now();
-  const corpus = await generateCorpus({
+  let resumedAt: number | undefined; // utterances already made when this run started
+  await makeCorpusInParts({
     count, seed, mode: CORPUS_SETUP[kind].mode, voices: CORPUS_SETUP[kind].voices, dereverberate: DEREVERB,
     ...(kind === 'train' ? SHARES : {}),
     viewSpeeds: kind === 'train' ? [] : SPEED_VIEWS.filter((speed) => speed !== 1),
     onProgress: (done, total) => {
+      resumedAt ??= done - 1;
       if (done % 200 === 0 || done === total) {
         const s = (Date.now() - t0) / 1000;
-        console.log(`${kind} shard ${index}: ${done}/${total} utterances, ${s.toFixed(0)}s, ETA ${((s / done) * (total - done)).toFixed(0)}s`);
+        console.log(`${kind} shard ${index}: ${done}/${total} utterances, ${s.toFixed(0)}s, ETA ${((s / (done - resumedAt)) * (total - done)).toFixed(0)}s`);
       }
     },
-  });
-  saveCorpus(corpus, path.join(OUT, `${kind}.shard${index}`));
-}
-
-function viewAt(corpus: Corpus, speed: number): Corpus {
-  const view = atSpeed(corpus, speed);
-  if (!view) throw new Error(`a shard has no view at speed ${speed} where the first has one`);
-  return view;
-}
-
-function merge(parts: Corpus[]): Corpus {
-  const utterances = [];
-  let offset = 0;
-  for (const p of parts) {
-    for (const u of p.utterances) utterances.push({ ...u, offset: u.offset + offset });
-    offset += p.features.length;
-  }
-  const speedViews = parts[0].speedViews?.map((v) => ({ ...merge(parts.map((p) => viewAt(p, v.speed))), speed: v.speed }));
-  return { ...parts[0], utterances, features: concatFloat32(parts.map((p) => p.features)), ...(speedViews ? { speedViews } : {}) };
+  }, path.join(OUT, `${kind}.shard${index}`), partSize, (line) => console.log(`${kind} shard ${index}: ${line}`));
 }
 
 async function main(): Promise<void> {
   const positionals = options.positionals;
   if (options.flag('shard')) {
     const [kind, count, seed, index] = positionals;
-    await shard(kind as CorpusKind, Number(count), Number(seed), Number(index));
+    await shard(kind as CorpusKind, Number(count), Number(seed), Number(index), PART_SIZE);
     return;
   }
   const only = options.has('only') ? options.choice('only', CORPUS_KINDS, 'train') : undefined;
@@ -99,13 +86,13 @@ async function main(): Promise<void> {
   // Two at a time: one process per core.
   for (let i = 0; i < jobs.length; i += 2) {
     await Promise.all(jobs.slice(i, i + 2).map((j) => new Promise<void>((resolve, reject) => {
-      const child = fork(__filename, ['--shard', ...j.map(String), '--out', OUT, ...(DEREVERB ? ['--dereverb'] : []), ...SHARE_OPTIONS.flatMap(({ option, share }) => [`--${option}`, String(SHARES[share])])], { execArgv: ['-r', '@swc-node/register'] });
+      const child = fork(__filename, ['--shard', ...j.map(String), '--out', OUT, '--part-size', String(PART_SIZE), ...(DEREVERB ? ['--dereverb'] : []), ...SHARE_OPTIONS.flatMap(({ option, share }) => [`--${option}`, String(SHARES[share])])], { execArgv: ['-r', '@swc-node/register'] });
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${j.join(' ')} failed with code ${code}`))));
     })));
   }
   for (const kind of kinds) {
     const parts = [0, 1].map((i) => loadCorpus(path.join(OUT, `${kind}.shard${i}`)));
-    const merged = merge(parts);
+    const merged = concatCorpora(parts);
     saveCorpus(merged, path.join(OUT, kind));
     for (const i of [0, 1]) removeCorpus(path.join(OUT, `${kind}.shard${i}`));
     console.log(`${kind}: ${merged.utterances.length} utterances, ${(merged.features.length / merged.featureDim / 50 / 60).toFixed(1)} minutes of audio`);

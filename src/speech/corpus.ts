@@ -89,6 +89,12 @@ export interface CorpusOptions {
   roomRate?: number;
   /** Speeds other than 1 to store views of the features at (validation and test; training never reads views). */
   viewSpeeds?: readonly number[];
+  /**
+   * The first utterance to make (a resumed corpus): those before it are drawn from the seed, as they
+   * were, but not synthesised, so the ones made are the same as in a whole run.
+   */
+  from?: number;
+  /** Utterances (of `count`, each with its conditions) made so far, including the `from` skipped ones. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -109,7 +115,7 @@ export const DEFAULT_TRAINING_SHARES = { vocodedRate: 0, roomRate: DEFAULT_ROOM_
 type TrainingShare = keyof typeof DEFAULT_TRAINING_SHARES;
 
 /** The shares of `source` (options, a corpus or a checked manifest) that differ from the default corpus's: what a manifest records. */
-function changedShares(source: Partial<Record<TrainingShare, unknown>>): Partial<Record<TrainingShare, number>> {
+export function changedShares(source: Partial<Record<TrainingShare, unknown>>): Partial<Record<TrainingShare, number>> {
   const changed: Partial<Record<TrainingShare, number>> = {};
   for (const name of Object.keys(DEFAULT_TRAINING_SHARES) as TrainingShare[]) {
     const value = source[name];
@@ -189,31 +195,78 @@ export interface RenderedUtterance {
 /** A corpus's utterances as audio, in corpus order (generateCorpus stores their features). */
 export async function* renderCorpus(opts: Omit<CorpusOptions, 'onProgress'>): AsyncGenerator<RenderedUtterance> {
   checkShares(opts);
-  const rng = new Rng(opts.seed);
   const babble = await babblePool(opts.voices, new Rng(opts.seed ^ 0x5bd1e995));
-  for (let i = 0; i < opts.count; i++) {
-    const text = sampleText(rng);
-    const voice = opts.voices[rng.int(opts.voices.length)];
-    const uttRng = new Rng(rng.nextU32());
+  const from = opts.from ?? 0;
+  for (const [i, { text, voice, seed, conditions }] of plannedUtterances(opts).entries()) {
+    if (i < from) continue;
+    const uttRng = new Rng(seed);
     const speech = await speakUtterance(text, voice, uttRng, opts.mode === 'train', opts.vocodedRate);
-    if (opts.mode === 'train') {
+    if (conditions === 'train') {
       yield { text, voice, condition: 'train', signal: randomTrainingCondition(speech, uttRng, babble, opts.roomRate) };
       continue;
     }
-    const conditions = opts.mode === 'every-condition' ? TEST_CONDITIONS : [VALIDATION_CONDITIONS[rng.int(VALIDATION_CONDITIONS.length)]];
     const conditionSeed = uttRng.nextU32();
     // The same noise seed in every condition: conditions of one utterance differ only in the condition.
     for (const c of conditions) yield { text, voice, condition: conditionName(c), signal: applyCondition(speech, c, new Rng(conditionSeed), babble) };
   }
 }
 
+/** What a corpus's seed decides of an utterance before any audio is made: text, voice, the utterance's own seed, its conditions. */
+export interface PlannedUtterance {
+  text: string;
+  voice: VoiceSpec;
+  seed: number;
+  /** 'train': one drawn at random while rendering (from the utterance's own seed). */
+  conditions: readonly Condition[] | 'train';
+}
+
+/**
+ * The corpus's utterances as its seed plans them. Every draw of the corpus's generator is here, none
+ * depends on audio (the rest comes from each utterance's seed): skipping utterances keeps the later ones.
+ */
+export function plannedUtterances(opts: Pick<CorpusOptions, 'count' | 'seed' | 'voices' | 'mode'>): PlannedUtterance[] {
+  const rng = new Rng(opts.seed);
+  return Array.from({ length: opts.count }, () => {
+    const text = sampleText(rng);
+    const voice = opts.voices[rng.int(opts.voices.length)];
+    const seed = rng.nextU32();
+    const conditions = opts.mode === 'train' ? 'train' : opts.mode === 'every-condition' ? TEST_CONDITIONS : [VALIDATION_CONDITIONS[rng.int(VALIDATION_CONDITIONS.length)]];
+    return { text, voice, seed, conditions };
+  });
+}
+
+/** How many corpus utterances (entries, one per condition) a planned utterance makes. */
+export function conditionsPerUtterance(mode: CorpusMode): number {
+  return mode === 'every-condition' ? TEST_CONDITIONS.length : 1;
+}
+
 export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
-  const total = opts.count * (opts.mode === 'every-condition' ? TEST_CONDITIONS.length : 1);
+  const parts: Corpus[] = [];
+  for await (const part of generateCorpusParts(opts, opts.count)) parts.push(part);
+  return concatCorpora(parts);
+}
+
+/**
+ * The corpus (from `opts.from` on) as consecutive parts of `partSize` planned utterances each (the last
+ * may be smaller), each a corpus of its own as saveCorpus writes it: speech:corpus saves each part as it
+ * is made, so that a stopped run resumes after the last whole one.
+ */
+export async function* generateCorpusParts(opts: CorpusOptions, partSize: number): AsyncGenerator<Corpus> {
+  if (!(Number.isInteger(partSize) && partSize >= 1)) throw new Error(`a corpus part holds a whole number of utterances, at least 1, not ${partSize}`);
+  const perUtterance = conditionsPerUtterance(opts.mode);
+  const total = opts.count * perUtterance;
   const dereverberated = opts.mode !== 'train' && opts.dereverberate === true;
   const viewSpeeds = opts.mode === 'train' ? [] : (opts.viewSpeeds ?? []);
   if (viewSpeeds.includes(1)) throw new Error('speed views are the speeds other than 1 (the corpus itself is read at 1)');
-  // The corpus itself is the view at speed 1.
-  const views = checkSpeeds([1, ...viewSpeeds]).map((speed) => ({ speed, utterances: [] as Utterance[], chunks: [] as Float32Array[], offset: 0 }));
+  const speeds = checkSpeeds([1, ...viewSpeeds]); // the corpus itself is the view at speed 1
+  const emptyViews = () => speeds.map((speed) => ({ speed, utterances: [] as Utterance[], chunks: [] as Float32Array[], offset: 0 }));
+  const partOf = (views: ReturnType<typeof emptyViews>): Corpus => {
+    const [corpus, ...speedViews] = views.map(({ speed, utterances, chunks }) => ({ speed, featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...(dereverberated ? { dereverberated } : {}) }));
+    return { featureDim: corpus.featureDim, utterances: corpus.utterances, features: corpus.features, ...(dereverberated ? { dereverberated } : {}), ...changedShares(opts), ...(speedViews.length > 0 ? { speedViews } : {}) };
+  };
+  let views = emptyViews();
+  let done = (opts.from ?? 0) * perUtterance;
+  let yielded = false;
   for await (const { text, voice, condition, signal } of renderCorpus(opts)) {
     const heard = heardSignal(signal, dereverberated); // WPE once, before the views read the clip
     for (const v of views) {
@@ -222,10 +275,34 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
       v.chunks.push(f.data);
       v.offset += f.data.length;
     }
-    opts.onProgress?.(views[0].utterances.length, total);
+    opts.onProgress?.(++done, total);
+    if (views[0].utterances.length === partSize * perUtterance) {
+      yield partOf(views);
+      yielded = true;
+      views = emptyViews();
+    }
   }
-  const [corpus, ...speedViews] = views.map(({ speed, utterances, chunks }) => ({ speed, featureDim: FEATURE_DIM, utterances, features: concatFloat32(chunks), ...(dereverberated ? { dereverberated } : {}) }));
-  return { featureDim: corpus.featureDim, utterances: corpus.utterances, features: corpus.features, ...(dereverberated ? { dereverberated } : {}), ...changedShares(opts), ...(speedViews.length > 0 ? { speedViews } : {}) };
+  // The rest; an empty corpus (nothing to make) is one empty part.
+  if (views[0].utterances.length > 0 || !yielded) yield partOf(views);
+}
+
+/** Corpora of one kind (the same views, WPE and shares) as one, in order. */
+export function concatCorpora(parts: readonly Corpus[]): Corpus {
+  if (parts.length === 0) throw new Error('no corpus parts to join');
+  const utterances: Utterance[] = [];
+  let offset = 0;
+  for (const p of parts) {
+    for (const u of p.utterances) utterances.push({ ...u, offset: u.offset + offset });
+    offset += p.features.length;
+  }
+  const viewAt = (p: Corpus, speed: number) => {
+    const view = atSpeed(p, speed);
+    if (!view) throw new Error(`a corpus part has no view at speed ${speed} where the first has one`);
+    return view;
+  };
+  const speedViews = parts[0].speedViews?.map((v) => ({ ...concatCorpora(parts.map((p) => viewAt(p, v.speed))), speed: v.speed }));
+  const { speedViews: _first, ...first } = parts[0];
+  return { ...first, utterances, features: concatFloat32(parts.map((p) => p.features)), ...(speedViews ? { speedViews } : {}) };
 }
 
 export const CORPUS_KINDS = ['train', 'val', 'test'] as const;
