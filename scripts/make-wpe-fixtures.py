@@ -9,8 +9,10 @@ formulas of Nakatani et al. 2010 as nara_wpe writes them (wpe_v8 with one channe
   R = sum_t x~_t x~_t^H / lambda_t + 1e-6 trace(R)/K I,  P = sum_t x~_t conj(x_t) / lambda_t,
   G = R^-1 P (numpy.linalg.solve),  d_t = x_t - G^H x~_t,  `iterations` times;
   iSTFT: weighted overlap-add, divided by the summed squared windows.
-Two fixtures: `reverberant.json` (0.6 s of a speech-like 8 kHz signal convolved with a synthetic room
-impulse response, RT60 0.6 s) and `dry.json` (the same signal without the room). Each holds the
+Four fixtures: `reverberant.json` (0.6 s of a speech-like 8 kHz signal convolved with a synthetic room
+impulse response, RT60 0.6 s) and `dry.json` (the same signal without the room), with WPE's 8 kHz settings;
+`reverberant-16k.json` and `dry-16k.json`, the same made at 16 kHz, with the speech front end's settings
+(FRONT_END_WPE in mfcc.ts: 512/128, and only the lowest 161 bins, 0-5 kHz, filtered; the others pass unchanged). Each holds the
 settings, the input and numpy's output as base64 of little-endian float32 (the input is float32
 already; the output's rounding to float32 is ~6e-8 relative, far below the test's tolerance).
 Run with Debian's python3-numpy: /usr/bin/python3 scripts/make-wpe-fixtures.py
@@ -21,8 +23,8 @@ import os
 
 import numpy as np
 
-SR = 8000
 SETTINGS = {'fftSize': 256, 'hop': 64, 'taps': 10, 'delay': 3, 'iterations': 2}
+FRONT_END_SETTINGS = {'fftSize': 512, 'hop': 128, 'taps': 10, 'delay': 3, 'iterations': 2, 'bins': 161}
 
 
 def lcg_uniform(n, seed):
@@ -35,7 +37,7 @@ def lcg_uniform(n, seed):
     return out
 
 
-def speech_like(seconds=0.6):
+def speech_like(SR, seconds=0.6):
     """Voiced 'syllables': harmonics of a gliding pitch (110-170 Hz) under two formant-like peaks,
     with a 4 Hz syllable envelope that falls to silence between syllables, plus faint noise."""
     n = int(seconds * SR)
@@ -54,7 +56,7 @@ def speech_like(seconds=0.6):
     return x / np.max(np.abs(x)) * 0.5
 
 
-def room_impulse_response(rt60=0.6):
+def room_impulse_response(SR, rt60=0.6):
     """A direct path, then exponentially decaying noise (-60 dB at rt60) with 0 dB direct-to-reverberant ratio."""
     n = int(rt60 * SR)
     i = np.arange(n)
@@ -116,7 +118,8 @@ def wpe(X, taps, delay, iterations):
 
 def dereverberate(x, s):
     X = stft(x.astype(np.float64), s['fftSize'], s['hop'])
-    D = wpe(X, s['taps'], s['delay'], s['iterations'])
+    bins = s.get('bins', X.shape[0])
+    D = np.concatenate([wpe(X[:bins], s['taps'], s['delay'], s['iterations']), X[bins:]])
     return istft(D, len(x), s['fftSize'], s['hop'])
 
 
@@ -125,16 +128,17 @@ def f32_base64(v):
 
 
 if __name__ == '__main__':
-    dry = speech_like().astype(np.float32)
-    reverberant = np.convolve(dry.astype(np.float64), room_impulse_response())[: len(dry)]
-    reverberant = (reverberant / np.max(np.abs(reverberant)) * 0.5).astype(np.float32)
     folder = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'wpe')
     os.makedirs(folder, exist_ok=True)
-    for name, signal in (('reverberant', reverberant), ('dry', dry)):
-        out = dereverberate(signal, SETTINGS)
-        path = os.path.join(folder, name + '.json')
-        with open(path + '.tmp', 'w') as f:
-            json.dump({'sampleRate': SR, 'settings': SETTINGS, 'length': len(signal),
-                       'input': f32_base64(signal), 'output': f32_base64(out)}, f)
-        os.replace(path + '.tmp', path)
-        print('wrote', path, len(signal), 'samples, output peak %.4f' % np.max(np.abs(out)))
+    for SR, settings, suffix in ((8000, SETTINGS, ''), (16000, FRONT_END_SETTINGS, '-16k')):
+        dry = speech_like(SR).astype(np.float32)
+        reverberant = np.convolve(dry.astype(np.float64), room_impulse_response(SR))[: len(dry)]
+        reverberant = (reverberant / np.max(np.abs(reverberant)) * 0.5).astype(np.float32)
+        for name, signal in (('reverberant', reverberant), ('dry', dry)):
+            out = dereverberate(signal, settings)
+            path = os.path.join(folder, name + suffix + '.json')
+            with open(path + '.tmp', 'w') as f:
+                json.dump({'sampleRate': SR, 'settings': settings, 'length': len(signal),
+                           'input': f32_base64(signal), 'output': f32_base64(out)}, f)
+            os.replace(path + '.tmp', path)
+            print('wrote', path, len(signal), 'samples, output peak %.4f' % np.max(np.abs(out)))

@@ -25,7 +25,7 @@ export interface WpeSettings {
 
 /**
  * At 8 kHz: 32 ms frames every 8 ms, 10 taps after 24 ms, two passes (nara_wpe's taps and delay; 3 passes cost 50% more
- * time). The numpy fixtures' settings; the front end runs the same at 16 kHz (FRONT_END_WPE in mfcc.ts).
+ * time). The front end runs the same at 16 kHz (FRONT_END_WPE in mfcc.ts); numpy fixtures check both (scripts/make-wpe-fixtures.py).
  */
 export const WPE: WpeSettings = { fftSize: 256, hop: 64, taps: 10, delay: 3, iterations: 2 };
 
