@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     return;
   }
   const only = options.has('only') ? options.choice('only', CORPUS_KINDS, 'train') : undefined;
+  if (PART_SIZE < 1) throw new Error(`--part-size takes the utterances of a saved part, at least 1, not ${PART_SIZE}`);
   // WPE corpora are for measuring transcribe --dereverb: kept apart from data/speech, whose val and test figures are the shipped ones.
   if (DEREVERB && !options.has('out')) throw new Error('--dereverb writes validation and test features through WPE: give it an --out folder of its own, not data/speech');
   if (DEREVERB && only === 'train') throw new Error('--dereverb changes validation and test features only (training features never go through WPE): not with --only train');

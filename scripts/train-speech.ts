@@ -74,14 +74,14 @@ function refuseToReplaceEnsemble(): void {
 }
 
 /** The checkpoint to resume from (or one of the JSON layout before it); refused when missing or made with other settings. */
-function readCheckpoint(settings: SpeechTrainingState['settings']): ReturnType<typeof loadSpeechCheckpoint> {
+function readCheckpoint(settings: SpeechTrainingState['settings']): ReturnType<typeof loadSpeechCheckpoint> & { file: string } {
   const jsonLayout = path.join(CKPT_DIR, 'train-checkpoint.json');
   const file = fs.existsSync(CKPT) ? CKPT : fs.existsSync(jsonLayout) ? jsonLayout : null;
   if (!file) throw new Error(`--resume: no checkpoint at ${CKPT} (a run with --models-dir keeps it there)`);
   const ck = loadSpeechCheckpoint(file);
   // Checkpoints from before --conv-filters, --init and --warp had none of them.
   requireSameSettings(file, { convFilters: 0, init: '', warp: 0, ...ck.state.settings }, settings);
-  return ck;
+  return { ...ck, file };
 }
 
 /** The --init model, refused unless its layers and inputs are the ones the options build (`fresh`). */
@@ -151,7 +151,7 @@ function main(): void {
   const average = AVERAGE > 0 ? new WeightAverage(params, AVERAGE) : null;
   if (average && ck) {
     const saved = ck.state.average; // the loader checked its sizes against the model
-    if (!saved) throw new Error(`${CKPT} holds no weight average of this model to resume --average ${AVERAGE} from`);
+    if (!saved) throw new Error(`${ck.file} holds no weight average of this model to resume --average ${AVERAGE} from`);
     average.updates = saved.updates;
     saved.values.forEach((v, k) => average.values[k].set(v));
   }

@@ -52,11 +52,11 @@ describe('speech corpora made in saved parts (speech:corpus stopped and started 
     }
   }, 300000);
 
-  it('parts of another corpus (other seed, share, voices or part size) are refused, naming the files to remove', async () => {
+  it('parts of another corpus (other seed, share, voices, speed views, WPE or part size) are refused, naming the files to remove', async () => {
     const opts: CorpusOptions = { count: 4, seed: 13, voices, mode: 'train' };
     const base = path.join(dir, 'other');
     await stoppedRun(opts, base, 2, 3);
-    const refusal = `${base}.part0.json holds other utterances than this corpus's (a run with other options: count of shards, voices, shares, --dereverb): remove other.part* from ${dir} to start again`;
+    const refusal = `${base}.part0.json holds other utterances than this corpus's (a run with another seed, voices, shares, --dereverb, speed views or --part-size): remove other.part* from ${dir} to start again`;
     await expect(makeCorpusInParts({ ...opts, seed: 14 }, base, 2)).rejects.toThrow(refusal);
     await expect(makeCorpusInParts({ ...opts, roomRate: 0.6 }, base, 2)).rejects.toThrow(refusal);
     await expect(makeCorpusInParts({ ...opts, voices: [voices[1], voices[0]] }, base, 2)).rejects.toThrow(refusal);
@@ -66,6 +66,31 @@ describe('speech corpora made in saved parts (speech:corpus stopped and started 
     const small = await makeCorpusInParts({ ...opts, count: 1 }, base, 2);
     expect(small.utterances.map((u) => u.text)).toEqual([plannedUtterances(opts)[0].text]);
     expect(files('other.')).toEqual(['other.f32', 'other.json']);
+    // validation parts, against other speed views or WPE
+    const val: CorpusOptions = { count: 2, seed: 13, voices, mode: 'one-condition', viewSpeeds: [0.9] };
+    const valBase = path.join(dir, 'otherval');
+    await stoppedRun(val, valBase, 1, 2);
+    const valRefusal = refusal.replace(/other\.part/g, 'otherval.part').replace(`${base}.part0`, `${valBase}.part0`);
+    await expect(makeCorpusInParts({ ...val, viewSpeeds: [1.1] }, valBase, 1)).rejects.toThrow(valRefusal);
+    await expect(makeCorpusInParts({ ...val, dereverberate: true }, valBase, 1)).rejects.toThrow(valRefusal);
+    // a part that cannot be read (its view's manifest gone) is named, with what to remove
+    fs.rmSync(`${valBase}.part0.speed-0.9.json`);
+    await expect(makeCorpusInParts(val, valBase, 1)).rejects.toThrow(new RegExp(`otherval\\.part0\\.json cannot be read \\(.*\\): remove otherval\\.part\\* from`));
+    await expect(makeCorpusInParts(val, valBase, 0)).rejects.toThrow('a corpus part holds a whole number of utterances, at least 1, not 0');
+  }, 120000);
+
+  it('a corpus already made whole (a shard that finished before the run was stopped) is read, not made again', async () => {
+    const opts: CorpusOptions = { count: 3, seed: 16, voices, mode: 'train' };
+    const base = path.join(dir, 'done');
+    const made = await makeCorpusInParts(opts, base, 2);
+    const log: string[] = [];
+    let progress = 0;
+    expectSameCorpus(await makeCorpusInParts({ ...opts, onProgress: () => progress++ }, base, 2, (line) => log.push(line)), made);
+    expect([log, progress]).toEqual([['already made (done.json)'], 0]);
+    // another corpus at that place is made, and written over it
+    const other = await makeCorpusInParts({ ...opts, seed: 17 }, base, 2);
+    expect(other.utterances.map((u) => u.text)).toEqual(plannedUtterances({ ...opts, seed: 17 }).map((u) => u.text));
+    expect(loadCorpus(base).utterances).toEqual(other.utterances);
   }, 120000);
 
   it('the plan holds every draw of the corpus generator: a corpus made from a later utterance on is the whole one\'s tail', async () => {

@@ -9,7 +9,7 @@ import { ensembleMemberCountOfFile, saveEnsembleOnnx } from '../src/onnx/ensembl
 import { MAX_ONNX_BYTES } from '../src/limits';
 import { Sequential, saveModel } from '../src';
 import { loadSpeechCheckpoint, saveSpeechCheckpoint } from '../src/speech/training-checkpoint';
-import { encodeSafetensors } from '../src/io/safetensors';
+import { decodeSafetensors, encodeSafetensors, tensorValues } from '../src/io/safetensors';
 import { CLASSES } from '../src/speech/vocabulary';
 import { tempDir } from './helpers/temp-dir';
 
@@ -197,7 +197,8 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     fs.writeFileSync(file, Buffer.concat(encodeSafetensors([], { format: 'rnnkit-model', version: '2', config: '{}' })));
     expect(refusal()).toContain('not a train:speech checkpoint (format "rnnkit-model")');
     saveSpeechCheckpoint(file, model, { ...state, average: { updates: 3, values: state.average!.values.slice(1) } });
-    expect(refusal()).toMatch(/the metadata holds no valid "averageValues"|state\.average\.values/);
+    const params = state.average!.values.length;
+    expect(refusal()).toContain(`corrupt training state: state.average.values: holds ${params - 1} vectors, the model ${params} parameters`);
     saveSpeechCheckpoint(file, model, { ...state, average: { updates: 3, values: [state.average!.values[1], ...state.average!.values.slice(1)] } });
     expect(refusal()).toMatch(/corrupt training state: state\.average\.values\[0\]: has \d+ values, the parameter \d+/);
     saveSpeechCheckpoint(file, model, { ...state, optimizer: { step: 4, slots: { buffers: state.optimizer.slots.buffers.slice(1) } } });
@@ -206,6 +207,25 @@ describe('train:speech (scripts/train-speech.ts)', () => {
     expect(refusal()).toMatch(/corrupt training state: state\.batchRng: has 3 entries, expected 5/);
     saveSpeechCheckpoint(file, model, { ...state, epoch: -1 });
     expect(refusal()).toMatch(/corrupt training state: state\.epoch/);
+    // counts and version in the metadata: bounded by the model, refused by name
+    const withMetadata = (edit: (meta: Record<string, string>) => void) => {
+      saveSpeechCheckpoint(file, model, state);
+      const decoded = decodeSafetensors(fs.readFileSync(file));
+      const meta = { ...decoded.metadata };
+      edit(meta);
+      const tensors = [...decoded.tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape, data: tensorValues(t) }));
+      fs.writeFileSync(file, Buffer.concat(encodeSafetensors(tensors, meta)));
+    };
+    withMetadata((meta) => { meta.optimizerBuffers = String(3 * params + 1); });
+    expect(refusal()).toMatch(/crafted\.safetensors: the metadata holds no valid "optimizerBuffers"/);
+    withMetadata((meta) => { meta.averageValues = String(params + 1); });
+    expect(refusal()).toMatch(/the metadata holds no valid "averageValues"/);
+    withMetadata((meta) => { delete meta.version; });
+    expect(refusal()).toMatch(/train:speech checkpoint has no valid version \(undefined\)/);
+    withMetadata((meta) => { meta.version = '2'; });
+    expect(refusal()).toMatch(/train:speech checkpoint version 2 is newer than this rnnkit supports \(1\); upgrade rnnkit/);
+    withMetadata((meta) => { meta.state = '{'; });
+    expect(refusal()).toMatch(/the metadata holds no valid "state"/);
     // and a whole one comes back as it was written, Infinity included
     saveSpeechCheckpoint(file, model, { ...state, bestWer: Infinity, average: undefined });
     const back = loadSpeechCheckpoint(file);

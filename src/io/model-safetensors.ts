@@ -3,6 +3,7 @@ import type { Sequential } from '../model';
 import type { ParamShape } from '../model-check';
 import type { DecodedSafetensors, SafeTensor } from './safetensors';
 import { buildStoredModel } from './stored-weights';
+import { metadataJson } from './file-metadata';
 
 /**
  * A model as safetensors tensors: one per parameter, named as Sequential.params() names them
@@ -17,12 +18,7 @@ export function modelTensors(model: Sequential): SafeTensor[] {
 const isModelTensor = (name: string) => /^\d+\./.test(name);
 
 export function modelFromSafetensors(decoded: DecodedSafetensors, fail: (problem: string) => Error, limits?: Partial<ModelLimits>): Sequential {
-  let config: unknown;
-  try {
-    config = JSON.parse(decoded.metadata.config ?? '');
-  } catch {
-    throw fail('the metadata holds no valid "config"');
-  }
+  const config = metadataJson(decoded.metadata, 'config', fail);
   const count = [...decoded.tensors.keys()].filter(isModelTensor).length;
   const find = (expected: ParamShape) => {
     const t = decoded.tensors.get(expected.name);

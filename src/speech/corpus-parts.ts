@@ -18,6 +18,13 @@ export const CORPUS_PART_SIZE = 500;
 const partBase = (base: string, k: number) => `${base}.part${k}`;
 
 export async function makeCorpusInParts(opts: CorpusOptions, base: string, partSize = CORPUS_PART_SIZE, log: (line: string) => void = () => {}): Promise<Corpus> {
+  if (!(Number.isInteger(partSize) && partSize >= 1)) throw new Error(`a corpus part holds a whole number of utterances, at least 1, not ${partSize}`);
+  // Made whole by an earlier run (speech:corpus stopped while another shard was still running): nothing to make.
+  const made = finishedCorpus(opts, base);
+  if (made) {
+    log(`already made (${path.basename(base)}.json)`);
+    return made;
+  }
   const parts = savedParts(opts, base, partSize);
   if (parts.length > 0) log(`resuming after ${parts.length * partSize} utterances (${parts.length} saved parts, ${path.basename(partBase(base, 0))} ...)`);
   const perPart = partSize * conditionsPerUtterance(opts.mode);
@@ -32,23 +39,43 @@ export async function makeCorpusInParts(opts: CorpusOptions, base: string, partS
   return corpus;
 }
 
+/** The corpus saved at `base`, when it is this one whole (else undefined: it is made again, and written over). */
+function finishedCorpus(opts: CorpusOptions, base: string): Corpus | undefined {
+  if (!fs.existsSync(`${base}.json`)) return undefined;
+  let corpus: Corpus;
+  try {
+    corpus = loadCorpus(base);
+  } catch {
+    return undefined;
+  }
+  return holdsPlanned(corpus, opts, 0, opts.count) ? corpus : undefined;
+}
+
 /** The whole parts saved by an earlier run of the same corpus, checked to be its first utterances; refused when they are another corpus's. */
 function savedParts(opts: CorpusOptions, base: string, partSize: number): Corpus[] {
-  const plan = plannedUtterances(opts);
-  const perUtterance = conditionsPerUtterance(opts.mode);
-  const expected = settingsOfOptions(opts);
   const parts: Corpus[] = [];
   for (let k = 0; (k + 1) * partSize <= opts.count && fs.existsSync(`${partBase(base, k)}.json`); k++) {
-    const part = loadCorpus(partBase(base, k));
-    const entries = plan.slice(k * partSize, (k + 1) * partSize).flatMap((u) => (u.conditions === 'train' ? ['train'] : u.conditions.map(conditionName)).map((c) => `${u.text}|${voiceName(u.voice)}|${c}`));
-    const same = part.utterances.length === partSize * perUtterance && settingsOfCorpus(part) === expected
-      && part.utterances.every((u, i) => `${u.text}|${u.voice}|${u.condition}` === entries[i]);
-    if (!same) {
-      throw new Error(`${partBase(base, k)}.json holds other utterances than this corpus's (a run with other options: count of shards, voices, shares, --dereverb): remove ${path.basename(base)}.part* from ${path.dirname(base)} to start again`);
+    const fail = (why: string) => new Error(`${partBase(base, k)}.json ${why}: remove ${path.basename(base)}.part* from ${path.dirname(base)} to start again`);
+    let part: Corpus;
+    try {
+      part = loadCorpus(partBase(base, k));
+    } catch (err) {
+      throw fail(`cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (!holdsPlanned(part, opts, k * partSize, partSize)) {
+      throw fail("holds other utterances than this corpus's (a run with another seed, voices, shares, --dereverb, speed views or --part-size)");
     }
     parts.push(part);
   }
   return parts;
+}
+
+/** Whether `corpus` holds utterances `from` to `from + count` of the corpus `opts` plans, made with its settings. */
+function holdsPlanned(corpus: Corpus, opts: CorpusOptions, from: number, count: number): boolean {
+  const entries = plannedUtterances(opts).slice(from, from + count)
+    .flatMap((u) => (u.conditions === 'train' ? ['train'] : u.conditions.map(conditionName)).map((c) => `${u.text}|${voiceName(u.voice)}|${c}`));
+  return corpus.utterances.length === count * conditionsPerUtterance(opts.mode) && settingsOfCorpus(corpus) === settingsOfOptions(opts)
+    && corpus.utterances.every((u, i) => `${u.text}|${u.voice}|${u.condition}` === entries[i]);
 }
 
 /** What a corpus's options leave in its manifest besides the utterances (WPE, changed shares, views), as its options give it... */
@@ -62,10 +89,16 @@ function settingsOfCorpus(corpus: Corpus): string {
   return JSON.stringify({ dereverberated: corpus.dereverberated === true, shares: changedShares(corpus), views: corpus.speedViews?.map((v) => v.speed) ?? [] });
 }
 
-/** Removes every part file of `base` (whole parts, their views, and a part a stop left half-written). */
+/**
+ * Removes every part file of `base`: whole parts, their views, a part a stop left half-written, and temporary files of a
+ * killed write, in an order that leaves no manifest naming a removed file if the removal is stopped.
+ */
 export function removeParts(base: string): void {
   const dir = path.dirname(base);
   const name = path.basename(base).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const isPart = new RegExp(`^${name}\\.part\\d+(\\.speed-[\\d.]+)?\\.(json|f32)$`);
-  for (const file of fs.readdirSync(dir).filter((f) => isPart.test(f))) fs.rmSync(path.join(dir, file), { force: true });
+  const isPart = new RegExp(`^\\.?${name}\\.part\\d+(\\.speed-[\\d.]+)?\\.(json|f32)(\\.tmp-.*)?$`);
+  const files = fs.readdirSync(dir).filter((f) => isPart.test(f));
+  // A part's manifest names its views: it goes first, then the views' manifests, then the data.
+  const rank = (f: string) => (/\.part\d+\.json$/.test(f) ? 0 : f.endsWith('.json') ? 1 : 2);
+  for (const file of files.sort((x, y) => rank(x) - rank(y))) fs.rmSync(path.join(dir, file), { force: true });
 }

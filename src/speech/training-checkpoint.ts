@@ -7,6 +7,8 @@ import { encodeSafetensors, isSafetensors } from '../io/safetensors';
 import { numberedVectors, readNumberedVectors } from '../io/numbered-vectors';
 import { describeValue, FieldError, integer, number, object } from '../io/field-checks';
 import { FileError } from '../io/file-error';
+import { checkFileVersion, metadataCount, metadataJson } from '../io/file-metadata';
+import { optimizerTensors, readOptimizerTensors } from '../io/optimizer-tensors';
 import { MAX_BINARY_BYTES } from '../limits';
 import type { Sequential } from '../model';
 import type { OptimizerState } from '../optim/optimizer';
@@ -16,10 +18,10 @@ import { checkOptimizerState, checkRngState, checkSizedArray } from '../train/ch
 /**
  * The speech trainer's checkpoint (scripts/train-speech.ts), written after every epoch: the model's
  * weights, Adam's moments (F64) and the weight average (F64) as safetensors tensors, the rest as JSON
- * metadata, in one file written atomically. Binary so that every value comes back bit for bit in a
- * third of the JSON's bytes (the shipped recipe's was 21 MB of text an epoch), and one file so that
- * no moment exists when the weights and the state describe different epochs.
- * Checkpoints of the JSON layout (the state in one file, the weights in a `modelFile` beside it) still load.
+ * metadata, in one file written atomically. Binary for its size and time (the shipped model's run:
+ * 12.9 MB written in 19 ms, against 32.7 MB of JSON in 470 ms), and one file so that no moment exists
+ * when the weights and the state describe different epochs. Checkpoints of the JSON layout (the state
+ * in one file, the weights in a `modelFile` beside it) still load.
  */
 export const SPEECH_CHECKPOINT_FORMAT = 'rnnkit-speech-training';
 export const SPEECH_CHECKPOINT_VERSION = 1;
@@ -43,17 +45,17 @@ export interface SpeechTrainingState {
 
 export function saveSpeechCheckpoint(file: string, model: Sequential, state: SpeechTrainingState): void {
   const { optimizer, average, ...rest } = state;
-  const { buffers = [], ...otherSlots } = optimizer.slots;
+  const moments = optimizerTensors(optimizer);
   const tensors = [
     ...modelTensors(model),
-    ...numberedVectors('optimizer.buffers', buffers, 'F64'),
+    ...moments.tensors,
     ...numberedVectors('average.values', average?.values ?? [], 'F64'),
   ];
   const metadata: Record<string, string> = {
     format: SPEECH_CHECKPOINT_FORMAT, version: String(SPEECH_CHECKPOINT_VERSION), config: JSON.stringify(model.config),
     // Infinity (no best WER yet) is not JSON: stored as null.
-    state: JSON.stringify({ ...rest, bestWer: Number.isFinite(rest.bestWer) ? rest.bestWer : null, optimizer: { step: optimizer.step, slots: otherSlots }, averageUpdates: average?.updates ?? null }),
-    optimizerBuffers: String(buffers.length), averageValues: String(average ? average.values.length : -1),
+    state: JSON.stringify({ ...rest, bestWer: Number.isFinite(rest.bestWer) ? rest.bestWer : null, optimizer: moments.json, averageUpdates: average?.updates ?? null }),
+    optimizerBuffers: moments.optimizerBuffers, averageValues: String(average ? average.values.length : -1),
   };
   writeFileAtomic(file, encodeSafetensors(tensors, metadata));
 }
@@ -77,28 +79,17 @@ function readBinary(bytes: Uint8Array, fail: (problem: string) => Error): { mode
   const decoded = decodeSafetensorsOrFail(bytes, fail);
   const meta = decoded.metadata;
   if (meta.format !== SPEECH_CHECKPOINT_FORMAT) throw fail(`not a train:speech checkpoint (format ${describeValue(meta.format)})`);
-  if (!(Number(meta.version) <= SPEECH_CHECKPOINT_VERSION)) throw fail(`checkpoint version ${describeValue(meta.version)} is newer than this rnnkit supports (${SPEECH_CHECKPOINT_VERSION})`);
+  checkFileVersion(meta.version, SPEECH_CHECKPOINT_VERSION, 'train:speech checkpoint', fail);
   const model = modelFromSafetensors(decoded, fail);
-  let raw: Record<string, unknown>;
-  try {
-    raw = object('state', JSON.parse(meta.state ?? ''));
-  } catch {
-    throw fail('the metadata holds no valid "state"');
-  }
+  const raw = object('state', metadataJson(meta, 'state', fail));
   const params = model.params().length;
-  const count = (key: string, min: number, max: number) => {
-    const n = Number(meta[key]);
-    if (!(Number.isInteger(n) && n >= min && n <= max)) throw fail(`the metadata holds no valid "${key}"`);
-    return n;
-  };
   const vectors = (prefix: string, n: number) => readNumberedVectors(decoded.tensors, prefix, n, 'F64', fail);
-  const optimizer = object('state.optimizer', raw.optimizer);
-  const averageValues = count('averageValues', -1, params);
+  const averageValues = metadataCount(meta, 'averageValues', -1, params, fail);
   return {
     model,
     raw: {
       ...raw,
-      optimizer: { ...optimizer, slots: { ...object('state.optimizer.slots', optimizer.slots), buffers: vectors('optimizer.buffers', count('optimizerBuffers', 0, 3 * params)) } },
+      optimizer: readOptimizerTensors(raw.optimizer, decoded, params, fail),
       average: averageValues < 0 ? undefined : { updates: raw.averageUpdates, values: vectors('average.values', averageValues) },
     },
   };

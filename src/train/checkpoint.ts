@@ -7,7 +7,9 @@ import { numberedVectors, readNumberedVectors } from '../io/numbered-vectors';
 import type { Sequential } from '../model';
 import type { FitState } from './fit-state';
 import { FileError } from '../io/file-error';
-import { describeValue, FieldError } from '../io/field-checks';
+import { FieldError } from '../io/field-checks';
+import { checkFileVersion, metadataCount, metadataJson } from '../io/file-metadata';
+import { optimizerTensors, readOptimizerTensors } from '../io/optimizer-tensors';
 import { MAX_BINARY_BYTES, type ModelLimits } from '../limits';
 import { checkFitState } from './check-fit-state';
 
@@ -42,11 +44,11 @@ export interface LoadedCheckpoint {
 
 export function saveCheckpoint(file: string, model: Sequential, state: FitState, spec?: unknown): void {
   const { order, optimizer, bestWeights, ...rest } = state;
-  const { buffers = [], ...otherSlots } = optimizer.slots;
+  const moments = optimizerTensors(optimizer);
   const weightType = model.dtype === 'float64' ? 'F64' : 'F32';
   const tensors = [
     ...modelTensors(model),
-    ...numberedVectors('optimizer.buffers', buffers, 'F64'),
+    ...moments.tensors,
     ...numberedVectors('state.bestWeights', bestWeights ?? [], weightType),
     { name: 'state.order', dtype: 'I32' as const, shape: [order.length], data: Int32Array.from(order) },
   ];
@@ -54,8 +56,8 @@ export function saveCheckpoint(file: string, model: Sequential, state: FitState,
   const json = (v: unknown) => JSON.stringify(v, (_k, x) => (x === Infinity ? null : x));
   const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT, version: String(CHECKPOINT_VERSION), config: JSON.stringify(model.config),
-    state: json({ ...rest, optimizer: { step: optimizer.step, slots: otherSlots } }),
-    optimizerBuffers: String(buffers.length), bestWeights: String(bestWeights ? bestWeights.length : -1),
+    state: json({ ...rest, optimizer: moments.json }),
+    optimizerBuffers: moments.optimizerBuffers, bestWeights: String(bestWeights ? bestWeights.length : -1),
   };
   if (spec !== undefined) metadata.spec = JSON.stringify(spec);
   writeFileAtomic(file, encodeSafetensors(tensors, metadata));
@@ -77,9 +79,9 @@ export function loadCheckpoint(file: string, limits?: Partial<ModelLimits>): Loa
   return { model, state, spec };
 }
 
-function checkVersion(format: unknown, version: number, fail: (problem: string) => Error): void {
+function checkVersion(format: unknown, version: unknown, fail: (problem: string) => Error): void {
   if (format !== CHECKPOINT_FORMAT) throw fail('not an rnnkit checkpoint');
-  if (!(version <= CHECKPOINT_VERSION)) throw fail(`checkpoint version ${describeValue(version)} is newer than this rnnkit supports (${CHECKPOINT_VERSION})`);
+  checkFileVersion(version, CHECKPOINT_VERSION, 'checkpoint', fail);
 }
 
 function readJsonCheckpoint(json: unknown, file: string, limits?: Partial<ModelLimits>): { model: Sequential; state: unknown; spec?: unknown } {
@@ -90,29 +92,19 @@ function readJsonCheckpoint(json: unknown, file: string, limits?: Partial<ModelL
 
 function readBinary(decoded: DecodedSafetensors, fail: (problem: string) => Error, limits?: Partial<ModelLimits>): { model: Sequential; state: unknown; spec?: unknown } {
   const meta = decoded.metadata;
-  checkVersion(meta.format, Number(meta.version), fail);
+  checkVersion(meta.format, meta.version, fail);
   const model = modelFromSafetensors(decoded, fail, limits);
-  const parse = (key: string): unknown => {
-    try {
-      return JSON.parse(meta[key]);
-    } catch {
-      throw fail(`the metadata holds no valid "${key}"`);
-    }
-  };
-  const rest = parse('state') as Record<string, unknown> & { optimizer?: { slots?: Record<string, unknown> } };
+  const rest = metadataJson(meta, 'state', fail) as Record<string, unknown>;
   const vectors = (prefix: string, count: number, dtype: 'F64' | 'F32') => readNumberedVectors(decoded.tensors, prefix, count, dtype, fail);
   const params = model.params().length;
-  const optimizerBuffers = Number(meta.optimizerBuffers);
-  const bestWeights = Number(meta.bestWeights);
-  if (!(Number.isInteger(optimizerBuffers) && optimizerBuffers >= 0 && optimizerBuffers <= 3 * params)) throw fail('the metadata holds no valid "optimizerBuffers"');
-  if (!(Number.isInteger(bestWeights) && bestWeights >= -1 && bestWeights <= params)) throw fail('the metadata holds no valid "bestWeights"');
+  const bestWeights = metadataCount(meta, 'bestWeights', -1, params, fail);
   const order = decoded.tensors.get('state.order');
   if (!order || order.dtype !== 'I32') throw fail('tensor state.order (I32) is missing');
   const state = {
     ...rest,
     order: Array.from(tensorValues(order)),
-    optimizer: { ...rest.optimizer, slots: { ...rest.optimizer?.slots, buffers: vectors('optimizer.buffers', optimizerBuffers, 'F64') } },
+    optimizer: readOptimizerTensors(rest.optimizer, decoded, params, fail),
     bestWeights: bestWeights < 0 ? null : vectors('state.bestWeights', bestWeights, model.dtype === 'float64' ? 'F64' : 'F32'),
   };
-  return { model, state, spec: meta.spec === undefined ? undefined : parse('spec') };
+  return { model, state, spec: meta.spec === undefined ? undefined : metadataJson(meta, 'spec', fail) };
 }
