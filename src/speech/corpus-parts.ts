@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { conditionName } from './conditions';
 import {
-  changedShares, concatCorpora, conditionsPerUtterance, generateCorpusParts, loadCorpus, plannedUtterances, saveCorpus, type Corpus, type CorpusOptions,
+  changedShares, concatCorpora, conditionsPerUtterance, generateCorpusParts, loadCorpus, plannedUtterances, saveCorpus, type Corpus, type CorpusOptions, type PlannedUtterance,
 } from './corpus';
 import { voiceName } from './synthesize';
 
@@ -20,12 +20,14 @@ const partBase = (base: string, k: number) => `${base}.part${k}`;
 export async function makeCorpusInParts(opts: CorpusOptions, base: string, partSize = CORPUS_PART_SIZE, log: (line: string) => void = () => {}): Promise<Corpus> {
   if (!(Number.isInteger(partSize) && partSize >= 1)) throw new Error(`a corpus part holds a whole number of utterances, at least 1, not ${partSize}`);
   // Made whole by an earlier run (speech:corpus stopped while another shard was still running): nothing to make.
-  const made = finishedCorpus(opts, base);
+  const plan = plannedUtterances(opts);
+  const made = finishedCorpus(opts, plan, base);
   if (made) {
+    removeParts(base);
     log(`already made (${path.basename(base)}.json)`);
     return made;
   }
-  const parts = savedParts(opts, base, partSize);
+  const parts = savedParts(opts, plan, base, partSize);
   if (parts.length > 0) log(`resuming after ${parts.length * partSize} utterances (${parts.length} saved parts, ${path.basename(partBase(base, 0))} ...)`);
   const perPart = partSize * conditionsPerUtterance(opts.mode);
   for await (const part of generateCorpusParts({ ...opts, from: parts.length * partSize }, partSize)) {
@@ -40,7 +42,7 @@ export async function makeCorpusInParts(opts: CorpusOptions, base: string, partS
 }
 
 /** The corpus saved at `base`, when it is this one whole (else undefined: it is made again, and written over). */
-function finishedCorpus(opts: CorpusOptions, base: string): Corpus | undefined {
+function finishedCorpus(opts: CorpusOptions, plan: readonly PlannedUtterance[], base: string): Corpus | undefined {
   if (!fs.existsSync(`${base}.json`)) return undefined;
   let corpus: Corpus;
   try {
@@ -48,11 +50,11 @@ function finishedCorpus(opts: CorpusOptions, base: string): Corpus | undefined {
   } catch {
     return undefined;
   }
-  return holdsPlanned(corpus, opts, 0, opts.count) ? corpus : undefined;
+  return holdsPlanned(corpus, opts, plan) ? corpus : undefined;
 }
 
 /** The whole parts saved by an earlier run of the same corpus, checked to be its first utterances; refused when they are another corpus's. */
-function savedParts(opts: CorpusOptions, base: string, partSize: number): Corpus[] {
+function savedParts(opts: CorpusOptions, plan: readonly PlannedUtterance[], base: string, partSize: number): Corpus[] {
   const parts: Corpus[] = [];
   for (let k = 0; (k + 1) * partSize <= opts.count && fs.existsSync(`${partBase(base, k)}.json`); k++) {
     const fail = (why: string) => new Error(`${partBase(base, k)}.json ${why}: remove ${path.basename(base)}.part* from ${path.dirname(base)} to start again`);
@@ -62,7 +64,7 @@ function savedParts(opts: CorpusOptions, base: string, partSize: number): Corpus
     } catch (err) {
       throw fail(`cannot be read (${err instanceof Error ? err.message : String(err)})`);
     }
-    if (!holdsPlanned(part, opts, k * partSize, partSize)) {
+    if (!holdsPlanned(part, opts, plan.slice(k * partSize, (k + 1) * partSize))) {
       throw fail("holds other utterances than this corpus's (a run with another seed, voices, shares, --dereverb, speed views or --part-size)");
     }
     parts.push(part);
@@ -70,11 +72,10 @@ function savedParts(opts: CorpusOptions, base: string, partSize: number): Corpus
   return parts;
 }
 
-/** Whether `corpus` holds utterances `from` to `from + count` of the corpus `opts` plans, made with its settings. */
-function holdsPlanned(corpus: Corpus, opts: CorpusOptions, from: number, count: number): boolean {
-  const entries = plannedUtterances(opts).slice(from, from + count)
-    .flatMap((u) => (u.conditions === 'train' ? ['train'] : u.conditions.map(conditionName)).map((c) => `${u.text}|${voiceName(u.voice)}|${c}`));
-  return corpus.utterances.length === count * conditionsPerUtterance(opts.mode) && settingsOfCorpus(corpus) === settingsOfOptions(opts)
+/** Whether `corpus` holds the `planned` utterances (a stretch of the corpus `opts` plans), made with its settings. */
+function holdsPlanned(corpus: Corpus, opts: CorpusOptions, planned: readonly PlannedUtterance[]): boolean {
+  const entries = planned.flatMap((u) => (u.conditions === 'train' ? ['train'] : u.conditions.map(conditionName)).map((c) => `${u.text}|${voiceName(u.voice)}|${c}`));
+  return corpus.utterances.length === entries.length && settingsOfCorpus(corpus) === settingsOfOptions(opts)
     && corpus.utterances.every((u, i) => `${u.text}|${u.voice}|${u.condition}` === entries[i]);
 }
 
