@@ -1,5 +1,5 @@
 /**
- * Runs the engine's jest suites (everything but the notebooks and the pack-and-install test) once per kernel backend:
+ * Runs the engine's jest suites (everything but the notebooks, the pack-and-install test, the demo and the corpus parts' synthesis) once per kernel backend:
  * RNNKIT_BACKEND=js, wasm and native (native only where the addon is built and the CPU has
  * AVX2+FMA). Extra arguments go to jest, e.g. `npm run test:backends -- test/training.test.ts`.
  */
@@ -20,7 +20,7 @@ const jest = require.resolve('jest/bin/jest');
 const failed = backends.filter((b) => {
   console.log(`\n== RNNKIT_BACKEND=${b}`);
   // the ignore option last: it takes every argument after it as another pattern
-  const r = spawnSync(process.execPath, [jest, ...process.argv.slice(2), '--testPathIgnorePatterns', 'notebooks|package-install|demo-'], {
+  const r = spawnSync(process.execPath, [jest, ...process.argv.slice(2), '--testPathIgnorePatterns', 'notebooks|package-install|demo-|speech-corpus-parts'], {
     stdio: 'inherit',
     env: { ...process.env, RNNKIT_BACKEND: b },
   });
