@@ -13,7 +13,7 @@ import { MAX_BINARY_BYTES } from '../limits';
 import type { Sequential } from '../model';
 import type { OptimizerState } from '../optim/optimizer';
 import type { RunSettings } from '../train/resume-settings';
-import { checkOptimizerState, checkRngState, checkSizedArray } from '../train/check-fit-state';
+import { checkOptimizerState, checkParameterVectors, checkRngState } from '../train/check-fit-state';
 
 /**
  * The speech trainer's checkpoint (scripts/train-speech.ts), written after every epoch: the model's
@@ -83,14 +83,13 @@ function readBinary(bytes: Uint8Array, fail: (problem: string) => Error): { mode
   const model = modelFromSafetensors(decoded, fail);
   const raw = object('state', metadataJson(meta, 'state', fail));
   const params = model.params().length;
-  const vectors = (prefix: string, n: number) => readNumberedVectors(decoded.tensors, prefix, n, 'F64', fail);
   const averageValues = metadataCount(meta, 'averageValues', -1, params, fail);
   return {
     model,
     raw: {
       ...raw,
       optimizer: readOptimizerTensors(raw.optimizer, decoded, params, fail),
-      average: averageValues < 0 ? undefined : { updates: raw.averageUpdates, values: vectors('average.values', averageValues) },
+      average: averageValues < 0 ? undefined : { updates: raw.averageUpdates, values: readNumberedVectors(decoded.tensors, 'average.values', averageValues, 'F64', fail) },
     },
   };
 }
@@ -117,10 +116,8 @@ function checkState(raw: Record<string, unknown>, model: Sequential): SpeechTrai
   let average: SpeechTrainingState['average'];
   if (raw.average !== undefined && raw.average !== null) {
     const a = object('state.average', raw.average);
-    const values = a.values as unknown[];
-    if (!Array.isArray(values) || values.length !== sizes.length) throw new FieldError('state.average.values', `holds ${Array.isArray(values) ? values.length : 'no'} vectors, the model ${sizes.length} parameters`);
-    values.forEach((v, i) => checkSizedArray(`state.average.values[${i}]`, v, sizes[i]));
-    average = { updates: integer('state.average.updates', a.updates, 0, Number.MAX_SAFE_INTEGER), values: values as ArrayLike<number>[] };
+    const values = checkParameterVectors('state.average.values', a.values, sizes);
+    average = { updates: integer('state.average.updates', a.updates, 0, Number.MAX_SAFE_INTEGER), values };
   }
   return {
     epoch: raw.epoch as number, bestWer, settings: settings as RunSettings, optimizer: raw.optimizer as OptimizerState,

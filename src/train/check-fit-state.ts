@@ -28,11 +28,7 @@ export function checkFitState(raw: unknown, model: Sequential): FitState {
   number('state.lr', s.lr, { min: 0, exclusiveMin: true });
   const sizes = model.params().map((p) => p.value.length);
   checkOptimizerState('state.optimizer', s.optimizer, sizes);
-  if (s.bestWeights !== null && s.bestWeights !== undefined) {
-    const best = array('state.bestWeights', s.bestWeights, sizes.length);
-    if (best.length !== sizes.length) throw new FieldError('state.bestWeights', `has ${best.length} tensors, the model ${sizes.length}`);
-    best.forEach((w, i) => checkSizedArray(`state.bestWeights[${i}]`, w, sizes[i]));
-  }
+  if (s.bestWeights !== null && s.bestWeights !== undefined) checkParameterVectors('state.bestWeights', s.bestWeights, sizes);
   object('state.history', s.history);
   return s as unknown as FitState;
 }
@@ -56,8 +52,16 @@ export function checkOptimizerState(field: string, raw: unknown, sizes: readonly
   buffers.forEach((b, i) => checkSizedArray(`${field}.slots.buffers[${i}]`, b, sizes[Math.floor(i / perParam)]));
 }
 
+/** One vector per parameter, each of its parameter's size (best weights, a weight average). */
+export function checkParameterVectors(field: string, raw: unknown, sizes: readonly number[]): ArrayLike<number>[] {
+  const vectors = array(field, raw, sizes.length);
+  if (vectors.length !== sizes.length) throw new FieldError(field, `holds ${vectors.length} vectors, the model ${sizes.length} parameters`);
+  vectors.forEach((v, i) => checkSizedArray(`${field}[${i}]`, v, sizes[i]));
+  return vectors as ArrayLike<number>[];
+}
+
 /** A plain or typed array of `size` numbers (binary checkpoints hold typed arrays). */
-export function checkSizedArray(field: string, v: unknown, size: number): void {
+function checkSizedArray(field: string, v: unknown, size: number): void {
   const values = ArrayBuffer.isView(v) ? (v as unknown as ArrayLike<number>) : array(field, v, size);
   if (values.length !== size) throw new FieldError(field, `has ${values.length} values, the parameter ${size}`);
 }
