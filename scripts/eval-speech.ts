@@ -79,9 +79,9 @@ async function main(): Promise<void> {
   }
 }
 
-/** The figures file (models/speech-eval.json's format): what was measured and how, then every row and the pooled rows. */
+/** The figures file (models/speech-eval.json's format): what was measured and how, every row, the pooled rows, then the misheard command words. */
 function writeFigures(file: string, how: Record<string, unknown>, report: ConditionReport): void {
-  writeFileAtomic(file, JSON.stringify({ ...how, results: report.results(), overall: report.overall() }, null, 1) + '\n');
+  writeFileAtomic(file, JSON.stringify({ ...how, results: report.results(), overall: report.overall(), commandConfusions: report.commandConfusions() }, null, 1) + '\n');
 }
 
 /** The corpus's features read at `speed`, as speech:corpus stored them. */

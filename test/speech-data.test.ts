@@ -199,6 +199,28 @@ describe('speech data', () => {
     expect(report.results().map((r) => r.condition)).not.toContain(ALL_CONDITIONS);
     expect(report.format()).toContain(`| ${ALL_CONDITIONS} | 40.0% | – | 2 / 0 |`);
   });
+
+  it('the report names the command words a voice family mishears, most frequent first (then as first heard), out of how often each was said', () => {
+    const report = new ConditionReport();
+    const say = (voice: string, reference: string, heard: string[]) => heard.forEach((h, i) => report.add(voice, i % 2 ? 'clean' : 'noisy', reference, h));
+    say('flite:awb', 'yes', ['left', 'left', 'left', 'yes']);
+    say('flite:awb', 'down', ['nine', 'down', '']);
+    say('espeak-ng:en-029+f2', 'yes', ['yes', 'no']);
+    say('espeak-ng:en-029+m3', 'up', ['up']);
+    report.add('flite:awb', 'clean', 'one two', 'one');
+    expect(report.commandConfusions()).toEqual([
+      { voices: 'flite:awb', reference: 'yes', heard: 'left', count: 3, of: 4 },
+      { voices: 'all voices', reference: 'yes', heard: 'left', count: 3, of: 6 },
+      { voices: 'all voices', reference: 'yes', heard: 'no', count: 1, of: 6 },
+      { voices: 'flite:awb', reference: 'down', heard: 'nine', count: 1, of: 3 },
+      { voices: 'flite:awb', reference: 'down', heard: '', count: 1, of: 3 },
+      { voices: 'all voices', reference: 'down', heard: 'nine', count: 1, of: 3 },
+      { voices: 'all voices', reference: 'down', heard: '', count: 1, of: 3 },
+      { voices: 'espeak-ng:en-029', reference: 'yes', heard: 'no', count: 1, of: 2 },
+    ]);
+    expect(report.format()).toContain('command words most misheard: "yes" as "left" 3 of 4, "down" as "nine" 1 of 3, "down" as nothing 1 of 3\n');
+    expect(report.format()).toContain('command words most misheard: "yes" as "no" 1 of 2');
+  });
 });
 
 describe('training lead-ins (addLeadIn)', () => {

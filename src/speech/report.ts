@@ -11,6 +11,20 @@ export interface ConditionResult {
   commandAccuracy: number;
 }
 
+/** A command word heard as something else: by whom, how often, and out of how many times it was said. */
+export interface CommandConfusion {
+  voices: string;
+  reference: string;
+  /** The transcript: another command word, digits, or '' (nothing heard). */
+  heard: string;
+  count: number;
+  /** Times the voices said the reference word. */
+  of: number;
+}
+
+/** Confusions format() names per voice family: the most frequent ones (all of them are in commandConfusions()). */
+const CONFUSIONS_SHOWN = 5;
+
 /** The condition name of overall()'s rows. */
 export const ALL_CONDITIONS = 'all conditions';
 
@@ -30,6 +44,9 @@ export class ConditionReport {
   /** Every utterance also counts once under ALL_CONDITIONS, pooled (overall()). */
   private readonly pooled = new Scoreboard();
 
+  /** Transcripts of command words, per voice family and reference: transcript -> count (in order first heard). */
+  private readonly commandTranscripts = new Map<string, Map<string, number>>();
+
   add(voice: string, condition: string, reference: string, hypothesis: string): void {
     const kind = utteranceKind(reference);
     for (const voices of [voiceFamily(voice), 'all voices']) {
@@ -37,7 +54,25 @@ export class ConditionReport {
       this.keys.set(key, { voices, condition });
       this.board.add(`${key}\t${kind}`, reference, hypothesis);
       this.pooled.add(`${voices}\t${ALL_CONDITIONS}\t${kind}`, reference, hypothesis);
+      if (kind === 'command') {
+        const key = `${voices}\t${reference}`;
+        const heard = this.commandTranscripts.get(key) ?? new Map<string, number>();
+        heard.set(hypothesis, (heard.get(hypothesis) ?? 0) + 1);
+        this.commandTranscripts.set(key, heard);
+      }
     }
+  }
+
+  /**
+   * Every command word heard as something else, per voice family and over all voices, over all conditions: for a
+   * voice's systematic errors ("yes" heard as "left" in 9 of 11) that its accuracy alone does not show. Most frequent first.
+   */
+  commandConfusions(): CommandConfusion[] {
+    return [...this.commandTranscripts].flatMap(([key, heard]) => {
+      const [voices, reference] = key.split('\t');
+      const of = [...heard.values()].reduce((a, b) => a + b, 0);
+      return [...heard].filter(([h]) => h !== reference).map(([h, count]) => ({ voices, reference, heard: h, count, of }));
+    }).sort((a, b) => b.count - a.count);
   }
 
   /** One row per condition and voice family. */
@@ -68,11 +103,17 @@ export class ConditionReport {
   format(): string {
     const results = [...this.results(), ...this.overall()];
     const pct = (v: number) => (Number.isNaN(v) ? '–' : `${(100 * v).toFixed(1)}%`);
-    return [...new Set(results.map((r) => r.voices))].map((voices) => [
-      `${voices}`,
-      '| condition | digit-string WER | command accuracy | digit strings / commands |',
-      '|---|---|---|---|',
-      ...results.filter((r) => r.voices === voices).map((r) => `| ${r.condition} | ${pct(r.digitWer)} | ${pct(r.commandAccuracy)} | ${r.digitStrings} / ${r.commands} |`),
-    ].join('\n')).join('\n\n');
+    const confusions = this.commandConfusions();
+    return [...new Set(results.map((r) => r.voices))].map((voices) => {
+      const mostMisheard = confusions.filter((c) => c.voices === voices).slice(0, CONFUSIONS_SHOWN)
+        .map((c) => `"${c.reference}" as ${c.heard === '' ? 'nothing' : `"${c.heard}"`} ${c.count} of ${c.of}`);
+      return [
+        `${voices}`,
+        '| condition | digit-string WER | command accuracy | digit strings / commands |',
+        '|---|---|---|---|',
+        ...results.filter((r) => r.voices === voices).map((r) => `| ${r.condition} | ${pct(r.digitWer)} | ${pct(r.commandAccuracy)} | ${r.digitStrings} / ${r.commands} |`),
+        ...(mostMisheard.length > 0 ? ['', `command words most misheard: ${mostMisheard.join(', ')}`] : []),
+      ].join('\n');
+    }).join('\n\n');
   }
 }
