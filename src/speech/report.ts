@@ -55,10 +55,10 @@ export class ConditionReport {
       this.board.add(`${key}\t${kind}`, reference, hypothesis);
       this.pooled.add(`${voices}\t${ALL_CONDITIONS}\t${kind}`, reference, hypothesis);
       if (kind === 'command') {
-        const key = `${voices}\t${reference}`;
-        const heard = this.commandTranscripts.get(key) ?? new Map<string, number>();
+        const wordKey = `${voices}\t${reference}`;
+        const heard = this.commandTranscripts.get(wordKey) ?? new Map<string, number>();
         heard.set(hypothesis, (heard.get(hypothesis) ?? 0) + 1);
-        this.commandTranscripts.set(key, heard);
+        this.commandTranscripts.set(wordKey, heard);
       }
     }
   }
