@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { conditionName } from './conditions';
 import {
-  changedShares, concatCorpora, conditionsPerUtterance, generateCorpusParts, loadCorpus, plannedUtterances, saveCorpus, type Corpus, type CorpusOptions, type PlannedUtterance,
+  changedShares, checkPartSize, concatCorpora, conditionsPerUtterance, generateCorpusParts, loadCorpus, plannedUtterances, saveCorpus, type Corpus, type CorpusOptions, type PlannedUtterance,
 } from './corpus';
 import { voiceName } from './synthesize';
 
@@ -18,7 +18,7 @@ export const CORPUS_PART_SIZE = 500;
 const partBase = (base: string, k: number) => `${base}.part${k}`;
 
 export async function makeCorpusInParts(opts: CorpusOptions, base: string, partSize = CORPUS_PART_SIZE, log: (line: string) => void = () => {}): Promise<Corpus> {
-  if (!(Number.isInteger(partSize) && partSize >= 1)) throw new Error(`a corpus part holds a whole number of utterances, at least 1, not ${partSize}`);
+  checkPartSize(partSize); // before the saved parts are counted in steps of it
   // Made whole by an earlier run (speech:corpus stopped while another shard was still running): nothing to make.
   const plan = plannedUtterances(opts);
   const made = finishedCorpus(opts, plan, base);

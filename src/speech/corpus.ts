@@ -246,13 +246,18 @@ export async function generateCorpus(opts: CorpusOptions): Promise<Corpus> {
   return concatCorpora(parts);
 }
 
+/** Refuses a part size that is not a whole number of utterances from 1 on. */
+export function checkPartSize(partSize: number): void {
+  if (!(Number.isInteger(partSize) && partSize >= 1)) throw new Error(`a corpus part holds a whole number of utterances, at least 1, not ${partSize}`);
+}
+
 /**
  * The corpus (from `opts.from` on) as consecutive parts of `partSize` planned utterances each (the last
  * may be smaller), each a corpus of its own as saveCorpus writes it: speech:corpus saves each part as it
  * is made, so that a stopped run resumes after the last whole one.
  */
 export async function* generateCorpusParts(opts: CorpusOptions, partSize: number): AsyncGenerator<Corpus> {
-  if (!(Number.isInteger(partSize) && partSize >= 1)) throw new Error(`a corpus part holds a whole number of utterances, at least 1, not ${partSize}`);
+  checkPartSize(partSize);
   const perUtterance = conditionsPerUtterance(opts.mode);
   const total = opts.count * perUtterance;
   const dereverberated = opts.mode !== 'train' && opts.dereverberate === true;
